@@ -1,0 +1,140 @@
+"""pynf's exception hierarchy: every failure a user can meet is one of these."""
+
+from __future__ import annotations
+
+__all__ = [
+    "PynfError",
+    "ModuleSyntaxError",
+    "ModuleNotFound",
+    "ProcessSelectionError",
+    "InputError",
+    "EngineError",
+    "JavaNotFound",
+    "RunFailed",
+    "TaskFailedError",
+    "ModuleSourceError",
+    "SeqeraError",
+    "SeqeraAuthError",
+    "SeqeraValidationError",
+    "SeqeraNotFound",
+    "SeqeraUnavailable",
+    "SeqeraConfigError",
+    "RemoteRunFailed",
+]
+
+
+class PynfError(Exception):
+    """Base class of every error pynf raises on purpose."""
+
+
+class ModuleSyntaxError(PynfError):
+    """A module's source is not a valid Nextflow module; carries file, line, column and a snippet."""
+
+    def __init__(self, message: str, *, file: str, line: int, column: int, source: str | None = None):
+        self.message = message
+        self.file = file
+        self.line = line
+        self.column = column
+        self.snippet = _snippet(source, line, column) if source is not None else ""
+        text = f"{file}:{line}:{column}: {message}"
+        if self.snippet:
+            text += "\n" + self.snippet
+        super().__init__(text)
+
+
+def _snippet(source: str, line: int, column: int) -> str:
+    lines = source.splitlines()
+    if not 1 <= line <= len(lines):
+        return ""
+    text = lines[line - 1]
+    if len(text) > 200:  # keep huge single-line inputs readable
+        start = max(0, column - 100)
+        text = text[start : start + 200]
+        column = column - start
+    width = len(str(line))
+    return f"{line:>{width}} | {text}\n{' ' * width} | {' ' * max(column - 1, 0)}^"
+
+
+class ModuleNotFound(PynfError):
+    """No module exists at the given path or ID."""
+
+
+class ProcessSelectionError(PynfError):
+    """A file holds several processes and none (or an unknown one) was chosen."""
+
+
+class InputError(PynfError):
+    """Run inputs or params do not fit the module: names which input and what was expected."""
+
+    def __init__(self, message: str, *, input: str | None = None):
+        self.input = input
+        super().__init__(f"input '{input}': {message}" if input else message)
+
+
+class EngineError(PynfError):
+    """The embedded Nextflow engine could not be resolved, started or driven."""
+
+
+class JavaNotFound(EngineError):
+    """No suitable Java (>= 17) was found."""
+
+
+class RunFailed(PynfError):
+    """A workflow run ended unsuccessfully."""
+
+
+class TaskFailedError(RunFailed):
+    """A task of the run failed: names process, tag, exit status, stderr tail and work dir."""
+
+    def __init__(self, message: str, *, process: str | None = None, tag: str | None = None,
+                 exit_status: int | None = None, stderr_tail: str = "", workdir: str | None = None):
+        self.process = process
+        self.tag = tag
+        self.exit_status = exit_status
+        self.stderr_tail = stderr_tail
+        self.workdir = workdir
+        super().__init__(message)
+
+
+class ModuleSourceError(PynfError):
+    """A module ID could not be resolved from its Git source (unknown ID, unreachable remote, no cache)."""
+
+
+class SeqeraError(PynfError):
+    """Base class of errors from the Seqera Platform backend."""
+
+    def __init__(self, message: str, *, status: int | None = None):
+        self.status = status
+        super().__init__(message)
+
+
+class SeqeraAuthError(SeqeraError):
+    """The platform refused the credentials (401/403)."""
+
+
+class SeqeraValidationError(SeqeraError):
+    """The platform rejected the request (400); carries its error codes."""
+
+    def __init__(self, message: str, *, status: int | None = 400, codes: tuple[str, ...] = ()):
+        self.codes = codes
+        super().__init__(message, status=status)
+
+
+class SeqeraNotFound(SeqeraError):
+    """The platform has no such resource (404)."""
+
+
+class SeqeraUnavailable(SeqeraError):
+    """The platform could not be reached or kept failing after retries."""
+
+
+class SeqeraConfigError(SeqeraError):
+    """A required Seqera setting is missing; names the setting and how to give it."""
+
+
+class RemoteRunFailed(RunFailed):
+    """A run on Seqera Platform ended FAILED (or CANCELLED)."""
+
+    def __init__(self, message: str, *, report: dict | None = None):
+        self.report = report or {}
+        super().__init__(message)

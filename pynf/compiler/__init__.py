@@ -1,0 +1,21 @@
+"""The compiler front end: ``parse(path) -> Module`` (Lark LALR grammar + meta.yml docs)."""
+
+from __future__ import annotations
+
+from .ir import Channel, Directive, Element, ElementDoc, Module, Position, Process, Section, TopLevel, to_json_dict
+from .parser import parse, parse_source
+
+__all__ = [
+    "parse",
+    "parse_source",
+    "Module",
+    "Process",
+    "Channel",
+    "Element",
+    "ElementDoc",
+    "Directive",
+    "Section",
+    "TopLevel",
+    "Position",
+    "to_json_dict",
+]

@@ -1,0 +1,475 @@
+"""A Groovy-aware lexer feeding the Lark LALR parser.
+
+Nextflow modules are Groovy, whose strings nest (``"${ x ? "a${y}" : 'b' }"``) and whose
+``/`` may start a slashy string; no regular lexer reads that.  This lexer scans strings,
+comments and brackets itself and hands Lark a small token stream:
+
+* logical newlines (``_NL``) only where a statement can end: never inside ``()``/``[]``,
+  never when a line ends with an operator or the next one starts with ``.``/``?``/``:``/…;
+* ``KEY`` for ``name:`` (map keys and named options), ``COLON`` for a ternary's ``:``;
+* ``PROCESS``/``INCLUDE``/``DEF`` for top-level keywords;
+* inside a process body: ``INPUT_LABEL``/``OUTPUT_LABEL`` and ``BODY_LABEL`` + one raw
+  ``BODY`` token for each ``when:``/``script:``/``shell:``/``exec:``/``stub:`` section (an
+  unlabelled body that starts with a string becomes an implicit ``BODY``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from lark import Token
+from lark.lexer import Lexer
+
+from ..errors import ModuleSyntaxError
+
+__all__ = ["GroovyLexer", "scan_tokens", "BODY_SECTIONS"]
+
+BODY_SECTIONS = frozenset({"when", "script", "shell", "exec", "stub"})
+_DECL_SECTIONS = {"input": "INPUT_LABEL", "output": "OUTPUT_LABEL"}
+
+_NAME = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*")
+_NUMBER = re.compile(r"0[xX][0-9a-fA-F_]+[lLgGiI]?|(?:\d[\d_]*)?\.?\d[\d_]*(?:[eE][+-]?\d+)?[a-zA-Z]?")
+_KEY_AFTER = re.compile(r"[ \t]*:(?!:)")
+_SPACE = re.compile(r"[ \t\f\r]+|\\\r?\n")
+# Longest operators first.
+_OPERATORS = sorted(
+    """>>>= <<= >>= ... ..< <=> === !== ?.. ?: ?. *. .& .@ -> ** += -= *= /= %= &= |= ^= == != <= >= && || ++ --
+    << =~ ==~ .. :: ! ~ + - * / % & | ^ < > = . ? @ ; :""".split(),
+    key=len,
+    reverse=True,
+)
+_OPERATOR = re.compile("|".join(re.escape(o) for o in _OPERATORS))
+# A line that begins with one of these continues the previous statement.
+_CONTINUES_NEXT = re.compile(r"[ \t]*(?:\?\.|\?:|\?(?!\?)|\.(?!\.)|:(?!:)|&&|\|\||\+(?!\+)|\*\.|==|!=|\|)")
+# A statement ending in one of these operators continues on the next line.
+_CONTINUING_OPS = frozenset(
+    "= += -= *= /= ? ?: : + - * / % && || == != < > <= >= =~ ==~ . ?. -> , | & ^ << >> in instanceof".split()
+)
+_OPERAND_TYPES = frozenset({"NAME", "NUMBER", "STRING", "RPAR", "RSQB"})
+_KEYWORDS_BEFORE_REGEX = frozenset({"return", "in", "case", "assert", "when", "else", "and", "or"})
+_CLOSERS = {"(": ")", "[": "]", "{": "}"}
+_BRACKET_TYPES = {"(": "LPAR", ")": "RPAR", "[": "LSQB", "]": "RSQB", "{": "LBRACE", "}": "RBRACE", ",": "COMMA"}
+
+
+class _Source:
+    """The text plus a line index, so offsets map to 1-based line/column quickly."""
+
+    def __init__(self, text: str, filename: str):
+        self.text = text
+        self.filename = filename
+        self.line_starts = [0]
+        for m in re.finditer("\n", text):
+            self.line_starts.append(m.end())
+
+    def linecol(self, offset: int) -> tuple[int, int]:
+        lo, hi = 0, len(self.line_starts) - 1
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if self.line_starts[mid] <= offset:
+                lo = mid
+            else:
+                hi = mid - 1
+        return lo + 1, offset - self.line_starts[lo] + 1
+
+    def error(self, message: str, offset: int) -> ModuleSyntaxError:
+        line, col = self.linecol(min(offset, len(self.text)))
+        return ModuleSyntaxError(message, file=self.filename, line=line, column=col, source=self.text)
+
+
+class _Scanner:
+    """Skips over Groovy strings, comments and nested code, reporting unterminated ones."""
+
+    def __init__(self, src: _Source):
+        self.src = src
+        self.text = src.text
+
+    def comment_end(self, pos: int) -> int | None:
+        """If a comment starts at pos, the offset after it; else None."""
+        t = self.text
+        if t.startswith("//", pos):
+            end = t.find("\n", pos)
+            return len(t) if end < 0 else end
+        if t.startswith("/*", pos):
+            end = t.find("*/", pos + 2)
+            if end < 0:
+                raise self.src.error("unterminated comment", pos)
+            return end + 2
+        if pos == 0 and t.startswith("#!"):
+            end = t.find("\n")
+            return len(t) if end < 0 else end
+        return None
+
+    def string_end(self, pos: int, slashy_ok: bool) -> int | None:
+        """If a string literal starts at pos, the offset after it; else None."""
+        t = self.text
+        c = t[pos]
+        if c == "'" or c == '"':
+            triple = t.startswith(c * 3, pos)
+            return self._quoted_end(pos, c * 3 if triple else c, interpolate=(c == '"'))
+        if c == "$" and t.startswith("$/", pos):
+            return self._dollar_slashy_end(pos)
+        if c == "/" and slashy_ok and pos + 1 < len(t) and t[pos + 1] not in "/*=\n \t":
+            return self._slashy_end(pos)
+        return None
+
+    def _quoted_end(self, pos: int, quote: str, interpolate: bool) -> int:
+        t = self.text
+        i = pos + len(quote)
+        single_line = len(quote) == 1
+        pattern = re.compile(r"[\\\n$]|" + re.escape(quote) if interpolate else r"[\\\n]|" + re.escape(quote))
+        while True:
+            m = pattern.search(t, i)
+            if m is None:
+                raise self.src.error("unterminated string literal", pos)
+            ch = m.group()
+            if ch == "\\":
+                i = m.end() + 1
+            elif ch == "\n":
+                if single_line:
+                    raise self.src.error("unterminated string literal", pos)
+                i = m.end()
+            elif ch == "$":
+                if t.startswith("${", m.start()):
+                    i = self.code_end(m.start() + 2, pos)
+                else:
+                    i = m.end()
+            else:
+                return m.end()
+
+    def _slashy_end(self, pos: int) -> int:
+        t = self.text
+        i = pos + 1
+        while i < len(t):
+            c = t[i]
+            if c == "\\" and i + 1 < len(t) and t[i + 1] == "/":
+                i += 2
+            elif c == "/":
+                return i + 1
+            elif c == "$" and t.startswith("${", i):
+                i = self.code_end(i + 2, pos)
+            else:
+                i += 1
+        raise self.src.error("unterminated slashy string", pos)
+
+    def _dollar_slashy_end(self, pos: int) -> int:
+        t = self.text
+        i = pos + 2
+        while i < len(t):
+            if t.startswith("$$", i) or t.startswith("$/", i):
+                i += 2
+            elif t.startswith("/$", i):
+                return i + 2
+            elif t.startswith("${", i):
+                i = self.code_end(i + 2, pos)
+            else:
+                i += 1
+        raise self.src.error("unterminated dollar-slashy string", pos)
+
+    def code_end(self, pos: int, opened_at: int) -> int:
+        """Skip Groovy code inside ``${ … }`` up to and past the matching ``}``."""
+        t = self.text
+        depth = 0
+        i = pos
+        prev_operand = False
+        while i < len(t):
+            c = t[i]
+            if c in " \t\r\n":
+                i += 1
+                continue
+            end = self.comment_end(i)
+            if end is not None:
+                i = end
+                continue
+            end = self.string_end(i, slashy_ok=not prev_operand)
+            if end is not None:
+                i, prev_operand = end, True
+                continue
+            if c == "{":
+                depth += 1
+            elif c == "}":
+                if depth == 0:
+                    return i + 1
+                depth -= 1
+            m = _NAME.match(t, i)
+            if m:
+                i, prev_operand = m.end(), True
+                continue
+            prev_operand = c in ")]0123456789"
+            i += 1
+        raise self.src.error("unterminated '${' in string", opened_at)
+
+
+class _Lexer:
+    """One pass over a module; yields Lark tokens (see module docstring)."""
+
+    def __init__(self, text: str, filename: str):
+        self.src = _Source(text, filename)
+        self.scan = _Scanner(self.src)
+        self.text = text
+        self.stack: list[tuple[str, int, str]] = []  # (bracket, offset, role)
+        self.ternary: list[int] = [0]  # open '?' per bracket level
+        self.last: Token | None = None
+        self.pending_process = 0  # 1 after PROCESS, 2 after its NAME
+        self.in_decls = False
+
+    # -- token helpers -------------------------------------------------
+    def tok(self, type_: str, start: int, end: int, value: str | None = None) -> Token:
+        line, col = self.src.linecol(start)
+        end_line, end_col = self.src.linecol(end)
+        t = Token(type_, self.text[start:end] if value is None else value, start, line, col, end_line, end_col, end)
+        if type_ != "_NL":
+            self.last = t
+        return t
+
+    def nl(self, at: int) -> Token:
+        t = self.tok("_NL", at, at, "\n")
+        self.last = t
+        return t
+
+    def at_statement_start(self) -> bool:
+        return self.last is None or self.last.type in {"_NL", "LBRACE", "BODY", "INPUT_LABEL", "OUTPUT_LABEL"}
+
+    def in_process_body(self) -> bool:
+        return bool(self.stack) and self.stack[-1][2] == "process"
+
+    # -- newline handling ----------------------------------------------
+    def newline_ends_statement(self, pos: int) -> bool:
+        if self.stack and self.stack[-1][0] in "([":
+            return False
+        if self.at_statement_start() or self.last is None:
+            return False
+        last = self.last
+        if last.type in {"COMMA", "KEY", "COLON"} or (last.type == "OP" and last.value in _CONTINUING_OPS):
+            return False
+        if last.type == "NAME" and last.value in {"in", "instanceof"}:
+            return False
+        # a next code line that starts with an operator continues this statement
+        j = self.skip_blank(pos)
+        return j >= len(self.text) or not _CONTINUES_NEXT.match(self.text, j)
+
+    def skip_blank(self, pos: int) -> int:
+        """Offset of the next code character after whitespace, newlines and comments."""
+        t = self.text
+        while pos < len(t):
+            if t[pos] in " \t\r\n\f":
+                pos += 1
+                continue
+            end = self.scan.comment_end(pos) if t[pos] in "/#" else None
+            if end is None:
+                return pos
+            pos = end
+        return pos
+
+    # -- body capture --------------------------------------------------
+    def capture_body(self, start: int) -> tuple[int, int]:
+        """From start, find the end of a raw section: the next label at process level or the
+        process's closing brace.  Returns (end_of_body, offset_to_resume_at)."""
+        t = self.text
+        depth = 0  # brackets opened inside the body
+        i = start
+        line_start = False
+        prev_operand = False
+        while i < len(t):
+            c = t[i]
+            if c == "\n":
+                i += 1
+                line_start = depth == 0
+                prev_operand = False
+                continue
+            if c in " \t\r\f":
+                i += 1
+                continue
+            end = self.scan.comment_end(i) if c in "/#" else None
+            if end is not None:
+                i = end
+                continue
+            if line_start and depth == 0:
+                m = _NAME.match(t, i)
+                if m and m.group() in (BODY_SECTIONS | set(_DECL_SECTIONS)):
+                    k = _KEY_AFTER.match(t, m.end())
+                    if k:
+                        return i, i
+            line_start = False
+            end = self.scan.string_end(i, slashy_ok=not prev_operand)
+            if end is not None:
+                i, prev_operand = end, True
+                continue
+            if c in "([{":
+                depth += 1
+            elif c in ")]}":
+                if depth == 0:
+                    if c == "}":
+                        return i, i
+                    raise self.src.error(f"unexpected '{c}'", i)
+                depth -= 1
+            m = _NAME.match(t, i)
+            if m:
+                i, prev_operand = m.end(), True
+                continue
+            prev_operand = c in ")]}0123456789"
+            i += 1
+        return i, i
+
+    def body_token(self, start: int, end: int) -> Token:
+        raw = self.text[start:end]
+        lead = len(raw) - len(raw.lstrip())
+        trimmed = raw.strip()
+        s = start + lead
+        return self.tok("BODY", s, s + len(trimmed), trimmed)
+
+    # -- main loop -----------------------------------------------------
+    def tokens(self) -> Iterator[Token]:
+        t = self.text
+        i = 0
+        n = len(t)
+        while i < n:
+            c = t[i]
+            if c == "\n":
+                if self.newline_ends_statement(i + 1):
+                    yield self.nl(i)
+                i += 1
+                continue
+            m = _SPACE.match(t, i)
+            if m:
+                i = m.end()
+                continue
+            if c in "/#":
+                end = self.scan.comment_end(i)
+                if end is not None:
+                    i = end
+                    continue
+            prev_operand = self.last is not None and self.last.type in _OPERAND_TYPES and not (
+                self.last.type == "NAME" and self.last.value in _KEYWORDS_BEFORE_REGEX)
+            end = self.scan.string_end(i, slashy_ok=not prev_operand)
+            if end is not None:
+                if self.in_process_body() and self.at_statement_start():
+                    # an unlabelled script body: the rest of the section is raw text
+                    body_end, resume = self.capture_body(i)
+                    yield self.body_token(i, body_end)
+                    yield from self._after_body()
+                    i = resume
+                    continue
+                yield self.tok("STRING", i, end)
+                i = end
+                continue
+            if c in "([{":
+                yield from self._open(c, i)
+                i += 1
+                continue
+            if c in ")]}":
+                yield from self._close(c, i)
+                i += 1
+                continue
+            if c == ",":
+                yield self.tok("COMMA", i, i + 1)
+                i += 1
+                continue
+            m = _NAME.match(t, i)
+            if m:
+                i = yield from self._name(m)
+                continue
+            if c.isdigit() or (c == "." and i + 1 < n and t[i + 1].isdigit()):
+                m = _NUMBER.match(t, i)
+                if m and m.end() > i:
+                    yield self.tok("NUMBER", i, m.end())
+                    i = m.end()
+                    continue
+            m = _OPERATOR.match(t, i)
+            if m:
+                op = m.group()
+                if op == ":":
+                    if self.ternary[-1] > 0:
+                        self.ternary[-1] -= 1
+                    yield self.tok("COLON", i, m.end())
+                else:
+                    if op == "?":
+                        self.ternary[-1] += 1
+                    yield self.tok("OP", i, m.end())
+                i = m.end()
+                continue
+            raise self.src.error(f"unexpected character {c!r}", i)
+        if self.stack:
+            bracket, at, _ = self.stack[-1]
+            raise self.src.error(f"'{bracket}' is never closed", at)
+        if self.last is not None and self.last.type != "_NL":
+            yield self.nl(n)
+
+    def _after_body(self) -> Iterator[Token]:
+        self.in_decls = False
+        return iter(())
+
+    def _open(self, c: str, i: int) -> Iterator[Token]:
+        role = "group"
+        if c == "{" and self.pending_process == 2 and not any(r == "process" for _, _, r in self.stack):
+            role = "process"
+            self.in_decls = False
+        self.pending_process = 0
+        self.stack.append((c, i, role))
+        self.ternary.append(0)
+        yield self.tok(_BRACKET_TYPES[c], i, i + 1)
+
+    def _close(self, c: str, i: int) -> Iterator[Token]:
+        if not self.stack:
+            raise self.src.error(f"unmatched '{c}'", i)
+        opener, at, role = self.stack[-1]
+        if _CLOSERS[opener] != c:
+            raise self.src.error(f"'{c}' does not match '{opener}' opened at line {self.src.linecol(at)[0]}", i)
+        if role == "process" and self.last is not None and self.last.type not in {"_NL", "LBRACE", "BODY"}:
+            yield self.nl(i)
+        self.stack.pop()
+        self.ternary.pop()
+        yield self.tok(_BRACKET_TYPES[c], i, i + 1)
+
+    def _name(self, m: re.Match[str]) -> Iterator[Token]:
+        t = self.text
+        word, start, end = m.group(), m.start(), m.end()
+        top_start = not self.stack and self.at_statement_start()
+        if top_start and word == "process":
+            self.pending_process = 1
+            yield self.tok("PROCESS", start, end)
+            return end
+        if self.pending_process == 1:
+            self.pending_process = 2
+            yield self.tok("NAME", start, end)
+            return end
+        if top_start and word in ("include", "def"):
+            yield self.tok(word.upper(), start, end)
+            return end
+        key = _KEY_AFTER.match(t, end)
+        if key and self.in_process_body() and self.at_statement_start():
+            if word in _DECL_SECTIONS:
+                self.in_decls = True
+                yield self.tok(_DECL_SECTIONS[word], start, key.end(), word)
+                return key.end()
+            if word in BODY_SECTIONS:
+                yield self.tok("BODY_LABEL", start, key.end(), word)
+                body_end, resume = self.capture_body(key.end())
+                yield self.body_token(key.end(), body_end)
+                self.in_decls = False
+                return resume
+        if key and self.ternary[-1] == 0:
+            yield self.tok("KEY", start, key.end(), word)
+            return key.end()
+        yield self.tok("NAME", start, end)
+        return end
+
+
+def scan_tokens(text: str, filename: str = "<module>") -> Iterator[Token]:
+    """Tokenize module source (mainly for tests and debugging)."""
+    return _Lexer(text, filename).tokens()
+
+
+class GroovyLexer(Lexer):
+    """Lark custom-lexer adapter: parse ``(text, filename)`` tuples with the Groovy scanner."""
+
+    __future_interface__ = 2
+
+    def __init__(self, lexer_conf):  # noqa: D107 - Lark's signature
+        pass
+
+    def lex(self, state, parser_state):  # noqa: D102 - Lark's signature
+        data = getattr(state, "text", state)
+        data = getattr(data, "text", data)  # a TextSlice wraps the plain string
+        text, filename = data if isinstance(data, tuple) else (str(data), "<module>")
+        return _Lexer(text, filename).tokens()

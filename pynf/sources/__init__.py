@@ -1,0 +1,28 @@
+"""Module sources: resolve nf-core-style module IDs from Git (pinned in ``pynf.lock``, cached) or local paths."""
+
+from __future__ import annotations
+
+from .cache import cache_root
+from .gitcmd import STATS as GIT_STATS
+from .ids import DEFAULT_BRANCH, DEFAULT_REMOTE, ModuleId, is_local_module, parse_module_id
+from .lock import LOCK_NAME, LockEntry, LockFile
+from .resolve import LockUpdate, ModuleRef, ResolvedModule, list_modules, resolve, update
+
+__all__ = [
+    "DEFAULT_BRANCH",
+    "DEFAULT_REMOTE",
+    "GIT_STATS",
+    "LOCK_NAME",
+    "LockEntry",
+    "LockFile",
+    "LockUpdate",
+    "ModuleId",
+    "ModuleRef",
+    "ResolvedModule",
+    "cache_root",
+    "is_local_module",
+    "list_modules",
+    "parse_module_id",
+    "resolve",
+    "update",
+]

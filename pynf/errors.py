@@ -19,6 +19,7 @@ __all__ = [
     "SeqeraNotFound",
     "SeqeraUnavailable",
     "SeqeraConfigError",
+    "SeqeraWaitTimeout",
     "RemoteRunFailed",
 ]
 
@@ -138,3 +139,7 @@ class RemoteRunFailed(RunFailed):
     def __init__(self, message: str, *, report: dict | None = None):
         self.report = report or {}
         super().__init__(message)
+
+
+class SeqeraWaitTimeout(SeqeraError, TimeoutError):
+    """Waiting for a remote run gave up after the requested timeout; the run itself keeps going."""

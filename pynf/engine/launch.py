@@ -1,0 +1,62 @@
+"""Command lines and environment for running Nextflow's own CLI on pynf's engine classpath."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from . import _paths
+from .install import classpath
+from .java import java_check
+
+__all__ = ["JVM_OPTIONS", "nextflow_env", "java_cmd_for_cli", "java_cmd"]
+
+#: JVM options Nextflow's launcher passes on Java 17+ (module access its libraries need).
+JVM_OPTIONS: tuple[str, ...] = tuple(
+    f"--add-opens=java.base/{pkg}=ALL-UNNAMED"
+    for pkg in ("java.lang", "java.io", "java.nio", "java.net", "java.util", "java.util.concurrent.locks",
+                "java.util.concurrent.atomic", "java.nio.file.spi", "sun.nio.ch", "sun.nio.fs",
+                "sun.net.www.protocol.http", "sun.net.www.protocol.https", "sun.net.www.protocol.ftp",
+                "sun.net.www.protocol.file", "jdk.internal.misc", "jdk.internal.vm", "java.util.regex")
+) + ("-Djava.awt.headless=true",)
+
+
+def nextflow_env(base: Mapping[str, str] | None = None, *, offline: bool = True,
+                 keep_tower_token: bool = False) -> dict[str, str]:
+    """Environment for a Nextflow JVM: ``NXF_HOME`` in pynf's cache, offline, no default plugins.
+
+    ``TOWER_ACCESS_TOKEN`` is dropped unless ``keep_tower_token`` (its presence makes Nextflow add the
+    nf-tower plugin, which needs a download).
+    """
+    env = dict(os.environ if base is None else base)
+    home = _paths.nxf_home()
+    home.mkdir(parents=True, exist_ok=True)
+    env["NXF_HOME"] = str(home)
+    env["NXF_PLUGINS_DEFAULT"] = "false"
+    if offline:
+        env["NXF_OFFLINE"] = "true"
+    if not keep_tower_token:
+        env.pop("TOWER_ACCESS_TOKEN", None)
+    env.setdefault("NXF_ANSI_LOG", "false")
+    return env
+
+
+def java_cmd(main_class: str = "nextflow.cli.Launcher", args: Sequence[str] = ()) -> list[str]:
+    """``java <opts> -cp <engine classpath> <main_class> <args>``."""
+    java = java_check()
+    return [java.executable, *JVM_OPTIONS, "-cp", os.pathsep.join(classpath()), main_class, *args]
+
+
+def java_cmd_for_cli(bundle_dir: str | os.PathLike[str], extra_args: Sequence[str] = (), *,
+                     params_file: str = "params.json") -> list[str]:
+    """Command running ``<bundle_dir>/main.nf`` with Nextflow's CLI (``run main.nf -params-file ...``).
+
+    The bundle's ``nextflow.config`` is picked up by Nextflow itself (it sits beside ``main.nf``).
+    Run it with ``env=nextflow_env()`` and a ``cwd`` of your choice (``work/`` and ``.nextflow/`` go there).
+    """
+    bundle = Path(bundle_dir).absolute()
+    args = ["run", str(bundle / "main.nf")]
+    if (bundle / params_file).exists():
+        args += ["-params-file", str(bundle / params_file)]
+    return java_cmd("nextflow.cli.Launcher", [*args, *extra_args])

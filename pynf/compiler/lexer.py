@@ -16,6 +16,7 @@ comments and brackets itself and hands Lark a small token stream:
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 
 from lark import Token
@@ -63,14 +64,8 @@ class _Source:
             self.line_starts.append(m.end())
 
     def linecol(self, offset: int) -> tuple[int, int]:
-        lo, hi = 0, len(self.line_starts) - 1
-        while lo < hi:
-            mid = (lo + hi + 1) // 2
-            if self.line_starts[mid] <= offset:
-                lo = mid
-            else:
-                hi = mid - 1
-        return lo + 1, offset - self.line_starts[lo] + 1
+        line = bisect_right(self.line_starts, offset) - 1
+        return line + 1, offset - self.line_starts[line] + 1
 
     def error(self, message: str, offset: int) -> ModuleSyntaxError:
         line, col = self.linecol(min(offset, len(self.text)))

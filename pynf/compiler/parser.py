@@ -107,14 +107,32 @@ def _syntax_error(e: UnexpectedInput, source: str, filename: str) -> ModuleSynta
     return ModuleSyntaxError(str(e), file=filename, line=1, column=1, source=source)
 
 
+_ESCAPES = {"b": "\b", "t": "\t", "n": "\n", "f": "\f", "r": "\r", "\\": "\\", "'": "'", '"': '"',
+            "$": "$", "\n": ""}
+_ESCAPE = re.compile(r"\\(u[0-9a-fA-F]{4}|.)", re.S)
+
+
+def _unescape(body: str) -> str:
+    """Apply Groovy's backslash escapes (``${…}`` is kept as written)."""
+    def sub(m: re.Match[str]) -> str:
+        e = m.group(1)
+        if e.startswith("u") and len(e) == 5:
+            return chr(int(e[1:], 16))
+        return _ESCAPES.get(e, m.group())
+    return _ESCAPE.sub(sub, body)
+
+
 def _unquote(text: str) -> str:
+    """A string literal's value: quotes removed, escapes applied, interpolations kept as text."""
     for q in ('"""', "'''"):
         if len(text) >= 6 and text.startswith(q) and text.endswith(q):
-            return text[3:-3]
+            return _unescape(text[3:-3])
     if text.startswith("$/") and text.endswith("/$"):
-        return text[2:-2]
-    if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"/":
-        return text[1:-1]
+        return text[2:-2].replace("$/", "/").replace("$$", "$")
+    if len(text) >= 2 and text[0] == text[-1] == "/":
+        return text[1:-1].replace("\\/", "/")
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
+        return _unescape(text[1:-1])
     return text
 
 

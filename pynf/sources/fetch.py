@@ -33,7 +33,7 @@ class GitSource:
     def _g(self, *args: str, network: bool = False) -> str:
         if network and self.offline:
             raise ModuleSourceError(
-                f"offline: cannot contact {self.remote} (need 'git {args[0]}'); "
+                f"offline: cannot contact {self.remote} (need 'git {args[2] if args[0] == '-c' else args[0]}'); "
                 "run the same command once while online to fill the cache, or unset PYNF_OFFLINE")
         try:
             return git(*args, cwd=self.cache.repo, network=network)
@@ -60,7 +60,7 @@ class GitSource:
         for key, value in (("remote.origin.url", self.remote), ("remote.origin.promisor", "true"),
                            ("remote.origin.partialclonefilter", "blob:none"),
                            ("core.repositoryformatversion", "1"), ("extensions.partialClone", "origin"),
-                           ("gc.auto", "0")):
+                           ("gc.auto", "0"), ("maintenance.auto", "false")):
             git("config", key, value, cwd=repo)
 
     # -- commits ---------------------------------------------------------------------------------
@@ -77,20 +77,22 @@ class GitSource:
         raise ModuleSourceError(f"branch '{branch}' does not exist on {self.remote}; branches: {', '.join(names) or 'none'}")
 
     def has_commit(self, sha: str) -> bool:
-        """True when the commit and its trees are in the local repository."""
-        try:
-            git("cat-file", "-e", f"{sha}^{{tree}}", cwd=self.cache.repo)
-            return True
-        except GitError:
-            return False
+        """True when commit ``sha`` and its trees were fetched (marked by ``refs/pynf/commits/<sha>``).
+
+        A ref file check rather than an object lookup: in a partial clone, looking up a missing
+        object would start a lazy fetch.
+        """
+        return (self.cache.repo / "refs" / "pynf" / "commits" / sha).is_file()
 
     def fetch_commit(self, sha: str) -> None:
         """Get commit ``sha`` (40 hex) with its trees but without blobs, unless already present."""
         if not self.has_commit(sha):
-            self._g("fetch", "--quiet", "--no-tags", "--no-write-fetch-head", "--depth", "1",
-                    "--filter=blob:none", "origin", sha, network=True)
-            if not self.has_commit(sha):
-                raise ModuleSourceError(f"{self.remote} did not deliver commit {sha}")
+            self._g("-c", "fetch.negotiationAlgorithm=noop", "fetch", "--quiet", "--no-tags",
+                    "--no-write-fetch-head", "--depth", "1", "--filter=blob:none", "origin", sha, network=True)
+            try:
+                git("update-ref", f"refs/pynf/commits/{sha}", sha, cwd=self.cache.repo)
+            except GitError as exc:
+                raise ModuleSourceError(f"{self.remote} did not deliver commit {sha}") from exc
 
     def expand_sha(self, sha: str, branch: str) -> str:
         """Turn a full or abbreviated commit SHA into the full one (fetching branch history if needed)."""
@@ -135,8 +137,10 @@ class GitSource:
         listing = git("rev-list", "--objects", "--missing=print", tree, cwd=self.cache.repo)
         missing = [line[1:].split()[0] for line in listing.splitlines() if line.startswith("?")]
         if missing:
-            self._g("fetch", "--quiet", "--no-tags", "--no-write-fetch-head", "--filter=blob:none",
-                    "origin", *missing, network=True)
+            # "noop" negotiation, as git's own lazy fetch: advertising the commit we hold would make
+            # the server assume we already have its blobs.
+            self._g("-c", "fetch.negotiationAlgorithm=noop", "fetch", "--quiet", "--no-tags",
+                    "--no-write-fetch-head", "--filter=blob:none", "origin", *missing, network=True)
         data = git_bytes("archive", "--format=tar", tree, cwd=self.cache.repo)
         staging = self.cache.staging_dir()
         try:

@@ -73,6 +73,9 @@ def git_bytes(*args: str, cwd: str | os.PathLike[str] | None = None, network: bo
         if network:
             STATS.network_calls += 1
     full_env = _env()
+    if not network:
+        # A local command must never reach a remote, not even through a partial clone's lazy fetch.
+        full_env["GIT_ALLOW_PROTOCOL"] = "pynf-no-network"
     if env:
         full_env.update(env)
     try:

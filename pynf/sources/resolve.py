@@ -76,21 +76,43 @@ def _lock(lock_path: str | os.PathLike[str] | None | bool) -> LockFile | None:
     return LockFile(None if lock_path in (None, True) else lock_path)  # type: ignore[arg-type]
 
 
-def _find_locked(lock: LockFile, remote: str, mid: ModuleId) -> tuple[str, LockEntry] | None:
-    found = [(k, e) for k, e in lock.entries().items() if e.remote == remote and mid.matches(e.name)]
-    exact = [(k, e) for k, e in found if tuple(e.name.split("/")) == mid.parts]
-    if exact:
-        return exact[0]
-    if len(found) > 1:
-        names = ", ".join(sorted(e.name for _, e in found))
-        raise ModuleSourceError(f"'{mid.text}' matches several modules in {lock.path} ({names}); use the full org/tool ID")
-    return found[0] if found else None
+def _default_org(names: list[str]) -> str | None:
+    orgs = {n.split("/", 1)[0] for n in names}
+    return next(iter(orgs)) if len(orgs) == 1 else ("nf-core" if "nf-core" in orgs else None)
+
+
+def _names_at(src: GitSource, sha: str) -> list[str]:
+    names = src.cache.listing(sha)  # no git call when the listing is cached
+    if names is None:
+        with src.cache.lock():
+            src.ensure_repo()
+            names = src.module_names(sha)
+    return names
+
+
+def _find_locked(lock: LockFile, src: GitSource, mid: ModuleId) -> tuple[str, LockEntry] | None:
+    """The lock entry this ID names on this remote (an org-less ID means the default org there)."""
+    found = []
+    for key, entry in sorted(lock.entries().items()):
+        if entry.remote != src.remote:
+            continue
+        parts = tuple(entry.name.split("/"))
+        if parts == mid.parts:
+            return key, entry
+        if parts[1:] == mid.parts:
+            found.append((key, entry))
+    for key, entry in found:
+        names = _names_at(src, entry.sha)
+        default_org = _default_org(names)
+        if entry.name.split("/", 1)[0] == default_org or (default_org is None and len(found) == 1):
+            return key, entry
+    return None
 
 
 def _pick(mid: ModuleId, names: list[str], remote: str, branch: str, sha: str) -> str:
     available = set(names)
     orgs = frozenset(n.split("/", 1)[0] for n in names)
-    default_org = next(iter(orgs)) if len(orgs) == 1 else ("nf-core" if "nf-core" in orgs else None)
+    default_org = _default_org(names)
     for candidate in mid.candidates(orgs, default_org):
         if candidate in available:
             return candidate
@@ -169,7 +191,7 @@ def resolve(module: str | os.PathLike[str], *, remote: str | None = None, branch
     lock = _lock(lock_path)
     src = GitSource(remote_n, offline=offline_b)
     if lock is not None and sha is None:
-        found = _find_locked(lock, remote_n, mid)
+        found = _find_locked(lock, src, mid)
         if found is not None and not (explicit_branch and found[1].branch != branch_n):
             _, entry = found
             digest = _materialize(src, entry.sha, entry.path, entry.content_hash or None)
@@ -220,7 +242,7 @@ def update(module: str | None = None, *, remote: str | None = None, branch: str 
     if module is not None:
         mid = parse_module_id(module)
         remote_n = remote_filter or normalize_remote(default_remote())
-        found = _find_locked(lock, remote_n, mid)
+        found = _find_locked(lock, GitSource(remote_n, offline=offline_default() if offline is None else offline), mid)
         if found is None:
             res = resolve(module, remote=remote_n, branch=branch, lock_path=lock.path, offline=offline)
             return [LockUpdate(lock_key(res.remote or remote_n, res.module_id), None, res.sha or "")]

@@ -13,6 +13,7 @@ __all__ = [
     "RunFailed",
     "TaskFailedError",
     "ModuleSourceError",
+    "ExportError",
     "SeqeraError",
     "SeqeraAuthError",
     "SeqeraValidationError",
@@ -99,6 +100,10 @@ class TaskFailedError(RunFailed):
 
 class ModuleSourceError(PynfError):
     """A module ID could not be resolved from its Git source (unknown ID, unreachable remote, no cache)."""
+
+
+class ExportError(PynfError):
+    """An export bundle could not be written (e.g. the target directory holds other files)."""
 
 
 class SeqeraError(PynfError):

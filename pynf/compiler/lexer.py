@@ -28,6 +28,7 @@ __all__ = ["GroovyLexer", "scan_tokens", "BODY_SECTIONS"]
 
 BODY_SECTIONS = frozenset({"when", "script", "shell", "exec", "stub"})
 _DECL_SECTIONS = {"input": "INPUT_LABEL", "output": "OUTPUT_LABEL"}
+_SECTION_WORDS = BODY_SECTIONS | set(_DECL_SECTIONS)
 
 _NAME = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*")
 _NUMBER = re.compile(r"0[xX][0-9a-fA-F_]+[lLgGiI]?|(?:\d[\d_]*)?\.?\d[\d_]*(?:[eE][+-]?\d+)?[a-zA-Z]?")
@@ -390,6 +391,10 @@ class _Lexer:
         if self.last is not None and self.last.type != "_NL":
             yield self.nl(n)
 
+    def _line_start(self, pos: int) -> bool:
+        line_begin = self.text.rfind("\n", 0, pos) + 1
+        return not self.text[line_begin:pos].strip()
+
     def _after_body(self) -> Iterator[Token]:
         self.in_decls = False
         return iter(())
@@ -432,6 +437,11 @@ class _Lexer:
             yield self.tok(word.upper(), start, end)
             return end
         key = _KEY_AFTER.match(t, end)
+        if key and word in _SECTION_WORDS and self.stack and self.stack[-1][0] in "([" and self._line_start(start):
+            inner = [s for s in self.stack if s[2] == "process"]
+            if inner:  # a section label inside an open bracket: the bracket was never closed
+                bracket, at, _ = self.stack[-1]
+                raise self.src.error(f"'{bracket}' is never closed (found '{word}:' before its '{_CLOSERS[bracket]}')", at)
         if key and self.in_process_body() and self.at_statement_start():
             if word in _DECL_SECTIONS:
                 self.in_decls = True

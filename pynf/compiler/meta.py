@@ -111,19 +111,21 @@ def compare_meta(process: Process, meta: dict) -> tuple[Process, list[str]]:
     )
     m_outputs = _meta_outputs(meta)
     by_name = {name: docs for name, docs in m_outputs if name}
+    used: set[str | None] = set()
     outputs = []
     for i, ch in enumerate(process.outputs):
         if ch.emit is not None and ch.emit in by_name:
+            used.add(ch.emit)
             outputs.append(_with_docs(ch, by_name[ch.emit], f"output '{ch.emit}'", warnings))
         elif ch.emit is None and i < len(m_outputs):
+            used.add(m_outputs[i][0])  # unnamed outputs are documented by position
             outputs.append(_with_docs(ch, m_outputs[i][1], f"output {i + 1}", warnings))
         else:
             if ch.emit is not None:
                 warnings.append(f"meta.yml: output '{ch.emit}' is not documented")
             outputs.append(ch)
-    declared = {c.emit for c in process.outputs if c.emit}
     for name, _ in m_outputs:
-        if name and name not in declared and any(c.emit for c in process.outputs):
+        if name and name not in used:
             warnings.append(f"meta.yml: documents output '{name}', which main.nf does not declare")
     m_topics = meta.get("topics") or {}
     if isinstance(m_topics, dict):

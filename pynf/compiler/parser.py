@@ -25,10 +25,11 @@ _TEMPLATE_CALL = re.compile(r"""^[ \t]*template[ \t]*\(?[ \t]*(['"])(?P<name>[^'
 _FUNCTION_HEAD = re.compile(r"def\s+(?:[\w.<>\[\], ]+\s+)?(?P<name>[A-Za-z_]\w*)\s*\(")
 _TOKEN_NAMES = {
     "_NL": "end of line", "RBRACE": "'}'", "LBRACE": "'{'", "RPAR": "')'", "LPAR": "'('",
-    "RSQB": "']'", "LSQB": "'['", "COMMA": "','", "NAME": "a name", "STRING": "a string",
-    "KEY": "a named argument (name:)", "BODY": "a section body", "PROCESS": "'process'",
-    "INPUT_LABEL": "'input:'", "OUTPUT_LABEL": "'output:'", "BODY_LABEL": "a section label",
-    "$END": "end of file", "OP": "an operator", "NUMBER": "a number", "COLON": "':'",
+    "RSQB": "']'", "LSQB": "'['", "COMMA": "','", "NAME": "name", "STRING": "string",
+    "KEY": "named argument", "BODY": "section body", "PROCESS": "'process'",
+    "INPUT_LABEL": "'input:'", "OUTPUT_LABEL": "'output:'", "BODY_LABEL": "section label",
+    "$END": "end of file", "OP": "operator", "NUMBER": "number", "COLON": "':'",
+    "INCLUDE": "'include'", "DEF": "'def'",
 }
 
 
@@ -96,7 +97,9 @@ def _syntax_error(e: UnexpectedInput, source: str, filename: str) -> ModuleSynta
             col = len(source) - (source.rfind("\n") + 1) + 1
             what = "end of file"
         else:
-            line, col, what = tok.line, tok.column, f"{_TOKEN_NAMES.get(tok.type, tok.type)} {str(tok)[:40]!r}"
+            name = _TOKEN_NAMES.get(tok.type, tok.type)
+            what = name if name.startswith("'") else f"{name} {str(tok)[:40]!r}"
+            line, col = tok.line, tok.column
         expected = sorted(_TOKEN_NAMES.get(x, x) for x in e.expected if not x.startswith("__"))
         hint = f"; expected {', '.join(expected[:6])}" if expected else ""
         return ModuleSyntaxError(f"unexpected {what}{hint}", file=filename, line=line or 1, column=col or 1,

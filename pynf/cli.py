@@ -1,0 +1,144 @@
+"""The ``pynf`` command line: compile, inspect, run, export modules; manage engine and sources.
+
+Exit codes: 0 ok, 1 module/input/run errors (message on stderr), 2 usage errors.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import __version__
+from .cli_options import build_run_options, input_options, parse_assignments, parse_inputs, run_options
+from .errors import PynfError
+
+__all__ = ["main", "cli"]
+
+_EMITS = ("wrapper", "params", "config", "ir", "all")
+
+
+class _Group(click.Group):
+    """Turns pynf's own errors into a one-line message and exit code 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except PynfError as e:
+            click.echo(f"error: {e}", err=True)
+            ctx.exit(1)
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            ctx.exit(130)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="pynf")
+def cli() -> None:
+    """Compile nf-core or local Nextflow modules into standalone wrappers and run them."""
+
+
+def _load(module: str, process: str | None):
+    from .modules import load_module
+
+    return load_module(module, process=process)
+
+
+@cli.command("compile")
+@click.argument("module")
+@click.option("--process", help="Process to wrap when the file defines several.")
+@click.option("--emit", type=click.Choice(_EMITS), default="wrapper", show_default=True, help="What to produce.")
+@click.option("--out", "out", type=click.Path(file_okay=False), help="Write the bundle (or the emitted file) here.")
+@input_options
+@run_options
+def compile_command(module: str, process: str | None, emit: str, out: str | None, inputs: tuple[str, ...],
+                    params: tuple[str, ...], **kw: Any) -> None:
+    """Compile MODULE (a directory, a main.nf, or a module ID) into a wrapper bundle."""
+    from .compiler import to_json_dict
+    from .compile import compile_bundle
+
+    loaded = _load(module, process)
+    if emit == "ir":
+        text = json.dumps(to_json_dict(loaded.module), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+        _emit_text(text, out, "ir.json")
+        return
+    bundle = compile_bundle(loaded.module, process=loaded.process.name, inputs=parse_inputs(inputs),
+                            params=parse_assignments(params, "--param"), options=build_run_options(kw),
+                            module_id=loaded.module_id, module_dir=loaded.directory)
+    for warning in loaded.module.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    if emit == "all":
+        if out is None:
+            raise click.UsageError("--emit all writes a bundle directory: give --out DIR")
+        bundle.write(out)
+        click.echo(f"wrote {len(bundle.files())} files to {out}", err=True)
+        return
+    text, name = {"wrapper": (bundle.main_nf, "main.nf"), "params": (bundle.params_text, "params.json"),
+                  "config": (bundle.config_text, "nextflow.config")}[emit]
+    _emit_text(text, out, name)
+
+
+def _emit_text(text: str, out: str | None, name: str) -> None:
+    if out is None:
+        click.echo(text, nl=False)
+    else:
+        Path(out).mkdir(parents=True, exist_ok=True)
+        (Path(out) / name).write_text(text, encoding="utf-8")
+        click.echo(f"wrote {Path(out) / name}", err=True)
+
+
+@cli.command("inspect")
+@click.argument("module")
+@click.option("--process", help="Process to show when the file defines several.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")
+def inspect_command(module: str, process: str | None, as_json: bool) -> None:
+    """Show MODULE's inputs and outputs with meta.yml types and descriptions."""
+    from .inspect import describe, print_description
+
+    loaded = _load(module, process)
+    info = describe(loaded.module, loaded.process, module_id=loaded.module_id)
+    if as_json:
+        click.echo(json.dumps(info, indent=2, sort_keys=True, ensure_ascii=False))
+    else:
+        print_description(info)
+
+
+def _attach_optional() -> None:
+    """Attach command groups that live with their subsystems."""
+    from .sources.cli import export_command, modules
+
+    cli.add_command(modules)
+    cli.add_command(export_command, "export")
+    try:
+        from .engine.cli import engine
+    except ImportError:  # pragma: no cover - engine CLI not installed in this build
+        pass
+    else:
+        cli.add_command(engine)
+    try:
+        from .run_cli import run_command
+    except ImportError:  # pragma: no cover
+        pass
+    else:
+        cli.add_command(run_command, "run")
+    try:
+        from .seqera.cli import runs
+    except ImportError:  # pragma: no cover
+        pass
+    else:
+        cli.add_command(runs)
+
+
+_attach_optional()
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the ``pynf`` console script."""
+    cli.main(args=argv, prog_name="pynf")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main(sys.argv[1:])

@@ -1,0 +1,201 @@
+"""``pynf export``: write a compiled bundle as a self-contained directory (optionally a Git repository).
+
+The directory holds the wrapper ``main.nf``, ``nextflow.config``, ``params.json`` (or ``params.yaml``),
+the sidecars and a ``README.md`` with the exact Nextflow and Seqera Platform (``tw``) commands.
+Exporting the same module with the same inputs twice gives byte-identical files, and with ``git=True``
+the same commit SHA (fixed identity and dates; user and system Git config are ignored).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import shlex
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from . import __version__
+from .bundle import MANIFEST_NAME, Bundle
+from .errors import ExportError
+from .sources.resolve import ResolvedModule, resolve
+
+__all__ = ["ExportResult", "export", "export_bundle", "README_MARKER", "GIT_IDENTITY", "GIT_DATE"]
+
+#: First line of every exported README; ``force=True`` only replaces directories that carry it.
+README_MARKER = "<!-- written by pynf export -->"
+#: Author and committer of the commit made by ``git=True``.
+GIT_IDENTITY = ("pynf export", "pynf-export@localhost")
+#: Author and committer date of that commit (fixed, so the commit SHA is reproducible).
+GIT_DATE = "2000-01-01T00:00:00+0000"
+_BRANCH = "main"
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    """What was written: the directory, its files (relative, sorted) and the commit SHA if ``git``."""
+
+    directory: Path
+    files: tuple[str, ...]
+    params_file: str
+    commit: str | None
+    bundle: Bundle
+    source: ResolvedModule | None = None
+
+
+def _yaml_params(params_text: str) -> str:
+    try:
+        data = json.loads(params_text)
+    except ValueError as exc:
+        raise ExportError(f"the bundle's params are not JSON ({exc})") from exc
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=False, width=1000)
+
+
+def _source_line(source: ResolvedModule | None, bundle: Bundle) -> str:
+    if source is None:
+        return f"module `{bundle.module_id}`"
+    if source.sha is None:
+        return f"local module `{bundle.module_id}`"
+    return f"module `{source.module_id}` from {source.remote} at commit `{source.sha}`"
+
+
+def _readme(bundle: Bundle, *, display_dir: str, params_file: str, source: ResolvedModule | None,
+            repo_url: str | None, git: bool, files: list[str]) -> str:
+    d = display_dir.rstrip("/") or "."
+    q = shlex.quote
+    run = f"nextflow run {q(d + '/main.nf')} -params-file {q(d + '/' + params_file)}"
+    try:
+        outdir = json.loads(bundle.params_text).get("outdir", "results")
+    except (ValueError, AttributeError):
+        outdir = "results"
+    url = repo_url or "<git-url-of-this-repository>"
+    tw = f"tw launch {q(url) if repo_url else url} --revision {_BRANCH} --params-file {q(d + '/' + params_file)}"
+    lines = [
+        README_MARKER,
+        f"# {bundle.process} — standalone Nextflow bundle",
+        "",
+        f"Exported by pynf {__version__} from {_source_line(source, bundle)}, process `{bundle.process}`.",
+        f"Bundle content hash: `{bundle.content_hash}` (wrapper and sidecars).",
+        "",
+        "## Files",
+        "",
+        *[f"- `{name}`" for name in files],
+        "",
+        "## Run it with Nextflow",
+        "",
+        "```sh",
+        run,
+        "```",
+        "",
+        f"`nextflow.config` sits beside `main.nf`, so Nextflow reads it without `-c`. Results go to "
+        f"`{outdir}` (the `outdir` entry of `{params_file}`, relative to where you launch), together with "
+        f"the output manifest `{MANIFEST_NAME}`. Edit `{params_file}` to run other inputs: the wrapper "
+        "does not depend on them.",
+        "",
+        "## Launch it on Seqera Platform",
+        "",
+        ("This directory is a Git repository with one commit on branch `main`. " if git else
+         "Make this directory a Git repository (or export with `--git`). ")
+        + "Push it somewhere your workspace can read, then:",
+        "",
+        "```sh",
+        *([] if repo_url else [f"git -C {q(d)} remote add origin <git-url-of-this-repository>",
+                               f"git -C {q(d)} push -u origin {_BRANCH}"]),
+        tw,
+        "```",
+        "",
+        "Add `--workspace ORG/WORKSPACE` and `--compute-env NAME` as needed. Input paths in "
+        f"`{params_file}` must be readable by that compute environment (e.g. `s3://` URIs).",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def _prepare_dir(root: Path, force: bool) -> None:
+    if root.is_file():
+        raise ExportError(f"{root} is a file; give a directory to export into")
+    if root.is_dir() and any(root.iterdir()):
+        readme = root / "README.md"
+        ours = readme.is_file() and readme.read_text(errors="replace").startswith(README_MARKER)
+        if not force:
+            raise ExportError(f"{root} is not empty; choose another directory"
+                              + (" or pass --force to replace this earlier export" if ours else ""))
+        if not ours:
+            raise ExportError(f"{root} is not empty and was not written by pynf export; refusing to replace it")
+        shutil.rmtree(root)
+
+
+def _git_commit(root: Path, message: str) -> str:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    env.update({
+        "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1", "LC_ALL": "C",
+        "GIT_AUTHOR_NAME": GIT_IDENTITY[0], "GIT_AUTHOR_EMAIL": GIT_IDENTITY[1], "GIT_AUTHOR_DATE": GIT_DATE,
+        "GIT_COMMITTER_NAME": GIT_IDENTITY[0], "GIT_COMMITTER_EMAIL": GIT_IDENTITY[1],
+        "GIT_COMMITTER_DATE": GIT_DATE,
+    })
+
+    def run(*args: str) -> str:
+        try:
+            proc = subprocess.run(["git", *args], cwd=root, env=env, capture_output=True, text=True)
+        except FileNotFoundError as exc:
+            raise ExportError("--git needs the git executable on PATH") from exc
+        if proc.returncode != 0:
+            raise ExportError(f"git {args[0]} failed in {root}: {proc.stderr.strip()}")
+        return proc.stdout.strip()
+
+    run("init", "--quiet", "--template=", "-b", _BRANCH)
+    run("add", "--all")
+    run("commit", "--quiet", "--no-verify", "-m", message)
+    return run("rev-parse", "HEAD")
+
+
+def export_bundle(bundle: Bundle, directory: str | os.PathLike[str], *, params_format: str = "json",
+                  git: bool = False, force: bool = False, source: ResolvedModule | None = None,
+                  repo_url: str | None = None, display_dir: str | None = None) -> ExportResult:
+    """Write ``bundle`` and its README into ``directory``; with ``git`` commit it reproducibly."""
+    if params_format not in ("json", "yaml"):
+        raise ExportError(f"params format must be 'json' or 'yaml', not {params_format!r}")
+    root = Path(directory)
+    _prepare_dir(root, force)
+    params_file = f"params.{params_format}"
+    out = bundle if params_format == "json" else dataclasses.replace(bundle, params_text=_yaml_params(bundle.params_text))
+    names = sorted([*out.files(params_name=params_file), "README.md"])
+    shown = os.path.normpath(display_dir if display_dir is not None else str(directory))
+    readme = _readme(out, display_dir=shown, params_file=params_file, source=source, repo_url=repo_url, git=git,
+                     files=names)
+    if "README.md" in dict(out.sidecars):
+        raise ExportError("the bundle already has a README.md sidecar; cannot add the export README")
+    try:
+        out.write(root, params_name=params_file)
+        (root / "README.md").write_text(readme)
+    except OSError as exc:
+        raise ExportError(f"cannot write the bundle into {root}: {exc}") from exc
+    commit = None
+    if git:
+        commit = _git_commit(root, f"pynf export of {bundle.module_id} ({bundle.process})\n\n"
+                                   f"Bundle content hash {bundle.content_hash}.\n")
+    return ExportResult(directory=root, files=tuple(names), params_file=params_file, commit=commit, bundle=out,
+                        source=source)
+
+
+def export(module: str | os.PathLike[str], directory: str | os.PathLike[str], *, process: str | None = None,
+           inputs: Any = None, params: dict[str, Any] | None = None, options: Any = None,
+           params_format: str = "json", git: bool = False, force: bool = False, repo_url: str | None = None,
+           remote: str | None = None, branch: str | None = None, sha: str | None = None,
+           lock_path: str | os.PathLike[str] | None = None, offline: bool | None = None,
+           display_dir: str | None = None) -> ExportResult:
+    """Resolve ``module`` (path or ID), compile it with the inputs/params/options and export the bundle."""
+    from .compile import compile_bundle  # the compiler pipeline (parse + render)
+
+    source = resolve(module, remote=remote, branch=branch, sha=sha, lock_path=lock_path, offline=offline)
+    kwargs: dict[str, Any] = {"process": process, "inputs": inputs, "params": dict(params or {})}
+    if options is not None:
+        kwargs["options"] = options
+    bundle = compile_bundle(source.path, **kwargs)
+    return export_bundle(bundle, directory, params_format=params_format, git=git, force=force, source=source,
+                         repo_url=repo_url, display_dir=display_dir)

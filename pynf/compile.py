@@ -1,0 +1,29 @@
+"""``compile_bundle``: module (path or parsed ``Module``) + inputs/params/options -> ``Bundle``."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from .bundle import Bundle
+from .compiler.ir import Module
+from .options import RenderOptions, RunOptions
+from .render import render
+
+__all__ = ["compile_bundle"]
+
+
+def compile_bundle(module: str | os.PathLike[str] | Module, *, process: str | None = None, inputs: Any = None,
+                   params: Mapping[str, Any] | None = None, options: RunOptions | None = None,
+                   module_id: str | None = None, check_files: bool = True) -> Bundle:
+    """Parse ``module`` (a main.nf path or its directory) unless already parsed, and render its bundle."""
+    if isinstance(module, Module):
+        parsed = module
+    else:
+        from .compiler import parse
+
+        parsed = parse(module)
+    return render(parsed, RenderOptions(process=process, inputs=inputs, params=dict(params or {}),
+                                        run=options or RunOptions(), module_id=module_id,
+                                        check_files=check_files))

@@ -193,9 +193,9 @@ def export(module: str | os.PathLike[str], directory: str | os.PathLike[str], *,
     from .compile import compile_bundle  # the compiler pipeline (parse + render)
 
     source = resolve(module, remote=remote, branch=branch, sha=sha, lock_path=lock_path, offline=offline)
-    kwargs: dict[str, Any] = {"process": process, "inputs": inputs, "params": dict(params or {})}
-    if options is not None:
-        kwargs["options"] = options
-    bundle = compile_bundle(source.path, **kwargs)
+    path = Path(source.path)
+    module_id = source.module_id if source.sha else (path if path.is_dir() else path.parent).resolve().name
+    bundle = compile_bundle(path, process=process, inputs=inputs, params=dict(params or {}), options=options,
+                            module_id=module_id)
     return export_bundle(bundle, directory, params_format=params_format, git=git, force=force, source=source,
                          repo_url=repo_url, display_dir=display_dir)

@@ -7,17 +7,15 @@ import multiprocessing
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from gitrepos import ModuleRepo, acme_repo, nfcore_repo  # noqa: E402
+from .gitrepos import ModuleRepo, acme_repo, nfcore_repo
 
-import pynf.sources as sources  # noqa: E402
-from pynf.errors import ModuleNotFound, ModuleSourceError  # noqa: E402
-from pynf.sources.cache import RemoteCache  # noqa: E402
+import pynf.sources as sources
+from pynf.errors import ModuleNotFound, ModuleSourceError
+from pynf.sources.cache import RemoteCache
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import json
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from gitrepos import nfcore_repo  # noqa: E402
+from .gitrepos import nfcore_repo
 
-import pynf.sources as sources  # noqa: E402
-from pynf.sources.cli import modules  # noqa: E402
+import pynf.sources as sources
+from pynf.sources.cli import modules
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 

@@ -35,10 +35,15 @@ __all__ = [
 
 
 def cache_root() -> Path:
-    """Where pynf keeps modules: ``$PYNF_CACHE_DIR/modules`` or the platform user cache dir."""
-    base = os.environ.get("PYNF_CACHE_DIR")
-    root = Path(base).expanduser() if base else Path(platformdirs.user_cache_dir("pynf"))
-    return root / "modules"
+    """Where pynf keeps modules: ``modules/`` in ``$PYNF_CACHE_DIR``, else ``$PYNF_HOME/cache``,
+    else the platform's user cache dir for pynf (the same root the engine uses)."""
+    if os.environ.get("PYNF_CACHE_DIR"):
+        root = Path(os.environ["PYNF_CACHE_DIR"]).expanduser()
+    elif os.environ.get("PYNF_HOME"):
+        root = Path(os.environ["PYNF_HOME"]).expanduser() / "cache"
+    else:
+        root = Path(platformdirs.user_cache_dir("pynf"))
+    return root.absolute() / "modules"
 
 
 @contextlib.contextmanager

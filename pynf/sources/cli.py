@@ -6,16 +6,16 @@ import contextlib
 import json
 import sys
 import warnings
-from pathlib import Path
 from typing import Any, Callable, Iterator
 
 import click
 
+from ..cli_options import build_run_options, input_options, parse_assignments, parse_inputs, run_options
 from ..errors import PynfError
 from .ids import DEFAULT_BRANCH, DEFAULT_REMOTE
 from .resolve import list_modules, resolve, update
 
-__all__ = ["modules", "export_command", "parse_assignments", "parse_inputs"]
+__all__ = ["modules", "export_command", "module_info"]
 
 
 @contextlib.contextmanager
@@ -178,87 +178,31 @@ def update_command(module_id: str | None, remote: str | None, branch: str | None
 
 # -- export ---------------------------------------------------------------------------------------
 
-def _value(text: str) -> Any:
-    try:
-        return json.loads(text)
-    except ValueError:
-        return text
-
-
-def parse_assignments(items: tuple[str, ...], what: str) -> dict[str, Any]:
-    """``KEY=VALUE`` pairs to a dict; VALUE is JSON when it parses as JSON, else the plain string."""
-    out: dict[str, Any] = {}
-    for item in items:
-        key, sep, value = item.partition("=")
-        if not sep or not key.strip():
-            raise click.BadParameter(f"expected KEY=VALUE, got {item!r}", param_hint=what)
-        out[key.strip()] = _value(value)
-    return out
-
-
-def parse_inputs(items: tuple[str, ...]) -> dict[str, Any] | None:
-    """``--input NAME=VALUE`` and ``--input @file.json`` (a JSON object of inputs) to one dict."""
-    if not items:
-        return None
-    out: dict[str, Any] = {}
-    for item in items:
-        if item.startswith("@"):
-            try:
-                data = json.loads(Path(item[1:]).read_text())
-            except (OSError, ValueError) as exc:
-                raise click.BadParameter(f"cannot read {item[1:]}: {exc}", param_hint="--input") from exc
-            if not isinstance(data, dict):
-                raise click.BadParameter(f"{item[1:]} must hold a JSON object of inputs", param_hint="--input")
-            out.update(data)
-        else:
-            out.update(parse_assignments((item,), "--input"))
-    return out
-
-
 @click.command("export")
 @click.argument("module")
 @click.option("-o", "--out", "out", required=True, type=click.Path(file_okay=False), help="Directory to write.")
 @click.option("--process", default=None, help="Process to wrap when the module defines several.")
-@click.option("--input", "inputs", multiple=True, metavar="NAME=VALUE|@FILE.json", help="An input channel value.")
-@click.option("--param", "params", multiple=True, metavar="KEY=VALUE", help="A top-level param (e.g. outdir=res).")
-@click.option("--ext", multiple=True, metavar="KEY=VALUE", help="task.ext.KEY for the process (e.g. args='-q 20').")
-@click.option("--cpus", type=int, default=None)
-@click.option("--memory", default=None, help="e.g. '4 GB'.")
-@click.option("--time", "time_", default=None, help="e.g. '2h'.")
-@click.option("--container", default=None,
-              type=click.Choice(["none", "docker", "podman", "singularity", "apptainer", "conda"]))
-@click.option("--executor", default=None)
-@click.option("--queue", default=None)
-@click.option("--config", "config_file", type=click.Path(dir_okay=False, exists=True), default=None,
-              help="Extra Nextflow config text appended to nextflow.config.")
 @click.option("--params-format", type=click.Choice(["json", "yaml"]), default="json", show_default=True)
 @click.option("--git", "as_git", is_flag=True, help="Make DIR a Git repository with one reproducible commit.")
 @click.option("--repo-url", default=None, help="Where DIR will be pushed (used in the README's tw launch line).")
 @click.option("--force", is_flag=True, help="Replace DIR if it holds an earlier pynf export.")
 @click.option("--sha", default=None, help="Module commit to use (module IDs only).")
 @_source_options
-def export_command(module: str, out: str, process: str | None, inputs: tuple[str, ...], params: tuple[str, ...],
-                   ext: tuple[str, ...], cpus: int | None, memory: str | None, time_: str | None,
-                   container: str | None, executor: str | None, queue: str | None, config_file: str | None,
-                   params_format: str, as_git: bool, repo_url: str | None, force: bool, sha: str | None,
-                   remote: str | None, branch: str | None, offline: bool | None) -> None:
+@input_options
+@run_options
+def export_command(module: str, out: str, process: str | None, params_format: str, as_git: bool,
+                   repo_url: str | None, force: bool, sha: str | None, remote: str | None, branch: str | None,
+                   offline: bool | None, inputs: tuple[str, ...], params: tuple[str, ...], **run_kw: Any) -> None:
     """Write MODULE as a self-contained bundle in DIR, ready for `nextflow run` or `tw launch`."""
     from ..export import export
-    from ..options import RunOptions
 
     input_data = parse_inputs(inputs)
     param_data = parse_assignments(params, "--param")
     with _reported():
-        run_kwargs: dict[str, Any] = {"ext": parse_assignments(ext, "--ext"), "cpus": cpus, "memory": memory,
-                                      "time": time_, "executor": executor, "queue": queue}
-        if container is not None:
-            run_kwargs["container"] = container
-        if config_file is not None:
-            run_kwargs["extra_config"] = Path(config_file).read_text()
         result = export(module, out, process=process, inputs=input_data, params=param_data,
-                        options=RunOptions(**run_kwargs), params_format=params_format, git=as_git, force=force,
+                        options=build_run_options(run_kw), params_format=params_format, git=as_git, force=force,
                         repo_url=repo_url, remote=remote, branch=branch, sha=sha, offline=offline, display_dir=out)
-    click.echo(f"wrote {len(result.files)} files to {result.directory}")
+    click.echo(f"wrote {len(result.files)} files to {result.directory}", err=True)
     if result.commit:
-        click.echo(f"commit {result.commit}")
-    click.echo(f"run: nextflow run {result.directory / 'main.nf'} -params-file {result.directory / result.params_file}")
+        click.echo(f"commit {result.commit}", err=True)
+    click.echo(f"nextflow run {result.directory / 'main.nf'} -params-file {result.directory / result.params_file}")

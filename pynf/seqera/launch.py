@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from urllib.parse import urlsplit
 
 from ..bundle import Bundle
-from ..errors import SeqeraConfigError
+from ..errors import SeqeraConfigError, SeqeraError
 from .client import SeqeraClient
 from .config import SeqeraConfig
 from .resolve import ComputeEnv, Workspace, resolve_compute_env, resolve_workspace
@@ -147,9 +147,9 @@ class SeqeraPlatform:
         ws = self.workspace
         if outdir is None:
             try:
-                wf = self.client.describe_workflow(workflow_id, ws.id).get("workflow") or {}
-                outdir = (wf.get("params") or {}).get("outdir")
-            except Exception:  # noqa: BLE001 - outdir is optional for a handle
+                launch = self.client.describe_launch(workflow_id, ws.id)
+                outdir = _params(launch.get("paramsText") or "").get("outdir")
+            except (SeqeraError, ValueError):  # the outdir is optional for a handle
                 outdir = None
         if url is None:
             url = watch_url(self.client.api_endpoint, workflow_id, ws.org_name, ws.name)

@@ -96,7 +96,8 @@ class WrapperRepo:
         self._username = username or url_user
         self.branch = branch
         self.push_attempts = push_attempts
-        base = Path(cache_dir) if cache_dir else Path(platformdirs.user_cache_dir("pynf")) / "wrapper-repos"
+        base = Path(cache_dir or os.environ.get("PYNF_WRAPPER_CACHE_DIR")
+                    or Path(platformdirs.user_cache_dir("pynf")) / "wrapper-repos")
         self.local = base / hashlib.sha256(self.url.encode()).hexdigest()[:16]
 
     def __repr__(self) -> str:

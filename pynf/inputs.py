@@ -296,8 +296,8 @@ def resolve_inputs(process: Process, inputs: Any = None, *, check_files: bool = 
         if ci in parts:
             absent = [ch.elements[ei].label for ei in range(len(ch.elements)) if ei not in parts[ci]]
             if absent:
-                raise InputError(f"input {ci} {signature(ch)} is missing element(s): {', '.join(absent)}",
-                                 input=_display(ch))
+                raise InputError(f"{signature(ch)} is missing element(s): {', '.join(absent)} (give every element "
+                                 f"by name, or the whole tuple as '{ch.key}')", input=ch.key)
             whole[ci] = [parts[ci][ei] for ei in range(len(ch.elements))]
         elif ci not in whole:
             missing.append(f"'{_display(ch)}' ({signature(ch)})" if ch.kind != "tuple"

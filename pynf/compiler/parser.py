@@ -110,7 +110,7 @@ def _syntax_error(e: UnexpectedInput, source: str, filename: str) -> ModuleSynta
     return ModuleSyntaxError(str(e), file=filename, line=1, column=1, source=source)
 
 
-_ESCAPES = {"b": "\b", "t": "\t", "n": "\n", "f": "\f", "r": "\r", "\\": "\\", "'": "'", '"': '"',
+_ESCAPES = {"b": "\b", "t": "\t", "n": "\n", "f": "\f", "r": "\r", "s": " ", "\\": "\\", "'": "'", '"': '"',
             "$": "$", "\n": ""}
 _ESCAPE = re.compile(r"\\(u[0-9a-fA-F]{4}|.)", re.S)
 

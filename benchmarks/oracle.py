@@ -1,0 +1,267 @@
+"""Compare pynf's Lark IR with Nextflow's own parser (nf-lang ``ScriptParser``) over a corpus.
+
+For every module: input/output kinds, element kinds and names or patterns, emit, optional and
+topic must agree exactly.  With ``--wrappers`` (the default) every rendered wrapper is also
+compiled by Nextflow's v1 (Groovy) and v2 (strict) script loaders.
+
+    python benchmarks/oracle.py --corpus ../shared/corpus/nf-core-modules [--json] [--limit N]
+
+Prints ``{"modules": N, "agree": N, "disagree": [...], "wrapper_v1_ok": N, "wrapper_v2_ok": N,
+"wrapper_failures": [...], "seconds": S}``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from pynf.compiler import parse  # noqa: E402
+from pynf.errors import PynfError  # noqa: E402
+
+
+# ---------------------------------------------------------------- pynf side
+def ir_signature(path: Path) -> dict:
+    """The comparable shape of every process, from pynf's IR."""
+    module = parse(path, with_meta=False)
+    out = {}
+    for p in module.processes:
+        out[p.name] = {
+            "inputs": [_ir_channel(c) for c in p.inputs],
+            "outputs": [_ir_channel(c) for c in p.outputs],
+        }
+    return out
+
+
+def _ir_channel(c) -> dict:
+    return {
+        "kind": c.kind,
+        "elements": [[e.kind, _norm(e.name if e.name is not None else e.pattern)] for e in c.elements],
+        "emit": c.emit,
+        "optional": c.optional,
+        "topic": c.topic,
+    }
+
+
+def _norm(text: str | None) -> str | None:
+    return None if text is None else "".join(text.split())
+
+
+# ---------------------------------------------------------------- Nextflow side
+class NextflowOracle:
+    """Reads modules with nf-lang's ScriptParser inside the embedded JVM."""
+
+    def __init__(self) -> None:
+        from pynf.engine.jvm import start_jvm
+
+        start_jvm()
+        import jpype
+
+        self.jpype = jpype
+        self.File = jpype.JClass("java.io.File")
+        self.ScriptParser = jpype.JClass("nextflow.script.control.ScriptParser")
+        self.MethodCall = jpype.JClass("org.codehaus.groovy.ast.expr.MethodCallExpression")
+        self.Variable = jpype.JClass("org.codehaus.groovy.ast.expr.VariableExpression")
+        self.Constant = jpype.JClass("org.codehaus.groovy.ast.expr.ConstantExpression")
+        self.GString = jpype.JClass("org.codehaus.groovy.ast.expr.GStringExpression")
+        self.MapExpr = jpype.JClass("org.codehaus.groovy.ast.expr.MapExpression")
+
+    def signature(self, path: Path) -> dict:
+        source = self.ScriptParser().parse(self.File(str(path)))
+        errors = source.getErrorCollector()
+        if errors.hasErrors():
+            raise RuntimeError("nf-lang: " + str(errors.getErrors().get(0).toString())[:300])
+        out = {}
+        for p in source.getAST().getProcesses():
+            out[str(p.getName())] = {
+                "inputs": [self._channel(s.getExpression()) for s in _statements(p.inputs)],
+                "outputs": [self._channel(s.getExpression()) for s in _statements(p.outputs)],
+            }
+        return out
+
+    def _args(self, call) -> tuple[list, dict]:
+        positional, named = [], {}
+        for arg in call.getArguments().getExpressions():
+            if isinstance(arg, self.MapExpr):
+                for entry in arg.getMapEntryExpressions():
+                    named[str(entry.getKeyExpression().getText())] = entry.getValueExpression()
+            else:
+                positional.append(arg)
+        return positional, named
+
+    def _value(self, expr) -> str | None:
+        if isinstance(expr, self.Variable):
+            return str(expr.getName())
+        if isinstance(expr, self.Constant):
+            v = expr.getValue()
+            return None if v is None else str(v)
+        if isinstance(expr, self.GString):
+            return str(expr.getText())
+        return str(expr.getText())
+
+    def _element(self, expr) -> list:
+        if isinstance(expr, self.MethodCall):
+            positional, _ = self._args(expr)
+            return [str(expr.getMethodAsString()), _norm(self._value(positional[0])) if positional else None]
+        if isinstance(expr, self.Variable):  # e.g. bare `stdout` inside a tuple
+            return [str(expr.getName()), None]
+        return ["?", _norm(str(expr.getText()))]
+
+    def _channel(self, call) -> dict:
+        kind = str(call.getMethodAsString())
+        positional, named = self._args(call)
+        if kind == "tuple":
+            elements = [self._element(e) for e in positional]
+        elif kind == "each" and positional and isinstance(positional[0], self.MethodCall):
+            elements = [self._element(positional[0])]
+        else:
+            elem_kind = "val" if kind == "each" else kind
+            elements = [[elem_kind, _norm(self._value(positional[0])) if positional else None]]
+
+        def opt(name: str):
+            return None if name not in named else self._value(named[name])
+
+        return {
+            "kind": kind,
+            "elements": elements,
+            "emit": opt("emit"),
+            "optional": (opt("optional") or "false").lower() == "true",
+            "topic": opt("topic"),
+        }
+
+
+def _statements(block):
+    """Statements of a section block; an empty section is an EmptyStatement."""
+    return list(block.getStatements()) if hasattr(block, "getStatements") else []
+
+
+# ---------------------------------------------------------------- wrappers
+class WrapperChecker:
+    """Compiles rendered wrappers with Nextflow's v1 and v2 script loaders (no run)."""
+
+    def __init__(self) -> None:
+        import jpype
+
+        self.Session = jpype.JClass("nextflow.Session")
+        self.V1 = jpype.JClass("nextflow.script.parser.v1.ScriptLoaderV1")
+        self.V2 = jpype.JClass("nextflow.script.parser.v2.ScriptLoaderV2")
+        self.Paths = jpype.JClass("java.nio.file.Paths")
+        self.ScriptMeta = jpype.JClass("nextflow.script.ScriptMeta")
+        self.JException = jpype.JException
+
+    def check(self, main_nf: Path) -> dict[str, str | None]:
+        out: dict[str, str | None] = {}
+        for name, loader in (("v1", self.V1), ("v2", self.V2)):
+            try:
+                session = self.Session()
+                loader(session).parse(self.Paths.get(str(main_nf)))
+                out[name] = None
+            except self.JException as e:
+                out[name] = str(e.getMessage() or e.toString())[:400]
+            finally:
+                self.ScriptMeta.reset()
+        return out
+
+
+def _render_wrapper(path: Path, directory: Path) -> Path:
+    from pynf.compile import compile_bundle
+
+    module = parse(path)
+    for p in module.processes:
+        bundle = compile_bundle(module, process=p.name, inputs=None, module_dir=path.parent,
+                                module_id=str(path.parent.name))
+        target = directory / p.name
+        bundle.write(target)
+        return target / "main.nf"
+    raise PynfError("no process")
+
+
+# ---------------------------------------------------------------- main
+def run(corpus: Path, limit: int | None, wrappers: bool) -> dict:
+    paths = sorted(corpus.rglob("main.nf"))[:limit]
+    oracle = NextflowOracle()
+    checker = WrapperChecker() if wrappers else None
+    start = time.perf_counter()
+    agree, disagree, v1_ok, v2_ok, wrapper_failures = 0, [], 0, 0, []
+    with tempfile.TemporaryDirectory(prefix="pynf-oracle-") as tmp:
+        for path in paths:
+            name = str(path.parent.relative_to(corpus))
+            try:
+                ours = ir_signature(path)
+            except PynfError as e:
+                disagree.append({"module": name, "diff": f"pynf failed: {e}"[:500]})
+                continue
+            try:
+                theirs = oracle.signature(path)
+            except Exception as e:  # noqa: BLE001 - report whatever Nextflow raised
+                disagree.append({"module": name, "diff": f"nextflow failed: {e}"[:500]})
+                continue
+            if ours == theirs:
+                agree += 1
+            else:
+                disagree.append({"module": name, "diff": _diff(ours, theirs)})
+            if checker is not None:
+                try:
+                    wrapper = _render_wrapper(path, Path(tmp) / name)
+                except PynfError as e:
+                    wrapper_failures.append({"module": name, "render": str(e)[:300]})
+                    continue
+                result = checker.check(wrapper)
+                v1_ok += result["v1"] is None
+                v2_ok += result["v2"] is None
+                if result["v1"] or result["v2"]:
+                    wrapper_failures.append({"module": name, **{k: v for k, v in result.items() if v}})
+    report = {"modules": len(paths), "agree": agree, "disagree": disagree, "seconds": round(time.perf_counter() - start, 2)}
+    if wrappers:
+        report.update({"wrapper_v1_ok": v1_ok, "wrapper_v2_ok": v2_ok, "wrapper_failures": wrapper_failures})
+    return report
+
+
+def _diff(ours: dict, theirs: dict) -> str:
+    lines = []
+    for proc in sorted(set(ours) | set(theirs)):
+        a, b = ours.get(proc), theirs.get(proc)
+        if a is None or b is None:
+            lines.append(f"{proc}: only in {'nextflow' if a is None else 'pynf'}")
+            continue
+        for side in ("inputs", "outputs"):
+            for i, (x, y) in enumerate(zip(a[side], b[side])):
+                if x != y:
+                    lines.append(f"{proc} {side}[{i}]: pynf={x} nextflow={y}")
+            if len(a[side]) != len(b[side]):
+                lines.append(f"{proc} {side}: pynf has {len(a[side])}, nextflow {len(b[side])}")
+    return "; ".join(lines)[:1000]
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--corpus", required=True, type=Path)
+    ap.add_argument("--limit", type=int)
+    ap.add_argument("--json", action="store_true")
+    ap.add_argument("--no-wrappers", action="store_true", help="skip compiling rendered wrappers")
+    args = ap.parse_args(argv)
+    if not args.corpus.is_dir():
+        print(f"corpus not found: {args.corpus}", file=sys.stderr)
+        return 2
+    report = run(args.corpus, args.limit, wrappers=not args.no_wrappers)
+    if args.json:
+        print(json.dumps(report, indent=2))
+    else:
+        print(f"modules {report['modules']}  agree {report['agree']}  disagree {len(report['disagree'])}  "
+              f"in {report['seconds']} s")
+        for d in report["disagree"][:50]:
+            print(f"  {d['module']}: {d['diff']}")
+        if "wrapper_v1_ok" in report:
+            print(f"wrappers parse: v1 {report['wrapper_v1_ok']}, v2 {report['wrapper_v2_ok']}")
+            for f in report["wrapper_failures"][:30]:
+                print(f"  {f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

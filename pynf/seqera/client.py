@@ -93,7 +93,7 @@ class SeqeraClient:
 
     def __init__(self, token: str, api_endpoint: str, *, verify: bool | str = True, timeout: float = 60.0,
                  retries: int = 8, backoff_factor: float = 0.35, backoff_max: float = 90.0,
-                 rate: float = 15.0, launch_attempts: int = 4):
+                 rate: float = 15.0, launch_attempts: int = 4, launch_settle: float | None = None):
         if not token:
             raise SeqeraAuthError("no Seqera access token given")
         self.api_endpoint = api_endpoint.rstrip("/")
@@ -101,6 +101,8 @@ class SeqeraClient:
         self.backoff_factor = backoff_factor
         self.backoff_max = backoff_max
         self.launch_attempts = launch_attempts
+        #: after a launch got no answer, how long to keep looking for the run before sending again
+        self.launch_settle = timeout if launch_settle is None else launch_settle
         self.limiter = RateLimiter(rate)
         self._token = token
         idempotent = Retry(total=retries, connect=retries, read=retries, status=retries, other=0,
@@ -265,16 +267,19 @@ class SeqeraClient:
         """``POST /workflow/launch`` exactly once per run name; returns the ``workflowId``.
 
         Before any repeat after an ambiguous failure (connection lost after sending, 5xx) the run is
-        looked up by its unique ``runName``, so a run whose response was lost is not created twice.
+        looked up by its unique ``runName``, so a run whose response was lost is not created twice. When
+        no answer came at all (dropped connection, timeout) the platform may still be working on it, so
+        the lookup keeps trying for ``launch_settle`` seconds (default: the request timeout) first.
         """
         run_name = launch.get("runName")
         if not run_name:
             raise ValueError("launch requires a unique runName")
         last = ""
+        settle = 0.0  # how long the platform may still be working on a request we gave up on
         for attempt in range(self.launch_attempts):
             if attempt:
                 self._sleep_backoff(attempt)
-                found = self.find_workflow(workspace_id, run_name)
+                found = self._find_settled(workspace_id, run_name, settle)
                 if found:
                     log.info("launch of %s had been accepted: workflow %s", run_name, found["id"])
                     return str(found["id"])
@@ -283,9 +288,11 @@ class SeqeraClient:
                                   body={"launch": launch}, once=True)
             except SeqeraUnavailable as exc:
                 last = str(exc)
+                settle = self.launch_settle
                 log.warning("launch of %s: no answer (%s); checking whether the run exists", run_name,
                             type(exc).__name__)
                 continue
+            settle = 0.0
             if resp.status_code == 429:
                 last = "HTTP 429 (rate limited)"
                 self._sleep_retry_after(resp)
@@ -300,11 +307,22 @@ class SeqeraClient:
             if not wid:
                 raise SeqeraError("the platform accepted the launch but returned no workflowId")
             return str(wid)
-        found = self.find_workflow(workspace_id, run_name)
+        found = self._find_settled(workspace_id, run_name, settle)
         if found:
             return str(found["id"])
         raise SeqeraUnavailable(f"launching {run_name} failed after {self.launch_attempts} attempts "
                                 f"(last: {self._scrub(last)}); no run with that name was created")
+
+    def _find_settled(self, workspace_id: int | None, run_name: str, settle: float) -> dict | None:
+        """Search for the run; when a request may still be in flight, keep looking for ``settle`` seconds."""
+        deadline = time.monotonic() + settle
+        delay = 0.25
+        while True:
+            found = self.find_workflow(workspace_id, run_name)
+            if found or time.monotonic() >= deadline:
+                return found
+            time.sleep(min(delay, max(0.0, deadline - time.monotonic())))
+            delay = min(delay * 2, 5.0)
 
     def _sleep_backoff(self, attempt: int) -> None:
         delay = min(self.backoff_max, self.backoff_factor * 2 ** attempt)

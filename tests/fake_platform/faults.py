@@ -27,7 +27,7 @@ class Fault:
     path: str = ".*"
     count: int = 1
     status: int = 503
-    retry_after: float | None = None
+    retry_after: int | None = None  # whole seconds, as HTTP requires
     seconds: float = 0.0
     hits: int = 0
     _rx: re.Pattern = field(init=False, repr=False)

@@ -326,7 +326,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             return
         if fault is not None and fault.kind == "status":
-            hdrs = {"Retry-After": f"{fault.retry_after:g}"} if fault.retry_after is not None else {}
+            hdrs = {"Retry-After": str(fault.retry_after)} if fault.retry_after is not None else {}
             return self._send(method, path, query, headers, body, fault.status,
                               {"message": f"injected HTTP {fault.status}"}, hdrs)
         if fault is not None and fault.kind == "delay":
@@ -343,15 +343,18 @@ class _Handler(BaseHTTPRequestHandler):
     def _send(self, method, path, query, headers, body, status, out, hdrs) -> None:
         data = json.dumps(out).encode() if out is not None else b""
         self._check_response(method, path, query, headers, body, status, data)
-        self.send_response(status)
-        if data:
-            self.send_header("Content-Type", "application/json")
-        for k, v in hdrs.items():
-            self.send_header(k, v)
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        if data:
-            self.wfile.write(data)
+        try:
+            self.send_response(status)
+            if data:
+                self.send_header("Content-Type", "application/json")
+            for k, v in hdrs.items():
+                self.send_header(k, v)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            if data:
+                self.wfile.write(data)
+        except (BrokenPipeError, ConnectionResetError):  # the client gave up waiting (slow-answer faults)
+            self.close_connection = True
 
     def _check_response(self, method, path, query, headers, body, status, data) -> None:
         fake = self.fake

@@ -1,0 +1,169 @@
+"""Click commands for remote runs: the ``pynf runs`` group (status, logs, cancel, wait) and helpers that
+``pynf run --backend seqera`` uses (settings from flags, a live progress line)."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import sys
+from typing import Any
+
+import click
+
+from ..errors import PynfError, RemoteRunFailed
+from .config import SeqeraConfig
+from .launch import SeqeraPlatform
+from .run import RunProgress
+
+__all__ = ["runs", "seqera_options", "config_from_options", "ProgressLine"]
+
+
+def seqera_options(func):
+    """Decorator adding --workspace, --compute-env, --wrapper-repo, --work-dir and --no-wait to a command."""
+    opts = [
+        click.option("--workspace", "workspace", default=None,
+                     help="Seqera workspace: numeric id or Org/Workspace (default: $TOWER_WORKSPACE_ID)."),
+        click.option("--compute-env", "compute_env", default=None,
+                     help="Compute environment id or name (default: $TOWER_COMPUTE_ENV_ID, else the primary one)."),
+        click.option("--wrapper-repo", "wrapper_repo", default=None,
+                     help="Git repository the workspace can read, for compiled wrappers (default: $PYNF_WRAPPER_REPO)."),
+        click.option("--work-dir", "remote_work_dir", default=None,
+                     help="Remote work directory (default: the compute environment's)."),
+        click.option("--no-wait", "no_wait", is_flag=True, default=False,
+                     help="Print the run id and watch URL and return at once."),
+    ]
+    for opt in reversed(opts):
+        func = opt(func)
+    return func
+
+
+def config_from_options(base: SeqeraConfig | None = None, *, workspace: str | None = None,
+                        compute_env: str | None = None, wrapper_repo: str | None = None,
+                        remote_work_dir: str | None = None, **_: Any) -> SeqeraConfig:
+    """A SeqeraConfig with the CLI flags that were given laid over ``base``."""
+    changes = {k: v for k, v in {"workspace_id": workspace, "compute_env_id": compute_env,
+                                 "wrapper_repo": wrapper_repo, "work_dir": remote_work_dir}.items() if v}
+    return dataclasses.replace(base or SeqeraConfig(), **changes)
+
+
+class ProgressLine:
+    """Progress callback for ``RemoteRun.wait``: a live rich status line (or plain lines when not a TTY)."""
+
+    def __init__(self, url: str | None = None, *, stream=None):
+        from rich.console import Console
+
+        self.console = Console(file=stream or sys.stderr)
+        self.url = url
+        self._live = None
+        self._last = ""
+
+    def __call__(self, progress: RunProgress) -> None:
+        text = progress.summary()
+        if self.console.is_terminal:
+            from rich.live import Live
+            from rich.text import Text
+
+            if self._live is None:
+                self._live = Live(Text(text), console=self.console, transient=False, refresh_per_second=4)
+                self._live.start()
+            self._live.update(Text(text))
+        elif text != self._last:
+            self.console.print(text, highlight=False)
+        self._last = text
+
+    def close(self) -> None:
+        """Stop the live display."""
+        if self._live is not None:
+            self._live.stop()
+            self._live = None
+
+
+def _platform(workspace: str | None) -> SeqeraPlatform:
+    return SeqeraPlatform(SeqeraConfig(workspace_id=workspace), need_wrapper_repo=False)
+
+
+def _fail(exc: PynfError) -> None:
+    raise click.ClickException(str(exc))
+
+
+@click.group("runs")
+def runs() -> None:
+    """Inspect and control runs on Seqera Platform."""
+
+
+@runs.command("status")
+@click.argument("workflow_id")
+@click.option("--workspace", default=None, help="Workspace id or Org/Workspace (default: $TOWER_WORKSPACE_ID).")
+@click.option("--json", "as_json", is_flag=True, help="Print the execution report as JSON.")
+def status_cmd(workflow_id: str, workspace: str | None, as_json: bool) -> None:
+    """Show a run's status, task counts and watch URL."""
+    try:
+        run = _platform(workspace).attach(workflow_id)
+        st = run.status()
+        wf = run._last.get("workflow") or {}
+        prog = run.progress()
+    except PynfError as exc:
+        _fail(exc)
+    report = {"workflowId": workflow_id, "runName": wf.get("runName"), "status": st, "url": run.url,
+              "submit": wf.get("submit"), "start": wf.get("start"), "complete": wf.get("complete"),
+              "errorMessage": wf.get("errorMessage"), "tasks": prog.tasks}
+    if as_json:
+        click.echo(json.dumps(report, indent=2))
+        return
+    click.echo(f"{workflow_id}  {report['runName'] or ''}  {st}")
+    click.echo(f"  tasks: {prog.summary().split(None, 1)[-1]}")
+    if report["errorMessage"]:
+        click.echo(f"  error: {report['errorMessage']}")
+    click.echo(f"  {run.url}")
+
+
+@runs.command("logs")
+@click.argument("workflow_id")
+@click.option("--workspace", default=None, help="Workspace id or Org/Workspace (default: $TOWER_WORKSPACE_ID).")
+@click.option("--follow", "-f", is_flag=True, help="Keep printing until the run ends.")
+def logs_cmd(workflow_id: str, workspace: str | None, follow: bool) -> None:
+    """Print the Nextflow log of a run (its head job's console output)."""
+    try:
+        for line in _platform(workspace).attach(workflow_id).logs(follow=follow):
+            click.echo(line)
+    except PynfError as exc:
+        _fail(exc)
+
+
+@runs.command("cancel")
+@click.argument("workflow_id")
+@click.option("--workspace", default=None, help="Workspace id or Org/Workspace (default: $TOWER_WORKSPACE_ID).")
+def cancel_cmd(workflow_id: str, workspace: str | None) -> None:
+    """Cancel a run."""
+    try:
+        run = _platform(workspace).attach(workflow_id)
+        run.cancel()
+        st = run.status()
+    except PynfError as exc:
+        _fail(exc)
+    click.echo(f"{workflow_id}  {st}")
+
+
+@runs.command("wait")
+@click.argument("workflow_id")
+@click.option("--workspace", default=None, help="Workspace id or Org/Workspace (default: $TOWER_WORKSPACE_ID).")
+@click.option("--timeout", type=float, default=None, help="Give up waiting after this many seconds.")
+def wait_cmd(workflow_id: str, workspace: str | None, timeout: float | None) -> None:
+    """Follow a run to its end (Ctrl-C detaches; the run keeps going)."""
+    try:
+        platform = _platform(workspace)
+        run = platform.attach(workflow_id)
+        run.on_interrupt = "detach"
+        line = ProgressLine(run.url)
+        try:
+            result = run.wait(timeout, progress=line)
+        finally:
+            line.close()
+    except RemoteRunFailed as exc:
+        raise click.ClickException(str(exc)) from None
+    except PynfError as exc:
+        _fail(exc)
+    click.echo(f"{workflow_id}  {result.status}  {result.url}")
+    if result.outputs is not None:
+        for channel, items in result.outputs.items():
+            click.echo(f"  {channel}: {len(items)} item(s)")

@@ -311,3 +311,33 @@ def test_module_repo_helper_builds_history(tmp_path):
     repo.write("modules/x/b/main.nf", "process B {\n  script:\n  'true'\n}\n")
     second = repo.commit("two")
     assert first != second and repo.git("rev-list", "--count", "HEAD") == "2"
+
+
+def test_lock_entries_cannot_point_outside_the_cache(remote):
+    repo, shas = remote
+    sources.resolve("seqtk/seq", remote=repo.url)
+    data = lock_data()
+    entry = data["modules"][f"{repo.url}::nf-core/seqtk/seq"]
+    entry["path"] = "modules/nf-core/../../../../etc"
+    Path("pynf.lock").write_text(json.dumps(data))
+    with pytest.raises(ModuleSourceError, match="not modules/<org>/<tool>"):
+        sources.resolve("seqtk/seq", remote=repo.url)
+    entry["path"], entry["sha"] = "modules/nf-core/seqtk/seq", "HEAD"
+    Path("pynf.lock").write_text(json.dumps(data))
+    with pytest.raises(ModuleSourceError, match="not 40 hex digits"):
+        sources.resolve("seqtk/seq", remote=repo.url)
+
+
+def test_update_keeps_a_module_removed_upstream(remote):
+    repo, shas = remote
+    sources.resolve("template_greet", remote=repo.url)
+    sources.resolve("seqtk/seq", remote=repo.url, sha=shas[0])
+    repo.remove("modules/nf-core/template_greet")
+    newest = repo.commit("drop template_greet")
+    with pytest.warns(UserWarning, match="template_greet no longer exists"):
+        changes = {c.key.split("::")[1]: c for c in sources.update()}
+    assert not changes["nf-core/template_greet"].changed
+    assert changes["nf-core/seqtk/seq"].new_sha == newest
+    with pytest.raises(ModuleSourceError, match="no longer exists"):
+        sources.update("template_greet", remote=repo.url)
+    assert lock_data()["modules"][f"{repo.url}::nf-core/template_greet"]["sha"] == shas[-1]

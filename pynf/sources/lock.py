@@ -21,6 +21,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Callable
@@ -32,6 +33,8 @@ __all__ = ["LOCK_NAME", "LockEntry", "LockFile", "lock_key"]
 #: File name of the lock file in the working directory.
 LOCK_NAME = "pynf.lock"
 _VERSION = 1
+_SHA = re.compile(r"[0-9a-f]{40}")
+_PATH = re.compile(r"modules(/[A-Za-z0-9][A-Za-z0-9_.\-]*){2,3}")
 
 
 def lock_key(remote: str, name: str) -> str:
@@ -73,9 +76,15 @@ class LockFile:
         out: dict[str, LockEntry] = {}
         for key, value in data["modules"].items():
             try:
-                out[key] = LockEntry(**{k: str(value[k]) for k in ("sha", "remote", "branch", "path", "content_hash")})
+                entry = LockEntry(**{k: str(value[k]) for k in ("sha", "remote", "branch", "path", "content_hash")})
             except (KeyError, TypeError) as exc:
                 raise ModuleSourceError(f"{self.path}: entry '{key}' is incomplete ({exc})") from exc
+            if not _SHA.fullmatch(entry.sha):
+                raise ModuleSourceError(f"{self.path}: entry '{key}' has sha {entry.sha!r}, not 40 hex digits")
+            if not _PATH.fullmatch(entry.path):
+                raise ModuleSourceError(f"{self.path}: entry '{key}' has path {entry.path!r}, "
+                                        "not modules/<org>/<tool>[/<subtool>]")
+            out[key] = entry
         return out
 
     def entries(self) -> dict[str, LockEntry]:

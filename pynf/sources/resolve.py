@@ -266,8 +266,13 @@ def update(module: str | None = None, *, remote: str | None = None, branch: str 
         with src.cache.lock():
             names = src.module_names(new)
         if entry.name not in names:
-            raise ModuleSourceError(f"{entry.name} no longer exists on branch '{target_branch}' of {entry.remote} "
-                                    f"(commit {new[:12]}); it stays pinned at {entry.sha[:12]}")
+            message = (f"{entry.name} no longer exists on branch '{target_branch}' of {entry.remote} "
+                       f"(commit {new[:12]}); it stays pinned at {entry.sha[:12]}")
+            if module is not None:
+                raise ModuleSourceError(message)
+            warnings.warn(message, stacklevel=2)
+            results.append(LockUpdate(key, entry.sha, entry.sha))
+            continue
         digest = _materialize(src, new, entry.path, None)
         lock.put(key, LockEntry(sha=new, remote=entry.remote, branch=target_branch, path=entry.path,
                                 content_hash=digest))

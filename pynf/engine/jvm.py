@@ -1,0 +1,120 @@
+"""Start the one JVM of this Python process (JPype) on the engine classpath, ready for embedded runs.
+
+Before ``startJVM`` the process environment gets ``NXF_HOME`` (pynf's cache), ``NXF_OFFLINE=true``,
+``NXF_PLUGINS_DEFAULT=false`` and ``NXF_CACHE_DIR`` (a pynf-owned fallback), and loses
+``TOWER_ACCESS_TOKEN`` for the JVM's view (Nextflow reads the environment once, at class init).
+After start: logback is reset (no console output; each run attaches its own log file), and
+``System.exit`` is blocked where the Java version still allows a SecurityManager (Java 17-23).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+
+from ..errors import EngineError
+from . import _paths
+from .install import info
+from .java import java_check
+from .launch import JVM_OPTIONS
+
+__all__ = ["start_jvm", "jvm_started", "exit_blocked"]
+
+_log = logging.getLogger("pynf.engine")
+_LOCK = threading.Lock()
+_STATE: dict[str, object] = {}
+
+# Blocks System.exit from Nextflow code paths (third Ctrl-C, the deprecated script `exit`).
+_NO_EXIT_GROOVY = """
+class PynfExitGuard extends SecurityManager {
+    void checkExit(int status) {
+        throw new SecurityException("System.exit(" + status + ") is not allowed inside pynf's embedded Nextflow")
+    }
+    void checkPermission(java.security.Permission perm) { }
+    void checkPermission(java.security.Permission perm, Object context) { }
+}
+System.setSecurityManager(new PynfExitGuard())
+"""
+
+
+def jvm_started() -> bool:
+    """True once this process's JVM runs."""
+    import jpype
+
+    return bool(jpype.isJVMStarted())
+
+
+def exit_blocked() -> bool:
+    """True when ``System.exit`` is blocked in this JVM (Java 17-23)."""
+    return bool(_STATE.get("exit_blocked"))
+
+
+def _prepare_environment() -> None:
+    home = _paths.nxf_home()
+    home.mkdir(parents=True, exist_ok=True)
+    os.environ["NXF_HOME"] = str(home)
+    os.environ["NXF_OFFLINE"] = "true"
+    os.environ["NXF_PLUGINS_DEFAULT"] = "false"
+    os.environ["NXF_ANSI_LOG"] = "false"
+    os.environ.setdefault("NXF_CACHE_DIR", str(home / "default-cache"))
+
+
+def _configure_logging() -> None:
+    from jpype import JClass
+
+    factory = JClass("org.slf4j.LoggerFactory").getILoggerFactory()
+    level = JClass("ch.qos.logback.classic.Level")
+    factory.reset()
+    root = factory.getLogger("ROOT")
+    root.setLevel(level.WARN)
+    factory.getLogger("nextflow").setLevel(level.DEBUG)
+    _STATE["logger_context"] = factory
+
+
+def _block_exit() -> None:
+    from jpype import JClass
+
+    try:
+        JClass("groovy.lang.GroovyShell")().evaluate(_NO_EXIT_GROOVY)
+        _STATE["exit_blocked"] = True
+    except Exception as exc:  # Java 24+: SecurityManager is gone; signal handlers are still replaced per run
+        _log.debug("System.exit guard unavailable: %s", exc)
+        _STATE["exit_blocked"] = False
+
+
+def start_jvm() -> None:
+    """Start the JVM once per process (thread-safe); later calls return at once."""
+    import jpype
+
+    with _LOCK:
+        if jpype.isJVMStarted():
+            if "engine" not in _STATE:
+                raise EngineError("A JVM was already started in this process by someone else; pynf needs to start it "
+                                  "itself with the Nextflow classpath (call pynf before other JPype users).")
+            return
+        java = java_check()
+        engine = info()
+        _prepare_environment()
+        token = os.environ.pop("TOWER_ACCESS_TOKEN", None)
+        try:
+            jpype.startJVM(*JVM_OPTIONS, "-Xss4m", jvmpath=java.libjvm or None, classpath=list(engine.classpath),
+                           convertStrings=False)
+        except Exception as exc:
+            raise EngineError(f"Could not start the JVM ({java.executable}, Java {java.version}): {exc}") from None
+        finally:
+            if token is not None:
+                os.environ["TOWER_ACCESS_TOKEN"] = token
+        _STATE["engine"] = engine
+        import jpype.imports  # noqa: F401  (enables `import nextflow...` style access for debugging)
+
+        _configure_logging()
+        # Classes that capture NXF_CACHE_DIR in statics must see pynf's fallback, not a run's directory.
+        for name in ("nextflow.plugin.LocalPluginManager", "nextflow.util.HistoryFile"):
+            try:
+                JClass = jpype.JClass
+                JClass("java.lang.Class").forName(name, True, JClass("java.lang.ClassLoader").getSystemClassLoader())
+            except Exception as exc:
+                _log.debug("could not pre-load %s: %s", name, exc)
+        if os.environ.get("PYNF_EXIT_GUARD", "1") != "0":
+            _block_exit()

@@ -173,8 +173,7 @@ def _render_wrapper(path: Path, directory: Path) -> Path:
 
     module = parse(path)
     for p in module.processes:
-        bundle = compile_bundle(module, process=p.name, inputs=None, module_dir=path.parent,
-                                module_id=str(path.parent.name))
+        bundle = compile_bundle(module, process=p.name, inputs=None, module_id=str(path.parent.name))
         target = directory / p.name
         bundle.write(target)
         return target / "main.nf"

@@ -67,7 +67,7 @@ def compile_command(module: str, process: str | None, emit: str, out: str | None
         return
     bundle = compile_bundle(loaded.module, process=loaded.process.name, inputs=parse_inputs(inputs),
                             params=parse_assignments(params, "--param"), options=build_run_options(kw),
-                            module_id=loaded.module_id, module_dir=loaded.directory)
+                            module_id=loaded.module_id)
     for warning in loaded.module.warnings:
         click.echo(f"warning: {warning}", err=True)
     if emit == "all":

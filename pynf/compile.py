@@ -17,13 +17,19 @@ __all__ = ["compile_bundle"]
 def compile_bundle(module: str | os.PathLike[str] | Module, *, process: str | None = None, inputs: Any = None,
                    params: Mapping[str, Any] | None = None, options: RunOptions | None = None,
                    module_id: str | None = None, check_files: bool = True) -> Bundle:
-    """Parse ``module`` (a main.nf path or its directory) unless already parsed, and render its bundle."""
+    """Parse ``module`` unless already parsed, and render its bundle.
+
+    ``module`` is a parsed ``Module``, a main.nf path or its directory, or an nf-core-style module
+    ID (``fastqc``, ``samtools/view``), which is resolved (and pinned) through :mod:`pynf.sources`.
+    """
     if isinstance(module, Module):
         parsed = module
     else:
-        from .compiler import parse
+        from .modules import load_module
 
-        parsed = parse(module)
+        loaded = load_module(module, process=process)
+        parsed = loaded.module
+        module_id = module_id or loaded.module_id
     return render(parsed, RenderOptions(process=process, inputs=inputs, params=dict(params or {}),
                                         run=options or RunOptions(), module_id=module_id,
                                         check_files=check_files))

@@ -1,7 +1,28 @@
-"""pynf: compile a Nextflow module into a standalone wrapper and run it from Python."""
+"""pynf: compile a Nextflow module into a standalone wrapper and run it from Python.
+
+    import pynf
+    result = pynf.run("fixtures/modules/seqtk_seq", meta={"id": "s1"}, fastx="reads.fq")
+    result.outputs["fastx"]
+"""
 
 from __future__ import annotations
 
 __version__ = "0.1.0"
 
-__all__ = ["__version__"]
+from .api import compile, inspect, run, run_module  # noqa: E402
+from .bundle import Bundle  # noqa: E402
+from .inputs import Queue  # noqa: E402
+from .options import RunOptions  # noqa: E402
+from .types import ExecutionRequest  # noqa: E402
+
+__all__ = [
+    "__version__",
+    "run",
+    "run_module",
+    "compile",
+    "inspect",
+    "Queue",
+    "RunOptions",
+    "ExecutionRequest",
+    "Bundle",
+]

@@ -106,33 +106,21 @@ def inspect_command(module: str, process: str | None, as_json: bool) -> None:
         print_description(info)
 
 
-def _attach_optional() -> None:
-    """Attach command groups that live with their subsystems."""
+def _attach_subsystems() -> None:
+    """Attach the command groups that live with their subsystems."""
+    from .engine_cli import engine
+    from .run_cli import run_command
+    from .seqera.cli import runs
     from .sources.cli import export_command, modules
 
+    cli.add_command(run_command, "run")
     cli.add_command(modules)
     cli.add_command(export_command, "export")
-    try:
-        from .engine.cli import engine
-    except ImportError:  # pragma: no cover - engine CLI not installed in this build
-        pass
-    else:
-        cli.add_command(engine)
-    try:
-        from .run_cli import run_command
-    except ImportError:  # pragma: no cover
-        pass
-    else:
-        cli.add_command(run_command, "run")
-    try:
-        from .seqera.cli import runs
-    except ImportError:  # pragma: no cover
-        pass
-    else:
-        cli.add_command(runs)
+    cli.add_command(engine)
+    cli.add_command(runs)
 
 
-_attach_optional()
+_attach_subsystems()
 
 
 def main(argv: list[str] | None = None) -> None:

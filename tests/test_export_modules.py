@@ -55,15 +55,18 @@ def echo_args(suffix_file: Path) -> list[str]:
     return ["--input", "greeting=Hello", "--input", 'name=["Ann","Bob"]', "--input", f"suffix_file={suffix_file}"]
 
 
-def test_compile_by_id_pins_and_second_run_makes_no_git_call(remote):
+def test_compile_by_id_pins_and_second_run_makes_no_git_call(remote, tmp_path):
     repo, shas = remote
-    first = pynf("compile", "seqtk/seq", "--emit", "wrapper")
+    reads = tmp_path / "s1.fq"
+    reads.write_text("@r1\nACGT\n+\nIIII\n")
+    args = ["compile", "seqtk/seq", "--emit", "wrapper", "--input", 'meta={"id": "s1"}', "--input", f"fastx={reads}"]
+    first = pynf(*args)
     assert first.exit_code == 0, first.stderr
     assert "SEQTK_SEQ" in first.stdout and "nf-core/seqtk/seq" in first.stdout
     assert json.loads(Path("pynf.lock").read_text())["modules"][f"{repo.url}::nf-core/seqtk/seq"]["sha"] == shas[-1]
     sources.GIT_STATS.reset()
     with repo.unreachable():
-        second = pynf("compile", "seqtk/seq", "--emit", "wrapper")
+        second = pynf(*args)
     assert second.exit_code == 0 and second.stdout == first.stdout
     assert sources.GIT_STATS.calls == 0
 

@@ -144,8 +144,11 @@ class GitSource:
         data = git_bytes("archive", "--format=tar", tree, cwd=self.cache.repo)
         staging = self.cache.staging_dir()
         try:
-            with tarfile.open(fileobj=io.BytesIO(data)) as tar:
-                tar.extractall(staging, filter="data")
+            try:
+                with tarfile.open(fileobj=io.BytesIO(data)) as tar:
+                    tar.extractall(staging, filter="data")
+            except (tarfile.TarError, OSError) as exc:
+                raise ModuleSourceError(f"cannot unpack {path} at commit {sha[:12]} of {self.remote}: {exc}") from exc
             if not (staging / "main.nf").is_file():
                 raise ModuleSourceError(f"{path} at commit {sha[:12]} of {self.remote} has no main.nf")
             return self.cache.install(sha, path, staging)

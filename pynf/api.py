@@ -54,8 +54,17 @@ def run(module: str | os.PathLike[str], inputs: Any = None, params: Mapping[str,
                    run_dir=run_dir, progress=progress, check=check, seqera=seqera)
 
 
+def _absolute(path: str | os.PathLike[str] | None) -> str | None:
+    """Paths the caller gives are relative to the current directory (not to the run directory)."""
+    if path is None:
+        return None
+    text = os.fspath(path)
+    return text if "://" in text else os.path.abspath(os.path.expanduser(text))
+
+
 def _submit(bundle: Bundle, *, backend: str, stub: bool, resume: bool | str, outdir, work_dir, run_dir,
             progress, check: bool, seqera: Any):
+    outdir, work_dir, run_dir = _absolute(outdir), _absolute(work_dir), _absolute(run_dir)
     if backend == "local":
         from .backends.local import LocalBackend
 

@@ -63,8 +63,10 @@ def run_command(module: str, process: str | None, inputs: tuple[str, ...], param
                 workspace: str | None, compute_env: str | None, wrapper_repo: str | None, no_wait: bool,
                 as_json: bool, **kw: Any) -> None:
     """Compile MODULE with its inputs and run it; print outputs by channel."""
+    from .api import _absolute
     from .compile import compile_bundle
 
+    outdir, work_dir, run_dir = _absolute(outdir), _absolute(work_dir), _absolute(run_dir)
     options = build_run_options(kw)
     bundle = compile_bundle(module, process=process, inputs=parse_inputs(inputs),
                             params=parse_assignments(params, "--param"), options=options)

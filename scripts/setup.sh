@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Set up pynf on a fresh Debian machine: Python package (+ test extras), the Debian tools the
+# real-run tests use, and the embedded Nextflow engine from Maven Central.  Idempotent.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+TOOLS=(samtools bwa seqtk minimap2 git)
+missing=()
+for tool in "${TOOLS[@]}"; do
+    command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
+done
+if ! command -v java >/dev/null 2>&1; then
+    missing+=(openjdk-17-jre-headless)
+fi
+if [ "${#missing[@]}" -gt 0 ]; then
+    SUDO=""
+    [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+    echo "pynf setup: installing ${missing[*]} from Debian" >&2
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+python3 -m pip install -q --disable-pip-version-check -e ".[test]"
+python3 -m pynf.engine install --quiet

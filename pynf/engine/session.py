@@ -137,6 +137,15 @@ def _reset_counters() -> None:
         _static_field(class_name, field_name).set(0)
 
 
+def _ensure_context_class_loader() -> None:
+    """Python threads attached to the JVM have no context class loader; Nextflow's config parser needs one."""
+    from jpype import JClass
+
+    thread = JClass("java.lang.Thread").currentThread()
+    if thread.getContextClassLoader() is None:
+        thread.setContextClassLoader(JClass("java.lang.ClassLoader").getSystemClassLoader())
+
+
 def _add_observer(session, proxy) -> None:
     field = J.Session.class_.getDeclaredField("observersV2")
     field.setAccessible(True)
@@ -200,6 +209,7 @@ def run_script(script: Path, *, run_dir: Path, params_file: Path | None = None, 
     with RUN_LOCK:
         t0 = time.monotonic()
         _reset_statics()  # also covers state left by other users of this JVM (e.g. a parser oracle)
+        _ensure_context_class_loader()
         env = J.HashMap(J.SysEnv.get())
         env.put("NXF_CACHE_DIR", str(run_dir / ".nextflow"))
         env.put("NXF_IGNORE_RESUME_HISTORY", "true")

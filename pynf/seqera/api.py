@@ -34,8 +34,14 @@ def run_module_remote(module_id: str, request: Any = None, *, compute_env_id: st
     from ..compile import compile_bundle  # provided by the compiler/renderer side
 
     module = getattr(request, "script_path", None) or module_id
-    bundle = compile_bundle(module, inputs=getattr(request, "inputs", None),
+    bundle = compile_bundle(module, process=getattr(request, "process", None),
+                            inputs=getattr(request, "inputs", None),
                             params=getattr(request, "params", None) or {},
-                            options=getattr(request, "options", None))
+                            options=getattr(request, "options", None),
+                            module_id=module_id if getattr(request, "script_path", None) else None)
+    for name in ("stub", "resume", "outdir", "work_dir"):
+        value = getattr(request, name, None)
+        if value not in (None, False) and name not in launch_options:
+            launch_options[name] = str(value) if name in ("outdir", "work_dir") else value
     return SeqeraBackend(platform=platform).submit(bundle, wait=wait, check=check, timeout=timeout,
                                                    progress=progress, **launch_options)

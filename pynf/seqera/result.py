@@ -170,9 +170,10 @@ class SeqeraResult:
             self._tasks = self._run.tasks()
         return self._tasks
 
-    def get_task_workdirs(self) -> dict[str, str]:
-        """Task name -> work directory, from the platform's task list."""
-        return {str(t.get("name") or t.get("taskId")): t["workdir"] for t in self.tasks() if t.get("workdir")}
+    def get_task_workdirs(self) -> dict[str, Path | str]:
+        """Task name -> work directory from the platform's task list (Path when local, else the URI)."""
+        return {str(t.get("name") or t.get("taskId")): (Path(t["workdir"]) if _is_local(t["workdir"]) else t["workdir"])
+                for t in self.tasks() if t.get("workdir")}
 
     def get_stdout(self) -> str:
         """The head job's log (Nextflow's console output) as text."""

@@ -278,3 +278,24 @@ def test_token_never_logged_or_shown(held_fake, seqera_env, wrapper_remote, read
     for exc in errors:
         cause = exc.__cause__ or exc.__context__
         assert cause is None or token not in str(cause)
+
+
+def test_remote_outdir_without_manifest_access_gives_the_location():
+    from pynf.seqera.result import SeqeraResult, read_manifest
+
+    outdir = "s3://pynf-test-bucket/outputs/run1"
+    result = SeqeraResult(workflow_id="w", url="u", status="SUCCEEDED", report={}, outdir=outdir,
+                          manifest=read_manifest(outdir))
+    assert result.outputs is None and result.get_output_files() == []
+    assert result.get_workflow_outputs() == outdir
+
+
+def test_bad_token_fails_before_pushing(held_fake, seqera_env, wrapper_remote, reads):
+    import subprocess
+
+    cfg = SeqeraConfig(workspace_id="acme/genomics", access_token="not-the-token", api_endpoint=held_fake.url,
+                       wrapper_repo=wrapper_remote)
+    with pytest.raises(SeqeraAuthError):
+        SeqeraPlatform(cfg).launch(upper_bundle(reads))
+    refs = subprocess.run(["git", "ls-remote", wrapper_remote], capture_output=True, text=True, check=True)
+    assert refs.stdout == ""

@@ -93,9 +93,9 @@ class SeqeraPlatform:
         directory are reused so cached tasks are skipped.
         """
         cfg = self.config
-        published = self.publish(bundle)
-        ws = self.workspace
+        ws = self.workspace  # resolve first: a bad token or workspace fails before anything is pushed
         ce = self.compute_env
+        published = self.publish(bundle)
         run_name = run_name or unique_run_name(bundle.module_id)
         params = _params(bundle.params_text)
         base = work_dir or cfg.work_dir or ce.work_dir

@@ -16,13 +16,14 @@ import copy
 import json
 import threading
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
+
+from ..paths import SHARED
 
 __all__ = ["SPEC_PATH", "spec_available", "SpecChecker"]
 
-#: The spec file relative to the repository: ../shared/seqera/ next to the checkout.
-SPEC_PATH = Path(__file__).resolve().parents[3] / "shared" / "seqera" / "seqera-api-1.181.0.yaml"
+#: The spec file in the shared folder (../shared next to the checkout, or $PYNF_SHARED_DIR).
+SPEC_PATH = SHARED / "seqera" / "seqera-api-1.181.0.yaml"
 
 
 def spec_available() -> bool:

@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from pynf.errors import RemoteRunFailed
-from pynf.seqera import SeqeraConfig, SeqeraPlatform
+from pynf.seqera import SeqeraConfig
 from pynf.backends.seqera import SeqeraBackend
 
 from .fake_platform.bundles import failing_bundle, sleepy_bundle, upper_bundle
@@ -71,6 +71,9 @@ def test_upper_end_to_end_under_faults(fake, seqera_env, wrapper_remote, tmp_pat
     assert all((Path(d) / ".command.sh").is_file() for d in workdirs.values())
     log = result.get_stdout()
     assert "Submitted process > UPPER" in log
+    before = sum(1 for r in fake.requests if r["path"].endswith("/log"))
+    assert "\n".join(result._run.logs(page_bytes=60)) == log  # cursor paging returns the same text
+    assert sum(1 for r in fake.requests if r["path"].endswith("/log")) - before >= 3
 
 
 def test_failed_run_raises_with_platform_message(fake, seqera_env, wrapper_remote):

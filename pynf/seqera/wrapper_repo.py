@@ -11,7 +11,6 @@ variable, never through the URL, the command line, the repository config or any 
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import logging
 import os
@@ -28,6 +27,11 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import platformdirs
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: the in-process lock and push retries still apply
+    fcntl = None  # type: ignore[assignment]
 
 from ..bundle import Bundle
 from ..errors import SeqeraError
@@ -159,11 +163,13 @@ class WrapperRepo:
         with lock:
             self.local.parent.mkdir(parents=True, exist_ok=True)
             with open(str(self.local) + ".lock", "w") as fh:
-                fcntl.flock(fh, fcntl.LOCK_EX)
+                if fcntl is not None:
+                    fcntl.flock(fh, fcntl.LOCK_EX)
                 try:
                     yield
                 finally:
-                    fcntl.flock(fh, fcntl.LOCK_UN)
+                    if fcntl is not None:
+                        fcntl.flock(fh, fcntl.LOCK_UN)
 
     def _prepare(self) -> None:
         if not (self.local / "HEAD").exists():

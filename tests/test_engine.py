@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import pynf.engine as engine
-from pynf.engine import install as install_mod
+from pynf.engine import installer as install_mod
 from pynf.engine import java as java_mod
 from pynf.errors import EngineError, JavaNotFound
 

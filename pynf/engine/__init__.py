@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .install import EngineInfo, classpath, info, install, installed_versions
+from .installer import EngineInfo, classpath, info, install, installed_versions
 from .java import JavaInfo, java_check
 from .launch import JVM_OPTIONS, java_cmd, java_cmd_for_cli, nextflow_env
 

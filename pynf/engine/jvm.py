@@ -15,7 +15,7 @@ import threading
 
 from ..errors import EngineError
 from . import _paths
-from .install import info
+from .installer import info
 from .java import java_check
 from .launch import JVM_OPTIONS
 

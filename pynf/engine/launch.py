@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from . import _paths
-from .install import classpath
+from .installer import classpath
 from .java import java_check
 
 __all__ = ["JVM_OPTIONS", "nextflow_env", "java_cmd_for_cli", "java_cmd"]

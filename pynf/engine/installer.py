@@ -188,7 +188,7 @@ def _framework_jar() -> EngineInfo | None:
 
 
 def _jar_version(jar: Path) -> str:
-    m = re.search(r"nextflow-(\d+\.\d+\.\d+(?:-\w+)?)", jar.name)
+    m = re.search(r"nextflow-(\d+\.\d+\.\d+(?:-edge)?)", jar.name)
     return m.group(1) if m else "unknown"
 
 

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..errors import SeqeraUnavailable, SeqeraWaitTimeout
+from ..errors import SeqeraNotFound, SeqeraUnavailable, SeqeraValidationError, SeqeraWaitTimeout
 from .client import SeqeraClient
 from .config import web_url_for
 
@@ -161,8 +161,8 @@ class RemoteRun:
                 if progress is not None:
                     try:
                         progress(self.progress())
-                    except SeqeraUnavailable:
-                        pass
+                    except (SeqeraUnavailable, SeqeraNotFound, SeqeraValidationError) as exc:
+                        log.debug("progress of %s unavailable: %s", self.workflow_id, type(exc).__name__)
                 if status in TERMINAL:
                     return SeqeraResult.from_run(self, check=check)
                 now = time.monotonic()

@@ -21,8 +21,29 @@ __all__ = ["main", "cli"]
 _EMITS = ("wrapper", "params", "config", "ir", "all")
 
 
+#: Subcommands that live with their subsystems, imported only when used (keeps startup fast).
+_LAZY = {
+    "run": "pynf.run_cli:run_command",
+    "modules": "pynf.sources.cli:modules",
+    "export": "pynf.sources.cli:export_command",
+    "engine": "pynf.engine_cli:engine",
+    "runs": "pynf.seqera.cli:runs",
+}
+
+
 class _Group(click.Group):
-    """Turns pynf's own errors into a one-line message and exit code 1."""
+    """Loads subsystem commands lazily; turns pynf's own errors into a message and exit code 1."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(super().list_commands(ctx)) | set(_LAZY))
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in _LAZY:
+            import importlib
+
+            module, attr = _LAZY[name].split(":")
+            return getattr(importlib.import_module(module), attr)
+        return super().get_command(ctx, name)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -105,22 +126,6 @@ def inspect_command(module: str, process: str | None, as_json: bool) -> None:
     else:
         print_description(info)
 
-
-def _attach_subsystems() -> None:
-    """Attach the command groups that live with their subsystems."""
-    from .engine_cli import engine
-    from .run_cli import run_command
-    from .seqera.cli import runs
-    from .sources.cli import export_command, modules
-
-    cli.add_command(run_command, "run")
-    cli.add_command(modules)
-    cli.add_command(export_command, "export")
-    cli.add_command(engine)
-    cli.add_command(runs)
-
-
-_attach_subsystems()
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .options import RunOptions
-from .seqera.config import SeqeraConfig
+
+if TYPE_CHECKING:
+    from .seqera.config import SeqeraConfig
 
 __all__ = ["ExecutionRequest", "SeqeraConfig", "RunOptions"]
 
@@ -31,3 +33,12 @@ class ExecutionRequest:
     outdir: str | None = None
     work_dir: str | None = None
     seqera: SeqeraConfig | None = None
+
+
+def __getattr__(name: str) -> Any:
+    # SeqeraConfig lives with the Seqera backend; importing it lazily keeps `import pynf` light.
+    if name == "SeqeraConfig":
+        from .seqera.config import SeqeraConfig
+
+        return SeqeraConfig
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

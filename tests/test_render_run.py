@@ -299,3 +299,22 @@ def test_wrapper_runs_under_strict_parser_with_nextflow_cli(module, inputs, data
     else:
         bam = Path(values(manifest["outputs"]["bam"][0])[1])
         assert [r[0] for r in sam_records(bam)] == ["q1", "q2"]
+
+
+def test_process_without_inputs_or_outputs_and_exec_section(backend, tmp_path):
+    src = tmp_path / "mod"
+    src.mkdir()
+    (src / "main.nf").write_text(
+        "process NO_INPUTS {\n    output:\n    val 'forty-two', emit: answer\n    path 'a.txt'\n\n    script:\n"
+        "    \"\"\"\n    echo hi > a.txt\n    \"\"\"\n}\n\n"
+        "process NO_OUTPUTS {\n    input:\n    val x\n\n    exec:\n    println \"got ${x}\"\n}\n")
+    bundle = compile_bundle(src, process="NO_INPUTS")
+    result = backend.submit(bundle, run_dir=tmp_path / "a")
+    manifest = json.loads((result.outdir / MANIFEST_NAME).read_text())
+    assert manifest["outputs"]["answer"] == [[{"kind": "val", "value": "forty-two"}]]
+    assert Path(manifest["outputs"]["1"][0][0]["value"]).read_text() == "hi\n"
+
+    bundle = compile_bundle(src, process="NO_OUTPUTS", inputs={"x": "y"})
+    result = backend.submit(bundle, run_dir=tmp_path / "b")
+    manifest = json.loads((result.outdir / MANIFEST_NAME).read_text())
+    assert manifest == {"pynf": 1, "process": "NO_OUTPUTS", "outputs": {}, "topics": {}}

@@ -115,6 +115,8 @@ def test_cancel_and_runs_commands(fake, seqera_env, wrapper_remote, monkeypatch)
     assert out.exit_code == 0, out.output
     assert out.output.split() == [run.workflow_id, "CANCELLED"]
     assert fake.runs[run.workflow_id].proc.poll() is not None  # Nextflow really stopped
+    out = cli.invoke(runs, ["logs", "--follow", run.workflow_id])  # ends because the run has ended
+    assert out.exit_code == 0 and "Submitted process > NAP" in out.output
 
     out = cli.invoke(runs, ["status", "nope0000000000"])
     assert out.exit_code != 0 and "not found" in out.output

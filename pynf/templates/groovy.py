@@ -34,11 +34,14 @@ def _escape_char(ch: str) -> str:
     return "\\u%04x" % code
 
 
+_NEEDS_ESCAPE = re.compile(r"[^\x20-\x26\x28-\x5b\x5d-\x7e]")  # all but printable ASCII minus ' and \
+
+
 def groovy_string(text: str) -> str:
     """``text`` as a single-quoted Groovy string literal that evaluates to exactly ``text``."""
     if not isinstance(text, str):
         raise GroovyLiteralError(f"expected a string, got {type(text).__name__}")
-    return "'" + "".join(_escape_char(c) for c in text) + "'"
+    return "'" + _NEEDS_ESCAPE.sub(lambda m: _escape_char(m.group()), text) + "'"
 
 
 def groovy_identifier_ok(name: str) -> bool:

@@ -168,16 +168,18 @@ class WrapperChecker:
         return out
 
 
-def _render_wrapper(path: Path, directory: Path) -> Path:
-    from pynf.compile import compile_bundle
+def _render_wrappers(path: Path, directory: Path) -> list[Path]:
+    """Write the wrapper main.nf of every process (the wrapper does not depend on inputs)."""
+    from pynf.render import render_wrapper
 
     module = parse(path)
+    out = []
     for p in module.processes:
-        bundle = compile_bundle(module, process=p.name, inputs=None, module_id=str(path.parent.name))
-        target = directory / p.name
-        bundle.write(target)
-        return target / "main.nf"
-    raise PynfError("no process")
+        target = directory / p.name / "main.nf"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(render_wrapper(module, p, module_id=path.parent.name))
+        out.append(target)
+    return out
 
 
 # ---------------------------------------------------------------- main
@@ -206,15 +208,16 @@ def run(corpus: Path, limit: int | None, wrappers: bool) -> dict:
                 disagree.append({"module": name, "diff": _diff(ours, theirs)})
             if checker is not None:
                 try:
-                    wrapper = _render_wrapper(path, Path(tmp) / name)
+                    wrappers = _render_wrappers(path, Path(tmp) / name)
                 except PynfError as e:
                     wrapper_failures.append({"module": name, "render": str(e)[:300]})
                     continue
-                result = checker.check(wrapper)
-                v1_ok += result["v1"] is None
-                v2_ok += result["v2"] is None
-                if result["v1"] or result["v2"]:
-                    wrapper_failures.append({"module": name, **{k: v for k, v in result.items() if v}})
+                results = [checker.check(w) for w in wrappers]
+                v1_ok += all(r["v1"] is None for r in results)
+                v2_ok += all(r["v2"] is None for r in results)
+                for r in results:
+                    if r["v1"] or r["v2"]:
+                        wrapper_failures.append({"module": name, **{k: v for k, v in r.items() if v}})
     report = {"modules": len(paths), "agree": agree, "disagree": disagree, "seconds": round(time.perf_counter() - start, 2)}
     if wrappers:
         report.update({"wrapper_v1_ok": v1_ok, "wrapper_v2_ok": v2_ok, "wrapper_failures": wrapper_failures})

@@ -27,6 +27,7 @@ _STATE: dict[str, object] = {}
 
 # Blocks System.exit from Nextflow code paths (third Ctrl-C, the deprecated script `exit`).
 _NO_EXIT_GROOVY = """
+@groovy.transform.CompileStatic
 class PynfExitGuard extends SecurityManager {
     void checkExit(int status) {
         throw new SecurityException("System.exit(" + status + ") is not allowed inside pynf's embedded Nextflow")
@@ -75,12 +76,25 @@ def _configure_logging() -> None:
 def _block_exit() -> None:
     from jpype import JClass
 
+    # Java 17-23 print a deprecation banner on the process's stderr for setSecurityManager: keep it
+    # off the console by pointing fd 2 at /dev/null for the duration of the call.
+    import sys
+
+    sys.stderr.flush()
+    saved = os.dup(2)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
     try:
         JClass("groovy.lang.GroovyShell")().evaluate(_NO_EXIT_GROOVY)
         _STATE["exit_blocked"] = True
     except Exception as exc:  # Java 24+: SecurityManager is gone; signal handlers are still replaced per run
         _log.debug("System.exit guard unavailable: %s", exc)
         _STATE["exit_blocked"] = False
+    finally:
+        JClass("java.lang.System").err.flush()
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
 
 
 def start_jvm() -> None:

@@ -37,6 +37,20 @@ for meta, report in result.outputs["txt"]:
     print(meta["id"], report.read_text().strip())
 '''
 
+#: Must stay identical to the block after "<!-- seqera-example-no-wait" in README.md.
+NO_WAIT = '''\
+import pynf.api
+from pynf.backends.seqera import SeqeraBackend
+
+bundle = pynf.api.compile("fastqc", inputs={"meta": {"id": "s2"}, "reads": "sample1.fastq"})
+run = SeqeraBackend().submit(bundle, wait=False)    # a RemoteRun handle
+print(run.workflow_id, run.url, run.status())
+result = run.wait(timeout=3600)                     # polls with a growing, capped interval
+log = list(run.logs())                              # the Nextflow log, fetched page by page
+print(result.status, len(log) > 0)
+run.cancel()                                        # (a no-op once the run has ended)
+'''
+
 FASTQC = '''\
 process FASTQC {
     tag "${meta.id}"
@@ -90,13 +104,26 @@ def test_readme_example_runs_unchanged(fake, seqera_env, module_registry):
     assert re.fullmatch(r"pynf/(nf-core/)?fastqc/[0-9a-f]{16}/main\.nf", run.launch["mainScript"])
 
 
-def test_readme_block_matches_the_tested_example():
+@pytest.mark.parametrize("marker, code", [("seqera-example", EXAMPLE), ("seqera-example-no-wait", NO_WAIT)])
+def test_readme_blocks_match_the_tested_examples(marker, code):
     readme = REPO / "README.md"
     text = readme.read_text() if readme.is_file() else ""
-    m = re.search(r"<!-- seqera-example.*?-->\s*```python\n(.*?)```", text, re.S)
+    m = re.search(rf"<!-- {marker}[ :].*?-->\s*```python\n(.*?)```", text, re.S)
     if m is None:
-        pytest.skip("README.md has no '<!-- seqera-example -->' block yet")
-    assert m.group(1) == EXAMPLE
+        pytest.skip(f"README.md has no '<!-- {marker} -->' block yet")
+    assert m.group(1) == code
+
+
+def test_readme_no_wait_example(fake, seqera_env, module_registry):
+    seqera_env(fake)
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        exec(compile(NO_WAIT, "README.md[seqera-example-no-wait]", "exec"), {})
+    first, last = out.getvalue().splitlines()
+    wid, url, status = first.split()
+    assert wid in fake.runs and url.endswith(f"/watch/{wid}") and status in ("SUBMITTED", "RUNNING")
+    assert last == "SUCCEEDED True"
+    assert fake.runs[wid].status == "SUCCEEDED"
 
 
 def test_cli_run_no_wait_then_runs_wait(fake, seqera_env, module_registry):

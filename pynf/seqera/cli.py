@@ -1,12 +1,10 @@
-"""Click commands for remote runs: the ``pynf runs`` group (status, logs, cancel, wait) and helpers that
-``pynf run --backend seqera`` uses (settings from flags, a live progress line)."""
+"""Click commands for remote runs: the ``pynf runs`` group (status, logs, cancel, wait) and ``ProgressLine``,
+the live progress display for waiting on a remote run."""
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import sys
-from typing import Any
 
 import click
 
@@ -15,35 +13,7 @@ from .config import SeqeraConfig
 from .launch import SeqeraPlatform
 from .run import RunProgress
 
-__all__ = ["runs", "seqera_options", "config_from_options", "ProgressLine"]
-
-
-def seqera_options(func):
-    """Decorator adding --workspace, --compute-env, --wrapper-repo, --work-dir and --no-wait to a command."""
-    opts = [
-        click.option("--workspace", "workspace", default=None,
-                     help="Seqera workspace: numeric id or Org/Workspace (default: $TOWER_WORKSPACE_ID)."),
-        click.option("--compute-env", "compute_env", default=None,
-                     help="Compute environment id or name (default: $TOWER_COMPUTE_ENV_ID, else the primary one)."),
-        click.option("--wrapper-repo", "wrapper_repo", default=None,
-                     help="Git repository the workspace can read, for compiled wrappers (default: $PYNF_WRAPPER_REPO)."),
-        click.option("--work-dir", "remote_work_dir", default=None,
-                     help="Remote work directory (default: the compute environment's)."),
-        click.option("--no-wait", "no_wait", is_flag=True, default=False,
-                     help="Print the run id and watch URL and return at once."),
-    ]
-    for opt in reversed(opts):
-        func = opt(func)
-    return func
-
-
-def config_from_options(base: SeqeraConfig | None = None, *, workspace: str | None = None,
-                        compute_env: str | None = None, wrapper_repo: str | None = None,
-                        remote_work_dir: str | None = None, **_: Any) -> SeqeraConfig:
-    """A SeqeraConfig with the CLI flags that were given laid over ``base``."""
-    changes = {k: v for k, v in {"workspace_id": workspace, "compute_env_id": compute_env,
-                                 "wrapper_repo": wrapper_repo, "work_dir": remote_work_dir}.items() if v}
-    return dataclasses.replace(base or SeqeraConfig(), **changes)
+__all__ = ["runs", "ProgressLine"]
 
 
 class ProgressLine:

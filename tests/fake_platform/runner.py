@@ -114,7 +114,10 @@ class Run:
         if rows:
             header = rows[0].split("\t")
             for row in rows[1:]:
-                rec = dict(zip(header, row.split("\t")))
+                cells = row.split("\t")
+                if len(cells) != len(header):  # a row still being written
+                    continue
+                rec = dict(zip(header, cells))
                 seen.add(rec.get("hash", ""))
                 out.append(_trace_task(rec))
         next_id = max([t["taskId"] for t in out] + [0]) + 1

@@ -74,7 +74,21 @@ def run(backend, tmp_path, module, inputs, *, process=None, options=None, name="
     assert result.status == "SUCCEEDED", result.error
     manifest = json.loads((result.outdir / MANIFEST_NAME).read_text())
     assert manifest["process"] == bundle.process and manifest["pynf"] == 1
+    for path in manifest_paths(manifest):  # every tagged path is a published copy inside outdir
+        assert Path(path).exists() and Path(path).is_relative_to(result.outdir), path
     return manifest, result
+
+
+def manifest_paths(manifest) -> list[str]:
+    out = []
+    for section in ("outputs", "topics"):
+        for items in manifest[section].values():
+            for item in items:
+                for element in item:
+                    if element["kind"] in ("path", "file"):
+                        v = element["value"]
+                        out.extend(v if isinstance(v, list) else [v])
+    return out
 
 
 def values(item):
@@ -215,7 +229,8 @@ def test_optional_arity_stageas_and_custom_topic(backend, data, tmp_path):
     assert kinds(parts) == ["path"] and Path(summary).read_text() == "extra files: 0\n"
     staged = values(out["outputs"]["3"][0])[1]
     assert sorted(Path(p).name for p in staged) == ["names.txt", "words.txt"]
-    assert all(Path(p).parent.name == "input" for p in staged)
+    assert all(Path(p).parent.name == "input" and Path(p).read_text() == (root / Path(p).name).read_text()
+               for p in staged)
     (info,) = out["topics"]["run_info"]
     assert json.loads(Path(values(info)[1]).read_text()) == {"sample": "s1", "extras": 0}
 
@@ -318,3 +333,24 @@ def test_process_without_inputs_or_outputs_and_exec_section(backend, tmp_path):
     result = backend.submit(bundle, run_dir=tmp_path / "b")
     manifest = json.loads((result.outdir / MANIFEST_NAME).read_text())
     assert manifest == {"pynf": 1, "process": "NO_OUTPUTS", "outputs": {}, "topics": {}}
+
+
+def test_random_meta_values_round_trip_through_nextflow(backend, tmp_path_factory):
+    """Hypothesis-made meta maps (quotes, ${}, backslashes, newlines, unicode) come back exactly."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from .test_render_props import JSONISH, TEXT
+
+    @given(metas=st.lists(st.dictionaries(TEXT, JSONISH, max_size=4), min_size=3, max_size=3))
+    @settings(max_examples=2, deadline=None, suppress_health_check=list(HealthCheck))
+    def check(metas):
+        metas = [dict(m, id=f"s{i}") for i, m in enumerate(metas)]
+        bundle = compile_bundle(MODULE_FIXTURES / "no_stub",
+                                inputs={"0": Queue([[m, ["w"]] for m in metas])})
+        result = backend.submit(bundle, run_dir=tmp_path_factory.mktemp("meta"))
+        manifest = json.loads((result.outdir / MANIFEST_NAME).read_text())
+        got = sorted((values(i)[0] for i in manifest["outputs"]["words"]), key=lambda m: m["id"])
+        assert got == metas
+
+    check()

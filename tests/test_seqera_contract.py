@@ -121,3 +121,20 @@ def test_fake_requires_the_token(held_fake):
     assert r.status_code == 401 and r.json() == {"message": "Unauthorized"}
     r = requests.get(held_fake.url + "/user-info", headers={"Authorization": f"Bearer {held_fake.token}"}, timeout=5)
     assert r.status_code == 200 and r.json()["user"]["id"] == 7
+
+
+def test_resume_true_picks_the_latest_run_of_the_same_wrapper(held_fake, seqera_env, wrapper_remote, tmp_path):
+    reads = tmp_path / "r.txt"
+    reads.write_text("x\n")
+    platform = SeqeraPlatform(SeqeraConfig(workspace_id="acme/genomics", access_token=held_fake.token,
+                                           api_endpoint=held_fake.url, wrapper_repo=wrapper_remote))
+    fresh = platform.launch(upper_bundle({"r": reads}), resume=True)  # nothing to resume yet
+    older = platform.launch(upper_bundle({"r": reads}))
+    other = platform.launch(upper_bundle({"r": reads}, module_id="test/upper-x"))  # another module
+    again = platform.launch(upper_bundle({"r": reads}), resume=True)
+    launches = {r["body"]["launch"]["runName"]: r["body"]["launch"] for r in held_fake.requests
+                if r["path"] == "/workflow/launch"}
+    assert "resume" not in launches[fresh.run_name]
+    resumed = launches[again.run_name]
+    assert resumed["resume"] is True and resumed["sessionId"] == held_fake.runs[older.workflow_id].session_id
+    assert resumed["sessionId"] != held_fake.runs[other.workflow_id].session_id

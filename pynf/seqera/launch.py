@@ -89,8 +89,9 @@ class SeqeraPlatform:
                work_dir: str | None = None) -> RemoteRun:
         """Publish ``bundle``, launch it and return a RemoteRun handle (does not wait).
 
-        ``resume`` may be the workflow id of an earlier run of the same bundle: its session and work
-        directory are reused so cached tasks are skipped.
+        ``resume`` may be the workflow id of an earlier run, or True for the latest earlier run of the
+        same wrapper in the workspace: its session and work directory are reused so cached tasks are
+        skipped (with no earlier run, the run starts afresh).
         """
         cfg = self.config
         ws = self.workspace  # resolve first: a bad token or workspace fails before anything is pushed
@@ -127,18 +128,39 @@ class SeqeraPlatform:
             launch["preRunScript"] = script
         if stub:
             launch["stubRun"] = True
-        if resume:
+        previous_id = resume if isinstance(resume, str) else (
+            self._last_run_of(bundle, published.main_script) if resume else None)
+        if previous_id:
+            previous = self.client.describe_launch(previous_id, ws.id)
             launch["resume"] = True
-            if isinstance(resume, str):
-                previous = self.client.describe_launch(resume, ws.id)
-                if previous.get("sessionId"):
-                    launch["sessionId"] = previous["sessionId"]
-                if previous.get("resumeDir") or previous.get("workDir"):
-                    launch["workDir"] = previous.get("resumeDir") or previous.get("workDir")
+            if previous.get("sessionId"):
+                launch["sessionId"] = previous["sessionId"]
+            if previous.get("resumeDir") or previous.get("workDir"):
+                launch["workDir"] = previous.get("resumeDir") or previous.get("workDir")
+        elif resume:
+            log.info("no earlier run of %s in this workspace: starting afresh", bundle.module_id)
         workflow_id = self.client.launch(ws.id, launch)
         url = watch_url(self.client.api_endpoint, workflow_id, ws.org_name, ws.name)
         log.info("launched %s as %s: %s", run_name, workflow_id, url)
         return self.attach(workflow_id, run_name=run_name, url=url, outdir=final_outdir)
+
+    def _last_run_of(self, bundle: Bundle, main_script: str) -> str | None:
+        """Id of the newest run launched by pynf from the same wrapper script, if any."""
+        prefix = unique_run_name(bundle.module_id).rsplit("-", 2)[0] + "-"
+        data = self.client.get("/workflow", {"workspaceId": self.workspace.id, "search": prefix, "max": 50},
+                               what="looking for an earlier run to resume") or {}
+        own = re.compile(re.escape(prefix) + r"\d{14}-[0-9a-f]{8}")
+        best: tuple[bool, str, str] | None = None
+        for entry in data.get("workflows") or []:
+            wf = entry.get("workflow") or {}
+            if not own.fullmatch(str(wf.get("runName", ""))) or not wf.get("id"):
+                continue
+            # prefer runs of this very wrapper; other versions of the module still share cached tasks
+            key = (wf.get("scriptName") == main_script, str(wf.get("submit") or wf.get("dateCreated") or ""),
+                   str(wf["id"]))
+            if best is None or key > best:
+                best = key
+        return best[2] if best else None
 
     def attach(self, workflow_id: str, *, run_name: str | None = None, url: str | None = None,
                outdir: str | None = None) -> RemoteRun:

@@ -135,3 +135,48 @@ def test_token_from_config_is_not_stored_after_file_push(tmp_path):
 def test_unreachable_remote_is_a_clear_error(tmp_path):
     with pytest.raises(WrapperRepoError, match="wrapper repository"):
         WrapperRepo((tmp_path / "missing.git").as_uri(), cache_dir=tmp_path / "cache").publish(bundle())
+
+
+@pytest.fixture
+def git_http(tmp_path):
+    from .fake_platform.git_http import GitHttpServer
+
+    root = tmp_path / "served"
+    root.mkdir()
+    bare(root, "wrappers.git")
+    server = GitHttpServer(root, "bot", "tok-" + "Q7x9LmZp2").start()
+    yield server
+    server.stop()
+
+
+def test_https_style_push_with_token_via_askpass(git_http, tmp_path, monkeypatch):
+    url = git_http.url("wrappers.git")
+    secret = git_http.password
+    monkeypatch.setenv("PYNF_WRAPPER_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("PYNF_WRAPPER_REPO_TOKEN", secret)
+    monkeypatch.setenv("PYNF_WRAPPER_REPO_USER", "bot")
+    from pynf.seqera import SeqeraConfig, SeqeraPlatform
+
+    platform = SeqeraPlatform(SeqeraConfig(workspace_id=1, access_token="t", wrapper_repo=url))
+    pub = platform.publish(bundle())
+    assert pub.pushed and pub.repo_url == url
+    assert git(tmp_path / "served" / "wrappers.git", "rev-parse", "main") == pub.commit
+    assert git_http.authorized > 0 and git_http.refused > 0  # git asked, askpass answered
+    assert all(secret not in p for p in git_http.paths)
+    for path in (tmp_path / "cache").rglob("*"):
+        if path.is_file():
+            assert secret.encode() not in path.read_bytes(), path
+    assert secret not in repr(platform) and secret not in repr(platform.wrapper_repo())
+    again = platform.publish(bundle())
+    assert (again.pushed, again.commit) == (False, pub.commit)
+
+
+def test_wrong_token_is_a_clear_error_without_the_token(git_http, tmp_path):
+    wrong = "not-the-right-token-123"
+    repo = WrapperRepo(git_http.url("wrappers.git"), token=wrong, username="bot", cache_dir=tmp_path / "cache")
+    with pytest.raises(WrapperRepoError) as info:
+        repo.publish(bundle())
+    assert wrong not in str(info.value) and "wrappers.git" in str(info.value)
+    no_token = WrapperRepo(git_http.url("wrappers.git"), cache_dir=tmp_path / "cache2")
+    with pytest.raises(WrapperRepoError):  # never hangs on a prompt
+        no_token.publish(bundle())

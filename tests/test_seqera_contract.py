@@ -109,11 +109,12 @@ def test_resume_reuses_session_and_work_dir(held_fake, seqera_env, wrapper_remot
 def test_progress_line_plain_output():
     stream = io.StringIO()
     line = ProgressLine(stream=stream)
-    line(RunProgress("SUBMITTED", {"running": 0}))
-    line(RunProgress("RUNNING", {"running": 2, "succeeded": 1}))
-    line(RunProgress("RUNNING", {"running": 2, "succeeded": 1}))
+    line(RunProgress("SUBMITTED", {"running": 0}, workflow_id="w1", url="https://x/watch/w1"))
+    line(RunProgress("RUNNING", {"running": 2, "succeeded": 1}, workflow_id="w1", url="https://x/watch/w1"))
+    line(RunProgress("RUNNING", {"running": 2, "succeeded": 1}, workflow_id="w1", url="https://x/watch/w1"))
     line.close()
-    assert stream.getvalue().splitlines() == ["SUBMITTED no tasks yet", "RUNNING   running 2 · succeeded 1"]
+    assert stream.getvalue().splitlines() == ["run w1: https://x/watch/w1", "SUBMITTED no tasks yet",
+                                              "RUNNING   running 2 · succeeded 1"]
 
 
 def test_fake_requires_the_token(held_fake):

@@ -28,6 +28,9 @@ class ProgressLine:
         self._last = ""
 
     def __call__(self, progress: RunProgress) -> None:
+        if self.url is None and progress.url:
+            self.url = progress.url
+            self.console.print(f"run {progress.workflow_id}: {progress.url}", highlight=False, soft_wrap=True)
         text = progress.summary()
         if self.console.is_terminal:
             from rich.live import Live
@@ -124,7 +127,7 @@ def wait_cmd(workflow_id: str, workspace: str | None, timeout: float | None) -> 
         platform = _platform(workspace)
         run = platform.attach(workflow_id)
         run.on_interrupt = "detach"
-        line = ProgressLine(run.url)
+        line = ProgressLine()
         try:
             result = run.wait(timeout, progress=line)
         finally:

@@ -43,9 +43,12 @@ class RunProgress:
     status: str
     tasks: dict[str, int]
     processes: dict[str, dict[str, int]] = field(default_factory=dict)
+    workflow_id: str | None = None
+    url: str | None = None
 
     @classmethod
-    def from_api(cls, status: str, progress: dict) -> RunProgress:
+    def from_api(cls, status: str, progress: dict, *, workflow_id: str | None = None,
+                 url: str | None = None) -> RunProgress:
         """Build from a ``ProgressData`` body."""
         wf = progress.get("workflowProgress") or {}
         tasks = {k: int(wf.get(k) or 0) for k in _TASK_STATES}
@@ -53,7 +56,7 @@ class RunProgress:
         for p in progress.get("processesProgress") or []:
             if p.get("process"):
                 procs[str(p["process"])] = {k: int(p.get(k) or 0) for k in _TASK_STATES}
-        return cls(status, tasks, procs)
+        return cls(status, tasks, procs, workflow_id, url)
 
     def summary(self) -> str:
         """One line like ``RUNNING  running 1 · succeeded 2``."""
@@ -108,7 +111,8 @@ class RemoteRun:
     def progress(self) -> RunProgress:
         """Current task counts by state (``GET /workflow/{id}/progress``)."""
         status = str((self._last.get("workflow") or {}).get("status") or "UNKNOWN")
-        return RunProgress.from_api(status, self.client.progress(self.workflow_id, self.workspace_id))
+        return RunProgress.from_api(status, self.client.progress(self.workflow_id, self.workspace_id),
+                                    workflow_id=self.workflow_id, url=self._url)
 
     def tasks(self) -> list[dict]:
         """All task records of the run."""

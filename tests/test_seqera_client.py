@@ -299,3 +299,12 @@ def test_bad_token_fails_before_pushing(held_fake, seqera_env, wrapper_remote, r
         SeqeraPlatform(cfg).launch(upper_bundle(reads))
     refs = subprocess.run(["git", "ls-remote", wrapper_remote], capture_output=True, text=True, check=True)
     assert refs.stdout == ""
+
+
+def test_cancel_is_retried_but_launch_is_not_blindly(held_fake, seqera_env, wrapper_remote, reads):
+    run = platform_for(held_fake, wrapper_remote).launch(upper_bundle(reads))
+    fault = held_fake.faults.add("status", method="POST", path=f"/workflow/{run.workflow_id}/cancel",
+                                 status=503, count=2)
+    run.cancel()
+    assert fault.hits == 2 and held_fake.runs[run.workflow_id].status == "CANCELLED"
+    assert count(held_fake, "POST", f"/workflow/{run.workflow_id}/cancel") == 3

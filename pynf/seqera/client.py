@@ -105,8 +105,9 @@ class SeqeraClient:
         self.launch_settle = timeout if launch_settle is None else launch_settle
         self.limiter = RateLimiter(rate)
         self._token = token
+        # only idempotent calls go through this session, so POST (e.g. cancel) may be repeated here
         idempotent = Retry(total=retries, connect=retries, read=retries, status=retries, other=0,
-                           allowed_methods=frozenset({"GET", "HEAD", "OPTIONS", "DELETE", "PUT"}),
+                           allowed_methods=frozenset({"GET", "HEAD", "OPTIONS", "DELETE", "PUT", "POST"}),
                            status_forcelist=RETRY_STATUSES, backoff_factor=backoff_factor,
                            backoff_max=backoff_max, backoff_jitter=backoff_factor,
                            respect_retry_after_header=True, raise_on_status=False, redirect=3,

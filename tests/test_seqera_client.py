@@ -7,6 +7,7 @@ These use a fake whose runs stay SUBMITTED until released, so no Nextflow engine
 from __future__ import annotations
 
 import _thread
+import json
 import logging
 import threading
 import time
@@ -308,3 +309,22 @@ def test_cancel_is_retried_but_launch_is_not_blindly(held_fake, seqera_env, wrap
     run.cancel()
     assert fault.hits == 2 and held_fake.runs[run.workflow_id].status == "CANCELLED"
     assert count(held_fake, "POST", f"/workflow/{run.workflow_id}/cancel") == 3
+
+
+def test_cloud_outdir_manifest_through_fsspec():
+    fsspec = pytest.importorskip("fsspec", reason="the optional fsspec extra is not installed")
+    from pynf.seqera.result import SeqeraResult, read_manifest
+
+    outdir = "memory://pynf-test/outputs/run7"
+    manifest = {"pynf": 1, "process": "UPPER",
+                "outputs": {"upper": [[{"kind": "val", "value": {"id": "a"}},
+                                       {"kind": "path", "value": outdir + "/a.upper.txt"}]]},
+                "topics": {"versions": [[{"kind": "val", "value": "UPPER"}, {"kind": "eval", "value": "1.0"}]]}}
+    with fsspec.open(outdir + "/pynf-manifest.json", "w") as fh:
+        json.dump(manifest, fh)
+    result = SeqeraResult(workflow_id="w", url="u", status="SUCCEEDED", report={}, outdir=outdir,
+                          manifest=read_manifest(outdir))
+    assert result.outputs == {"upper": [({"id": "a"}, outdir + "/a.upper.txt")]}  # URIs stay strings
+    assert result.get_output_files() == [outdir + "/a.upper.txt"]
+    assert result.topics == {"versions": [("UPPER", "1.0")]}
+    assert read_manifest("memory://pynf-test/elsewhere") is None

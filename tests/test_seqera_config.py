@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pynf.errors import SeqeraConfigError
 from pynf.seqera import SeqeraConfig, SeqeraPlatform, run_module_remote
@@ -113,3 +115,15 @@ def test_reprs_hide_tokens(seqera_env):
     platform = SeqeraPlatform(cfg)
     for obj in (cfg, platform, platform.client, platform.wrapper_repo(), platform.client._http.auth):
         assert TOKEN not in repr(obj) and TOKEN not in str(obj)
+
+
+@given(st.text(min_size=0, max_size=120))
+@settings(max_examples=300, deadline=None)
+def test_run_names_follow_nextflow_rules(module_id):
+    from pynf.seqera import unique_run_name
+
+    from .fake_platform.server import RUN_NAME
+
+    name = unique_run_name(module_id)
+    assert RUN_NAME.fullmatch(name), name
+    assert name != unique_run_name(module_id)

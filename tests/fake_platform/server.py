@@ -24,6 +24,8 @@ from .spec import SpecChecker, spec_available
 __all__ = ["FakePlatform"]
 
 _ALNUM = string.ascii_letters + string.digits
+#: Nextflow's rule for run names (the platform enforces the same).
+RUN_NAME = re.compile(r"[a-z](?:[a-z\d]|[-_](?=[a-z\d])){0,79}")
 
 
 class _Reply(Exception):
@@ -180,6 +182,8 @@ class FakePlatform:
                            "message": f"Compute environment {launch.get('computeEnvId')!r} is not available"})
         if not launch.get("pipeline"):
             errors.append({"code": "PIPELINE_MISSING", "message": "Missing pipeline repository"})
+        if launch.get("runName") is not None and not RUN_NAME.fullmatch(launch["runName"]):
+            errors.append({"code": "INVALID_RUN_NAME", "message": f"Invalid run name {launch['runName']!r}"})
         if errors:
             raise _Reply(400, {"message": "; ".join(e["message"] for e in errors), "errors": errors})
         launch.setdefault("workDir", ce["workDir"])

@@ -40,6 +40,7 @@ AUTH = {"Authorization": "Bearer x", "Content-Type": "application/json"}
     ("GET", "/user-info", {}, {}, None, "Security"),
     ("GET", "/workflow/abc/no-such-endpoint", {}, AUTH, None, "PathNotFound"),
     ("GET", "/workflow/abc/tasks", {"max": ["ten"]}, AUTH, None, "max"),
+    ("GET", "/workflow/abc", {"workspaceid": ["1"]}, AUTH, None, "workspaceid"),
 ])
 def test_checker_rejects_bad_requests(checker, method, path, query, headers, body, expect):
     problems = checker.check_request(method, path, query, headers, json.dumps(body).encode() if body else None)

@@ -6,8 +6,8 @@ Two deliberate patches, applied to a copy of the spec, where spec 1.181.0 cannot
 - the 400 answer of ``POST /workflow/launch`` is ``oneOf: [ErrorResponse,
   WorkflowLaunchValidationErrorResponse]``; every body matches both (open objects, ``errors`` optional),
   so ``oneOf`` rejects all of them; it is read as ``anyOf``.
-On top of openapi-core, request bodies are also checked for properties the spec does not declare
-(catches misspelled launch fields, which the spec's open objects would let through).
+On top of openapi-core, requests are also checked for query parameters and body properties the spec
+does not declare (catches misspelled names, which the spec's open objects would let through).
 """
 
 from __future__ import annotations
@@ -87,8 +87,11 @@ class SpecChecker:
         req = self._request(method, path, query, headers, body)
         with self._lock:
             problems = [_error_text(e) for e in self.api.iter_request_errors(req)]
+        op = self.operation(method, path)
+        if not problems and op is not None:
+            declared = {p.get("name") for p in op.get("parameters") or [] if p.get("in") == "query"}
+            problems += [f"undeclared query parameter {name!r}" for name in query if name not in declared]
         if not problems and body:
-            op = self.operation(method, path)
             schema = (((op or {}).get("requestBody") or {}).get("content") or {}).get("application/json", {})
             if schema.get("schema"):
                 problems += self._undeclared(json.loads(body), schema["schema"], "body")

@@ -354,3 +354,24 @@ def test_random_meta_values_round_trip_through_nextflow(backend, tmp_path_factor
         assert got == metas
 
     check()
+
+
+def test_run_options_reach_the_task(backend, tmp_path):
+    """ext values arrive verbatim; cpus/memory/time apply; resourceLimits clamp them; extra config applies."""
+    src = tmp_path / "mod"
+    src.mkdir()
+    (src / "main.nf").write_text(
+        "process SHOW {\n    input:\n    val x\n\n    output:\n    stdout emit: out\n"
+        "    val \"${task.ext.args}|${task.ext.prefix}|${task.cpus}|${task.memory}|${task.time}\", emit: seen\n"
+        "    eval('printf %s \"$PYNF_EXTRA\"'), emit: extra\n\n"
+        "    script:\n    \"\"\"\n    printf '%s' ${x}\n    \"\"\"\n}\n")
+    args = "a'b \"c\" ${d} \\e\n\u00e9\U0001F600"
+    options = RunOptions(ext={"args": args, "prefix": "p$"}, cpus=4, memory="3 GB", time="2h",
+                         resource_limits={"cpus": 1, "memory": "1 GB"},
+                         extra_config="env.PYNF_EXTRA = 'from extra config'")
+    bundle = compile_bundle(src, inputs={"x": 7}, options=options)
+    result = backend.submit(bundle, run_dir=tmp_path / "r")
+    manifest = json.loads((result.outdir / MANIFEST_NAME).read_text())
+    assert manifest["outputs"]["out"] == [[{"kind": "stdout", "value": "7"}]]
+    assert manifest["outputs"]["seen"] == [[{"kind": "val", "value": f"{args}|p$|1|1 GB|2h"}]]
+    assert manifest["outputs"]["extra"] == [[{"kind": "eval", "value": "from extra config"}]]

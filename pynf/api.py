@@ -49,9 +49,25 @@ def run(module: str | os.PathLike[str], inputs: Any = None, params: Mapping[str,
     Wrap a channel's value in :class:`pynf.Queue` to run the process once per item.
     Raises :class:`~pynf.errors.InputError` before anything starts when inputs do not fit.
     """
+    runner = _backend(backend, seqera)  # remote settings are checked before anything is compiled or sent
     bundle = compile(module, inputs, params, process=process, options=options, **keyword_inputs)
-    return _submit(bundle, backend=backend, stub=stub, resume=resume, outdir=outdir, work_dir=work_dir,
-                   run_dir=run_dir, progress=progress, check=check, seqera=seqera)
+    if backend == "seqera":
+        return runner.submit(bundle, stub=stub, resume=resume, outdir=None if outdir is None else str(outdir),
+                             work_dir=None if work_dir is None else str(work_dir), progress=progress, check=check)
+    return runner.submit(bundle, stub=stub, resume=resume, outdir=_absolute(outdir), work_dir=_absolute(work_dir),
+                         run_dir=_absolute(run_dir), progress=progress, check=check)
+
+
+def _backend(name: str, seqera: Any):
+    if name == "local":
+        from .backends.local import LocalBackend
+
+        return LocalBackend()
+    if name == "seqera":
+        from .backends.seqera import SeqeraBackend
+
+        return SeqeraBackend(seqera)
+    raise InputError(f"unknown backend {name!r}; choose 'local' or 'seqera'")
 
 
 def _absolute(path: str | os.PathLike[str] | None) -> str | None:
@@ -60,24 +76,6 @@ def _absolute(path: str | os.PathLike[str] | None) -> str | None:
         return None
     text = os.fspath(path)
     return text if "://" in text else os.path.abspath(os.path.expanduser(text))
-
-
-def _submit(bundle: Bundle, *, backend: str, stub: bool, resume: bool | str, outdir, work_dir, run_dir,
-            progress, check: bool, seqera: Any):
-    outdir, work_dir, run_dir = _absolute(outdir), _absolute(work_dir), _absolute(run_dir)
-    if backend == "local":
-        from .backends.local import LocalBackend
-
-        return LocalBackend().submit(bundle, stub=stub, resume=resume, outdir=outdir, work_dir=work_dir,
-                                     run_dir=run_dir, progress=progress, check=check)
-    if backend == "seqera":
-        from .backends.seqera import SeqeraBackend
-
-        return SeqeraBackend(seqera).submit(bundle, stub=stub, resume=resume,
-                                            outdir=None if outdir is None else str(outdir),
-                                            work_dir=None if work_dir is None else str(work_dir),
-                                            progress=progress, check=check)
-    raise InputError(f"unknown backend {backend!r}; choose 'local' or 'seqera'")
 
 
 def run_module(module_id: str, request: ExecutionRequest | None = None):

@@ -66,14 +66,18 @@ def run_command(module: str, process: str | None, inputs: tuple[str, ...], param
     from .api import _absolute
     from .compile import compile_bundle
 
-    outdir, work_dir, run_dir = _absolute(outdir), _absolute(work_dir), _absolute(run_dir)
     options = build_run_options(kw)
+    if backend == "seqera":
+        # settings are checked before anything is resolved, compiled or sent
+        remote = _seqera_backend(workspace=workspace, compute_env=compute_env, wrapper_repo=wrapper_repo)
+        bundle = compile_bundle(module, process=process, inputs=parse_inputs(inputs),
+                                params=parse_assignments(params, "--param"), options=options)
+        _run_remote(remote, bundle, wait=not no_wait, stub=stub, resume=resume, outdir=outdir,
+                    work_dir=work_dir, as_json=as_json)
+        return
+    outdir, work_dir, run_dir = _absolute(outdir), _absolute(work_dir), _absolute(run_dir)
     bundle = compile_bundle(module, process=process, inputs=parse_inputs(inputs),
                             params=parse_assignments(params, "--param"), options=options)
-    if backend == "seqera":
-        _run_remote(bundle, workspace=workspace, compute_env=compute_env, wrapper_repo=wrapper_repo,
-                    wait=not no_wait, stub=stub, resume=resume, outdir=outdir, work_dir=work_dir, as_json=as_json)
-        return
     from .backends.local import LocalBackend
     from .engine.progress import RichProgress
 
@@ -110,8 +114,7 @@ def _print_result(report: dict, outputs: dict, topics: dict, as_json: bool) -> N
         console.print(f"outputs in {where}")
 
 
-def _run_remote(bundle, *, workspace, compute_env, wrapper_repo, wait, stub, resume, outdir, work_dir,
-                as_json) -> None:
+def _seqera_backend(*, workspace, compute_env, wrapper_repo):
     import dataclasses
 
     from .backends.seqera import SeqeraBackend
@@ -119,9 +122,21 @@ def _run_remote(bundle, *, workspace, compute_env, wrapper_repo, wait, stub, res
 
     overrides = {k: v for k, v in {"workspace_id": workspace, "compute_env_id": compute_env,
                                    "wrapper_repo": wrapper_repo}.items() if v is not None}
-    config = dataclasses.replace(SeqeraConfig(), **overrides)
-    result = SeqeraBackend(config).submit(bundle, wait=wait, stub=stub, resume=resume, outdir=outdir,
-                                          work_dir=work_dir)
+    return SeqeraBackend(dataclasses.replace(SeqeraConfig(), **overrides))
+
+
+def _run_remote(backend, bundle, *, wait, stub, resume, outdir, work_dir, as_json) -> None:
+    """Launch on Seqera Platform: ``--work-dir`` is a remote path; a relative ``--outdir`` goes under
+    ``<work dir>/pynf-out/<run name>/``."""
+    from .seqera.cli import ProgressLine
+
+    line = None if (as_json or not wait) else ProgressLine()
+    try:
+        result = backend.submit(bundle, wait=wait, stub=stub, resume=resume, outdir=outdir, work_dir=work_dir,
+                                progress=line)
+    finally:
+        if line is not None:
+            line.close()
     if not wait:
         info = {"workflowId": result.workflow_id, "url": result.url}
         click.echo(json.dumps(info) if as_json else f"launched {result.workflow_id}: {result.url}")

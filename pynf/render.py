@@ -2,6 +2,11 @@
 
 The wrapper depends only on the module (and pynf's version): inputs and params travel as JSON in
 paramsText, run options as escaped literals in configText.  Rendering is deterministic.
+
+The manifest's topics are built from the process's own outputs that declare ``topic:`` (in a
+one-process wrapper those are exactly the topic's items), so no ``channel.topic()`` is needed and
+topic channels cannot leak between runs in one JVM.  Outputs are published with a ``withName``
+``publishDir`` (mode copy) in configText; extra config that overrides it breaks manifest paths.
 """
 
 from __future__ import annotations

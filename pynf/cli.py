@@ -86,11 +86,15 @@ def compile_command(module: str, process: str | None, emit: str, out: str | None
         text = json.dumps(to_json_dict(loaded.module), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
         _emit_text(text, out, "ir.json")
         return
-    bundle = compile_bundle(loaded.module, process=loaded.process.name, inputs=parse_inputs(inputs),
+    given = parse_inputs(inputs)
+    bundle = compile_bundle(loaded.module, process=loaded.process.name, inputs=given,
                             params=parse_assignments(params, "--param"), options=build_run_options(kw),
-                            module_id=loaded.module_id)
+                            module_id=loaded.module_id, require_inputs=False)
     for warning in loaded.module.warnings:
         click.echo(f"warning: {warning}", err=True)
+    if given is None and loaded.process.inputs and emit in ("params", "all"):
+        click.echo("note: no --input given: params.json has no inputs yet (pynf_inputs is empty); "
+                   "add them with --input NAME=VALUE", err=True)
     if emit == "all":
         if out is None:
             raise click.UsageError("--emit all writes a bundle directory: give --out DIR")

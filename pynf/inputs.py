@@ -308,8 +308,11 @@ def resolve_inputs(process: Process, inputs: Any = None, *, check_files: bool = 
 
 
 def build_params(process: Process, inputs: Any = None, params: Mapping[str, Any] | None = None, *,
-                 check_files: bool = True) -> dict[str, Any]:
-    """The params object: user params + ``outdir`` (default "results") + ``pynf_inputs``."""
+                 check_files: bool = True, require_inputs: bool = True) -> dict[str, Any]:
+    """The params object: user params + ``outdir`` (default "results") + ``pynf_inputs``.
+
+    With ``inputs=None`` and ``require_inputs=False``, ``pynf_inputs`` is left empty (to be filled in).
+    """
     data: dict[str, Any] = {"outdir": "results"}
     for key, value in (params or {}).items():
         if not isinstance(key, str) or not key:
@@ -320,7 +323,10 @@ def build_params(process: Process, inputs: Any = None, params: Mapping[str, Any]
         data[key] = _json(value, f"params.{key}")
     if not isinstance(data["outdir"], str) or not data["outdir"]:
         raise InputError(f"outdir must be a non-empty path string, got {data['outdir']!r}", input="params.outdir")
-    data["pynf_inputs"] = [c.to_json() for c in resolve_inputs(process, inputs, check_files=check_files)]
+    if inputs is None and not require_inputs:
+        data["pynf_inputs"] = []
+    else:
+        data["pynf_inputs"] = [c.to_json() for c in resolve_inputs(process, inputs, check_files=check_files)]
     return data
 
 

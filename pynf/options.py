@@ -101,6 +101,8 @@ class RenderOptions:
     params (``outdir`` defaults to ``"results"``).  ``module_id`` names the module in the wrapper
     header (default: the module directory's name); ``module_dir`` is where sidecars
     (templates/, environment.yml, resources/usr/bin) are read from (default: beside main.nf).
+    ``require_inputs=False`` with ``inputs=None`` renders a bundle whose paramsText has no inputs
+    yet (``pynf_inputs: []``), for inspecting or hand-editing the wrapper.
     """
 
     process: str | None = None
@@ -110,3 +112,4 @@ class RenderOptions:
     module_id: str | None = None
     module_dir: str | os.PathLike[str] | None = None
     check_files: bool = True
+    require_inputs: bool = True

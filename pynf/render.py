@@ -152,7 +152,8 @@ def render(module: Module, options: RenderOptions | None = None) -> Bundle:
     options = options or RenderOptions()
     process = module.process(options.process)
     module_id = _module_id(module, options.module_id)
-    params = build_params(process, options.inputs, options.params, check_files=options.check_files)
+    params = build_params(process, options.inputs, options.params, check_files=options.check_files,
+                          require_inputs=options.require_inputs)
     sidecars, executables = collect_sidecars(_module_dir(module, options))
     return Bundle(
         module_id=module_id,

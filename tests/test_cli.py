@@ -65,6 +65,15 @@ def test_compile_emit_all_writes_the_snapshotted_bundle(name, tmp_path):
             assert (out / rel).read_bytes() == data
 
 
+def test_compile_without_inputs_gives_wrapper_and_empty_inputs(tmp_path):
+    result = CliRunner().invoke(cli, ["compile", str(MODULE_FIXTURES / "seqtk_seq"), "--emit", "all",
+                                      "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert json.loads((tmp_path / "params.json").read_text()) == {"outdir": "results", "pynf_inputs": []}
+    assert "no --input given" in result.output
+    assert (tmp_path / "main.nf").read_text() == dict(bundles_for("seqtk_seq"))["SEQTK_SEQ"].main_nf
+
+
 def test_compile_emit_ir_is_json_with_positions():
     result = invoke("compile", str(MODULE_FIXTURES / "samtools_view"), "--emit", "ir")
     assert result.exit_code == 0

@@ -51,6 +51,8 @@ process P {
     env 'VER', emit: ver
     tuple val("${task.process}"), val('tool'), eval("tool --version | sed 's/v//'"), topic: versions
     path 'plain.txt'
+    val 42, emit: answer
+    val(7)
 
     script:
     """
@@ -70,7 +72,9 @@ process P {
     assert p.inputs[0].elements[1].options == (("stageAs", "'in/*'"), ("arity", "'1..*'"))
     outs = [(c.key, c.kind, c.optional, c.topic) for c in p.outputs]
     assert outs == [("bam", "tuple", True, None), ("log", "stdout", False, None), ("ver", "env", False, None),
-                    ("3", "tuple", False, "versions"), ("4", "path", False, None)]
+                    ("3", "tuple", False, "versions"), ("4", "path", False, None), ("answer", "val", False, None),
+                    ("6", "val", False, None)]
+    assert [p.outputs[5].elements[0].pattern, p.outputs[6].elements[0].pattern] == ["42", "7"]
     assert p.outputs[0].elements[1].pattern == "${meta.id}.{bam,bai}"
     assert p.outputs[3].elements[2].kind == "eval"
     assert p.outputs[3].elements[2].pattern == "tool --version | sed 's/v//'"

@@ -288,8 +288,8 @@ class _Builder:
 
     def element(self, node: Tree) -> Element:
         head = node.children[0]
-        if head.type == "STRING":
-            raise self.error("a string here needs a qualifier, e.g. path('x')", head)
+        if head.type in ("STRING", "NUMBER"):
+            raise self.error("a literal here needs a qualifier, e.g. val(1) or path('x')", head)
         args = node.children[1] if len(node.children) > 1 else None
         if args is None:
             return Element(kind=str(head), name=None, pattern=None, expr="", options=(), pos=self.pos(node))
@@ -301,7 +301,7 @@ class _Builder:
         if len(node.children) > 1 and node.children[1] is not None:
             raise self.error(f"unexpected call after '{kind}'", node)
         name = str(head) if head.type == "NAME" else None
-        pattern = _unquote(str(head)) if head.type == "STRING" else None
+        pattern = _unquote(str(head)) if head.type == "STRING" else str(head) if head.type == "NUMBER" else None
         return Element(kind=kind, name=name, pattern=pattern, expr=self.text(head), options=(), pos=self.pos(node))
 
     def element_from(self, kind: str, args: Tree, anchor: Tree | Token) -> Element:
@@ -318,6 +318,8 @@ class _Builder:
                     name = str(tok)
                 elif tok.type == "STRING":
                     pattern = _unquote(str(tok))
+                elif tok.type == "NUMBER":
+                    pattern = str(tok)
         options = tuple((str(n.children[0]), self.text(n.children[1]).strip()) for n in named)
         start = anchor.start_pos if isinstance(anchor, Token) else anchor.meta.start_pos
         line, col = (anchor.line, anchor.column) if isinstance(anchor, Token) else (anchor.meta.line, anchor.meta.column)

@@ -70,6 +70,7 @@ class _J:
             "FileAppender": "ch.qos.logback.core.FileAppender",
             "Encoder": "ch.qos.logback.classic.encoder.PatternLayoutEncoder",
             "LoggerFactory": "org.slf4j.LoggerFactory", "Throwable": "java.lang.Throwable",
+            "Thread": "java.lang.Thread",
         }
         if name not in self._cache:
             self._cache[name] = JClass(names[name])
@@ -106,7 +107,8 @@ def _reset_statics() -> None:
     """Reset Nextflow's JVM-wide state the way its own test-suite does between runs."""
     for step in (lambda: J.TaskProcessor.reset(), lambda: J.ScriptMeta.reset(), lambda: J.ExecutionStack.reset(),
                  lambda: J.Global.reset(), lambda: J.NF.init(), lambda: J.Plugins.stop(),
-                 lambda: J.LoggerHelper.setAborted(False), _clear_channel_maps, _reset_counters):
+                 lambda: J.LoggerHelper.setAborted(False), _clear_channel_maps, _reset_counters,
+                 _clear_memoized):
         try:
             step()
         except Exception as exc:
@@ -132,9 +134,81 @@ def _clear_channel_maps() -> None:
 _COUNTERS = (("nextflow.script.params.CmdEvalParam", "counter"), ("nextflow.processor.TaskId", "allCount"))
 
 
+# Static @Memoized methods keyed by Session (they would keep every finished run's Session, with its
+# compiled script and AST, alive) or by config file path (stale content across runs).
+_MEMOIZED = ("nextflow.fusion.FusionHelper", "nextflow.file.PathVisitor", "nextflow.script.IncludeDef",
+             "nextflow.config.parser.v1.ConfigBase", "nextflow.config.parser.v2.ConfigDsl")
+
+
+def _clear_memoized() -> None:
+    from jpype import JClass
+
+    executor = JClass("java.util.concurrent.ExecutorService")
+    for class_name in _MEMOIZED:
+        try:
+            cls = JClass(class_name).class_
+        except Exception:  # not in this Nextflow version
+            continue
+        for field in cls.getDeclaredFields():
+            if not str(field.getName()).startswith("memoizedMethodClosure$"):
+                continue
+            field.setAccessible(True)
+            closure = field.get(None)
+            holder = closure.getClass() if closure is not None else None
+            while holder is not None:
+                try:
+                    cache_field = holder.getDeclaredField("cache")
+                    break
+                except Exception:
+                    holder = holder.getSuperclass()
+            if holder is None:
+                continue
+            cache_field.setAccessible(True)
+            cache = cache_field.get(closure)
+            for value in list(cache.clearAll().values()):
+                if isinstance(value, executor):
+                    value.shutdown()
+
+
 def _reset_counters() -> None:
     for class_name, field_name in _COUNTERS:
         _static_field(class_name, field_name).set(0)
+
+
+def _thread_ids() -> set[int]:
+    threads = J.Thread.getAllStackTraces().keySet()
+    return {int(t.getId()) for t in threads}
+
+
+# Daemon threads a run leaves parked forever (the CLI's JVM exits instead): the local executor's
+# submit loop and the stats observer's agent. Both end cleanly when interrupted.
+_LINGERING = ("nextflow.processor.TaskPollingMonitor.submitLoop", "nextflow.util.SimpleAgent.run")
+
+
+_QUIET: list = []
+
+
+def _quiet_handler():
+    if not _QUIET:
+        from jpype import JProxy
+
+        _QUIET.append(JProxy("java.lang.Thread$UncaughtExceptionHandler",
+                             dict={"uncaughtException": lambda thread, exc: None}))
+    return _QUIET[0]
+
+
+def _stop_lingering_threads(before: set[int]) -> int:
+    stopped = 0
+    traces = J.Thread.getAllStackTraces()
+    for thread in traces.keySet():
+        if int(thread.getId()) in before or not thread.isAlive():
+            continue
+        frames = {f"{f.getClassName()}.{f.getMethodName()}" for f in traces.get(thread)}
+        if any(name in frames for name in _LINGERING):
+            thread.setUncaughtExceptionHandler(_quiet_handler())  # they end by an InterruptedException
+            thread.interrupt()
+            stopped += 1
+    return stopped
 
 
 def _ensure_context_class_loader() -> None:
@@ -210,6 +284,7 @@ def run_script(script: Path, *, run_dir: Path, params_file: Path | None = None, 
         t0 = time.monotonic()
         _reset_statics()  # also covers state left by other users of this JVM (e.g. a parser oracle)
         _ensure_context_class_loader()
+        threads_before = _thread_ids()
         env = J.HashMap(J.SysEnv.get())
         env.put("NXF_CACHE_DIR", str(run_dir / ".nextflow"))
         env.put("NXF_IGNORE_RESUME_HISTORY", "true")
@@ -273,6 +348,7 @@ def run_script(script: Path, *, run_dir: Path, params_file: Path | None = None, 
                 error_type, error = _message(err) if err is not None else ("RunFailed", "the run was aborted")
             session_id = str(session.getUniqueId()) if session is not None else None
             _reset_statics()
+            _stop_lingering_threads(threads_before)
         stdout = bytes(buffer.toByteArray()).decode("utf-8", "replace")
         return EmbeddedRun(success=success, session_id=session_id, run_name=run_name, error=error,
                            error_type=error_type, stdout=stdout, log_file=log_file,

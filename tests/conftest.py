@@ -19,16 +19,7 @@ def corpus_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def engine():
-    """The embedded Nextflow engine (EngineInfo). Skips where Java or the engine cannot be had,
-    except under CI=true, where a missing engine fails the test."""
-    import os
+    """The embedded Nextflow engine (EngineInfo); skipped without it, except under CI=true."""
+    from .support import require_engine
 
-    from pynf.engine import info
-    from pynf.errors import PynfError
-
-    try:
-        return info()
-    except PynfError as exc:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"the Nextflow engine must be available in CI: {exc}")
-        pytest.skip(f"Nextflow engine unavailable: {exc}")
+    return require_engine()

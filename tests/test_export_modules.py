@@ -4,7 +4,6 @@ with Nextflow's own CLI (compared with the local backend's run of the same bundl
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -15,9 +14,9 @@ from click.testing import CliRunner
 import pynf.sources as sources
 from pynf.bundle import MANIFEST_NAME
 from pynf.cli import cli
-from pynf.errors import PynfError
 
 from .gitrepos import FIXTURE_MODULES, nfcore_repo
+from .support import require_engine
 from .test_export import tree
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
@@ -99,19 +98,9 @@ def test_export_errors_are_clean(remote, tmp_path):
 
 
 def _engine_or_skip():
-    try:
-        from pynf.backends.local import LocalBackend  # noqa: F401
-    except ImportError as exc:
-        pytest.skip(f"the local backend (pynf.backends.local) has not landed yet: {exc}")
     import pynf.engine as engine
 
-    try:
-        engine.java_check()
-        engine.classpath()
-    except PynfError as exc:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI=true but the Nextflow engine is unavailable: {exc}")
-        pytest.skip(f"the Nextflow engine is unavailable here: {exc}")
+    require_engine()
     return engine
 
 

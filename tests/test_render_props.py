@@ -8,7 +8,6 @@ both syntax parsers) when the engine is available.
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
 from pathlib import Path
@@ -23,6 +22,7 @@ from pynf.render import render
 from pynf.templates.groovy import GroovyLiteralError, groovy_literal, groovy_string
 
 from .paths import MODULE_FIXTURES
+from .support import require_engine
 
 # Any text, plus the characters that break naive quoting (biased so they show up often).
 NASTY = st.sampled_from(["'", '"', "\\", "$", "${x}", "${", "}", "\n", "\r", "\t", "\x00", "é", "😀", "'''",
@@ -102,14 +102,10 @@ def test_user_values_round_trip_and_never_change_main_nf(meta, params, args, pre
 # ---- Nextflow's own config parser as the oracle ----
 
 def _engine_cmd():
-    try:
-        from pynf.engine import classpath, java_cmd, nextflow_env
-        classpath()
-        return java_cmd, nextflow_env
-    except Exception as exc:  # noqa: BLE001 - any failure to get the engine means: skip (or fail in CI)
-        if os.environ.get("CI") == "true":
-            raise
-        pytest.skip(f"Nextflow engine not available: {exc}")
+    from pynf.engine import java_cmd, nextflow_env
+
+    require_engine()
+    return java_cmd, nextflow_env
 
 
 def _nextflow_config_json(directory: Path, parser: str) -> dict:

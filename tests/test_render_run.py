@@ -7,7 +7,6 @@ strict (v2) syntax parser.  Assertions check output *contents* and the manifest'
 from __future__ import annotations
 
 import json
-import os
 import random
 import shutil
 import subprocess
@@ -21,31 +20,21 @@ from pynf.inputs import Queue
 from pynf.options import RunOptions
 
 from .paths import MODULE_FIXTURES
+from .support import require_engine, require_tools
 
 pytestmark = pytest.mark.engine
 
 REF_LEN = 3000
 
 
-def _need(*tools: str) -> None:
-    missing = [t for t in tools if shutil.which(t) is None]
-    if missing:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"tools missing in CI: {', '.join(missing)}")
-        pytest.skip(f"tools not installed: {', '.join(missing)} (apt-get install {' '.join(missing)})")
+_need = require_tools
 
 
 @pytest.fixture(scope="module")
 def backend():
-    try:
-        from pynf.backends.local import LocalBackend
-        from pynf.engine import classpath
+    from pynf.backends.local import LocalBackend
 
-        classpath()
-    except Exception as exc:  # noqa: BLE001 - engine missing: skip, except in CI
-        if os.environ.get("CI") == "true":
-            raise
-        pytest.skip(f"Nextflow engine not available: {exc}")
+    require_engine()
     return LocalBackend()
 
 
@@ -288,13 +277,9 @@ def test_legacy_forms_and_no_stub(backend, data, tmp_path):
 ])
 def test_wrapper_runs_under_strict_parser_with_nextflow_cli(module, inputs, data, tmp_path):
     """Nextflow's own CLI with NXF_SYNTAX_PARSER=v2 runs the wrapper and writes the same manifest shape."""
-    try:
-        from pynf.engine import classpath, java_cmd_for_cli, nextflow_env
-        classpath()
-    except Exception as exc:  # noqa: BLE001
-        if os.environ.get("CI") == "true":
-            raise
-        pytest.skip(f"Nextflow engine not available: {exc}")
+    from pynf.engine import java_cmd_for_cli, nextflow_env
+
+    require_engine()
     if module == "samtools_sort":
         _need("samtools")
         sam = tmp_path / "x.sam"

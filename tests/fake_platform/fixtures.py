@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 from pathlib import Path
 
 import pytest
 
 from .runner import engine_available
+from ..support import unavailable
 from .server import FakePlatform
 
 __all__ = ["fake", "held_fake", "wrapper_remote", "seqera_env", "needs_engine", "start_fake"]
@@ -17,11 +17,8 @@ __all__ = ["fake", "held_fake", "wrapper_remote", "seqera_env", "needs_engine", 
 def needs_engine() -> None:
     """Skip the test when the Nextflow engine cannot run here (never when CI=true: then it fails)."""
     reason = engine_available()
-    if reason is None:
-        return
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"CI=true but the engine is unavailable: {reason}")
-    pytest.skip(reason)
+    if reason is not None:
+        unavailable(reason)
 
 
 def start_fake(root: Path, **kw):

@@ -3,7 +3,7 @@
 Before ``startJVM`` the process environment gets ``NXF_HOME`` (pynf's cache), ``NXF_OFFLINE=true``,
 ``NXF_PLUGINS_DEFAULT=false`` and ``NXF_CACHE_DIR`` (a pynf-owned fallback), and loses
 ``TOWER_ACCESS_TOKEN`` for the JVM's view (Nextflow reads the environment once, at class init).
-After start: logback is reset (no console output; each run attaches its own log file), and
+Extra JVM options (e.g. ``-Xmx2g``) come from ``$PYNF_JVM_OPTIONS``. After start: logback is reset (no console output; each run attaches its own log file), and
 ``System.exit`` is blocked where the Java version still allows a SecurityManager (Java 17-23).
 """
 
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
+import shlex
 import threading
 
 from ..errors import EngineError
@@ -112,7 +113,8 @@ def start_jvm() -> None:
         _prepare_environment()
         token = os.environ.pop("TOWER_ACCESS_TOKEN", None)
         try:
-            jpype.startJVM(*JVM_OPTIONS, "-Xss4m", jvmpath=java.libjvm or None, classpath=list(engine.classpath),
+            extra = shlex.split(os.environ.get("PYNF_JVM_OPTIONS", ""))
+            jpype.startJVM(*JVM_OPTIONS, "-Xss4m", *extra, jvmpath=java.libjvm or None, classpath=list(engine.classpath),
                            convertStrings=False)
         except Exception as exc:
             raise EngineError(f"Could not start the JVM ({java.executable}, Java {java.version}): {exc}") from None

@@ -115,7 +115,7 @@ def start_jvm() -> None:
         try:
             extra = shlex.split(os.environ.get("PYNF_JVM_OPTIONS", ""))
             jpype.startJVM(*JVM_OPTIONS, "-Xss4m", *extra, jvmpath=java.libjvm or None, classpath=list(engine.classpath),
-                           convertStrings=False)
+                           convertStrings=False, interrupt=False)
         except Exception as exc:
             raise EngineError(f"Could not start the JVM ({java.executable}, Java {java.version}): {exc}") from None
         finally:

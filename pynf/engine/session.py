@@ -308,10 +308,11 @@ def run_script(script: Path, *, run_dir: Path, params_file: Path | None = None, 
             script_file = J.ScriptFile(J.Paths.get(str(script)))
             session.init(script_file, J.ArrayList())
             _add_observer(session, make_proxy(observer))
-            previous_int = J.Signal.handle(int_signal, J.SignalHandler.SIG_IGN)
-            session.start()
-            # Nextflow's INT handler calls System.exit on the third Ctrl-C: put the caller's handler back.
+            # session.start() installs Nextflow's own Ctrl-C handler (1st press aborts the run; the System.exit
+            # of the 3rd press is blocked by the exit guard). The caller's handler is put back afterwards.
+            previous_int = J.Signal.handle(int_signal, J.SignalHandler.SIG_DFL)
             J.Signal.handle(int_signal, previous_int)
+            session.start()
             try:
                 loader = J.ScriptLoaderFactory.create(session).parse(script_file.getMain())
                 session.setScript(loader.getScript())
@@ -349,6 +350,8 @@ def run_script(script: Path, *, run_dir: Path, params_file: Path | None = None, 
             session_id = str(session.getUniqueId()) if session is not None else None
             _reset_statics()
             _stop_lingering_threads(threads_before)
+        if error_type == "nextflow.exception.AbortSignalException":
+            raise KeyboardInterrupt(f"run {run_name} interrupted; the session was aborted ({log_file})")
         stdout = bytes(buffer.toByteArray()).decode("utf-8", "replace")
         return EmbeddedRun(success=success, session_id=session_id, run_name=run_name, error=error,
                            error_type=error_type, stdout=stdout, log_file=log_file,

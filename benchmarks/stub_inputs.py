@@ -73,7 +73,10 @@ def _value(el: Element) -> Any:
         return 1
     if kind == "list":
         return []
-    return ""
+    pattern = el.doc.pattern if el.doc and el.doc.pattern else ""
+    if "|" in pattern and not any(c in pattern for c in "*?{}[]()"):
+        return pattern.split("|")[0].strip()  # documented alternatives: take the first
+    return re.sub(r"[^A-Za-z0-9_]", "_", el.label) or "value"
 
 
 def _element(el: Element, ch: Channel, root: Path, counter: list[int]) -> Any:

@@ -108,7 +108,7 @@ def _reset_statics() -> None:
     for step in (lambda: J.TaskProcessor.reset(), lambda: J.ScriptMeta.reset(), lambda: J.ExecutionStack.reset(),
                  lambda: J.Global.reset(), lambda: J.NF.init(), lambda: J.Plugins.stop(),
                  lambda: J.LoggerHelper.setAborted(False), _clear_channel_maps, _reset_counters,
-                 _clear_memoized):
+                 _clear_memoized, _clear_log_status):
         try:
             step()
         except Exception as exc:
@@ -170,6 +170,10 @@ def _clear_memoized() -> None:
                     value.shutdown()
 
 
+def _clear_log_status() -> None:
+    J.LoggerFactory.getILoggerFactory().getStatusManager().clear()  # statuses keep old appenders
+
+
 def _reset_counters() -> None:
     for class_name, field_name in _COUNTERS:
         _static_field(class_name, field_name).set(0)
@@ -209,6 +213,32 @@ def _stop_lingering_threads(before: set[int]) -> int:
             thread.interrupt()
             stopped += 1
     return stopped
+
+
+# Parse + run the script on the Java side: if Python ever touched the per-run script object, JPype
+# would keep a descriptor of its class forever (and with it the run's class loader, AST and config).
+_LAUNCH_GROOVY = """
+@groovy.transform.CompileStatic
+class PynfLauncher {
+    static void launch(nextflow.Session session, java.nio.file.Path main) {
+        def loader = nextflow.script.ScriptLoaderFactory.create(session).parse(main)
+        session.script = loader.getScript()
+        loader.runScript()
+        session.fireDataflowNetwork(false)
+    }
+
+}
+return PynfLauncher
+"""
+_LAUNCHER: list = []
+
+
+def _launcher():
+    from jpype import JClass
+
+    if not _LAUNCHER:
+        _LAUNCHER.append(JClass(JClass("groovy.lang.GroovyShell")().evaluate(_LAUNCH_GROOVY)))
+    return _LAUNCHER[0]
 
 
 def _ensure_context_class_loader() -> None:
@@ -314,10 +344,7 @@ def run_script(script: Path, *, run_dir: Path, params_file: Path | None = None, 
             J.Signal.handle(int_signal, previous_int)
             session.start()
             try:
-                loader = J.ScriptLoaderFactory.create(session).parse(script_file.getMain())
-                session.setScript(loader.getScript())
-                loader.runScript()
-                session.fireDataflowNetwork(False)
+                _launcher().launch(session, script_file.getMain())
                 session.await_()
             except BaseException as exc:  # noqa: BLE001 - Java exceptions, KeyboardInterrupt: abort the session
                 session.abort(exc.__javaobject__ if hasattr(exc, "__javaobject__") else None)

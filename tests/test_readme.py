@@ -45,3 +45,15 @@ def test_cli_example(workdir):
                           capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert proc.stdout == ">r1\nACGTACGTAC\n"
+
+
+def test_main_job_demo_script(engine, tmp_path):
+    """The README's main-job command (after setup): scripts/demo.sh compiles and runs a module for real."""
+    env = dict(os.environ, TMPDIR=str(tmp_path),
+               PATH=os.path.dirname(sys.executable) + os.pathsep + os.environ["PATH"])
+    proc = subprocess.run(["bash", str(REPO / "scripts" / "demo.sh")], env=env, capture_output=True, text=True,
+                          timeout=600)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert proc.stdout.endswith(">read1\nACGTACGTAC\n>read2\nTTGGCCAATT\n"), proc.stdout[-500:]
+    bundle = next(tmp_path.glob("pynf-demo.*/bundle"))
+    assert sorted(p.name for p in bundle.iterdir()) == ["environment.yml", "main.nf", "nextflow.config", "params.json"]

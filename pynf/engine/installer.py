@@ -5,7 +5,7 @@ Which engine is used (first match wins, no network unless the last step is reach
 1. ``$PYNF_NEXTFLOW_JAR`` — a Nextflow fat jar (``nextflow-<ver>-one.jar``).
 2. ``$PYNF_NEXTFLOW_VERSION`` — that version from pynf's cache (resolved on first use).
 3. The newest engine already installed in pynf's cache (``pynf.engine.install``).
-4. An existing Nextflow install's ``~/.nextflow/framework/<ver>/nextflow-<ver>-one.jar`` (24.10+).
+4. An existing Nextflow install's ``~/.nextflow/framework/<ver>/nextflow-<ver>-one.jar`` (25.04+).
 5. Otherwise the newest 25.04.x release that resolves from Maven Central is installed now.
 
 Extra Maven repositories (e.g. Seqera's, where newer releases live) are opt-in: ``install(seqera=True)``,
@@ -33,8 +33,8 @@ __all__ = ["EngineInfo", "install", "info", "classpath", "installed_versions", "
 
 #: File (inside ``<cache>/engine/<version>/``) that records a resolved classpath.
 RECORD_NAME = "classpath.json"
-#: Oldest Nextflow release the local backend drives.
-MIN_VERSION = "24.10.0"
+#: Oldest Nextflow release the local backend drives (it needs TraceObserverV2, new in 25.04).
+MIN_VERSION = "25.04.0"
 
 # The user's own NXF_HOME, captured before the local backend points NXF_HOME at pynf's cache.
 _USER_NXF_HOME = os.environ.get("NXF_HOME")

@@ -12,10 +12,11 @@ from __future__ import annotations
 import logging
 import os
 import shlex
+import sys
 import threading
 
 from ..errors import EngineError
-from . import _paths
+from . import _paths, helpers
 from .installer import info
 from .java import java_check
 from .launch import JVM_OPTIONS
@@ -26,18 +27,6 @@ _log = logging.getLogger("pynf.engine")
 _LOCK = threading.Lock()
 _STATE: dict[str, object] = {}
 
-# Blocks System.exit from Nextflow code paths (third Ctrl-C, the deprecated script `exit`).
-_NO_EXIT_GROOVY = """
-@groovy.transform.CompileStatic
-class PynfExitGuard extends SecurityManager {
-    void checkExit(int status) {
-        throw new SecurityException("System.exit(" + status + ") is not allowed inside pynf's embedded Nextflow")
-    }
-    void checkPermission(java.security.Permission perm) { }
-    void checkPermission(java.security.Permission perm, Object context) { }
-}
-System.setSecurityManager(new PynfExitGuard())
-"""
 
 
 def jvm_started() -> bool:
@@ -77,20 +66,19 @@ def _configure_logging() -> None:
 def _block_exit() -> None:
     from jpype import JClass
 
+    guard = helpers.load("PynfExitGuard", _STATE["engine"].version)
     # Java 17-23 print a deprecation banner on the process's stderr for setSecurityManager: keep it
     # off the console by pointing fd 2 at /dev/null for the duration of the call.
-    import sys
-
     sys.stderr.flush()
     saved = os.dup(2)
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 2)
     try:
-        JClass("groovy.lang.GroovyShell")().evaluate(_NO_EXIT_GROOVY)
+        guard.install()
         _STATE["exit_blocked"] = True
-    except Exception as exc:  # Java 24+: SecurityManager is gone; signal handlers are still replaced per run
-        _log.debug("System.exit guard unavailable: %s", exc)
+    except Exception as exc:  # Java 24+: SecurityManager is gone
         _STATE["exit_blocked"] = False
+        _STATE["exit_guard_error"] = str(exc)
     finally:
         JClass("java.lang.System").err.flush()
         os.dup2(saved, 2)
@@ -114,7 +102,11 @@ def start_jvm() -> None:
         token = os.environ.pop("TOWER_ACCESS_TOKEN", None)
         try:
             extra = shlex.split(os.environ.get("PYNF_JVM_OPTIONS", ""))
-            jpype.startJVM(*JVM_OPTIONS, "-Xss4m", *extra, jvmpath=java.libjvm or None, classpath=list(engine.classpath),
+            cp = list(engine.classpath)
+            compiled = helpers.classpath_entry(engine.version)
+            if compiled:
+                cp.append(compiled)
+            jpype.startJVM(*JVM_OPTIONS, "-Xss4m", *extra, jvmpath=java.libjvm or None, classpath=cp,
                            convertStrings=False, interrupt=False)
         except Exception as exc:
             raise EngineError(f"Could not start the JVM ({java.executable}, Java {java.version}): {exc}") from None

@@ -15,6 +15,7 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import helpers
 from .jvm import start_jvm
 from .observer import RunObserver, make_proxy
 
@@ -215,30 +216,10 @@ def _stop_lingering_threads(before: set[int]) -> int:
     return stopped
 
 
-# Parse + run the script on the Java side: if Python ever touched the per-run script object, JPype
-# would keep a descriptor of its class forever (and with it the run's class loader, AST and config).
-_LAUNCH_GROOVY = """
-@groovy.transform.CompileStatic
-class PynfLauncher {
-    static void launch(nextflow.Session session, java.nio.file.Path main) {
-        def loader = nextflow.script.ScriptLoaderFactory.create(session).parse(main)
-        session.script = loader.getScript()
-        loader.runScript()
-        session.fireDataflowNetwork(false)
-    }
-
-}
-return PynfLauncher
-"""
-_LAUNCHER: list = []
-
-
 def _launcher():
-    from jpype import JClass
+    from .jvm import _STATE
 
-    if not _LAUNCHER:
-        _LAUNCHER.append(JClass(JClass("groovy.lang.GroovyShell")().evaluate(_LAUNCH_GROOVY)))
-    return _LAUNCHER[0]
+    return helpers.load("PynfLauncher", _STATE["engine"].version)
 
 
 def _ensure_context_class_loader() -> None:

@@ -269,3 +269,11 @@ def test_runs_from_threads_are_serialized(backend, tmp_path):
     for i, res in results.items():
         assert res.outputs["txt"][0][1].read_text() == f"thread {i}\n"
     assert len({r.session_id for r in results.values()}) == 3
+
+
+def test_relative_outdir_argument_is_relative_to_the_current_directory(backend, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    res = backend.submit(echo_bundle(items(("rel", "cwd"))), run_dir=tmp_path / "runrel", outdir="mine")
+    assert res.outdir == tmp_path / "mine"
+    (meta, path), = res.outputs["txt"]
+    assert path == tmp_path / "mine" / "rel.txt" and path.read_text() == "cwd\n"

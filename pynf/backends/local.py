@@ -97,7 +97,8 @@ class LocalBackend(Backend):
 
         ``resume``: True reuses the last session of the run directory, a string is a session id.
         ``progress``: called with a :class:`~pynf.engine.observer.Snapshot` on every task event (from
-        Nextflow's threads). ``outdir`` and relative outdirs in the params resolve inside the run directory.
+        Nextflow's threads). A relative ``outdir`` argument is relative to the current directory; a relative
+        ``outdir`` in the bundle's params (default ``results``) is relative to the run directory.
         """
         from ..engine.session import new_run_name, run_script
 
@@ -109,8 +110,11 @@ class LocalBackend(Backend):
             raise PynfError(f"bundle params are not valid JSON: {exc}") from None
         if not isinstance(params, dict):
             raise PynfError("bundle params must be a JSON object")
-        out = Path(outdir if outdir is not None else params.get("outdir") or "results").expanduser()
-        out = out if out.is_absolute() else rdir / out
+        if outdir is not None:  # the caller's path: relative to the current directory
+            out = Path(outdir).expanduser().absolute()
+        else:  # the bundle's params: relative to the run directory
+            out = Path(params.get("outdir") or "results").expanduser()
+            out = out if out.is_absolute() else rdir / out
         params["outdir"] = str(out)
         wdir = Path(work_dir).expanduser().absolute() if work_dir is not None else rdir / "work"
 

@@ -4,10 +4,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-TOOLS=(samtools bwa seqtk minimap2 git)
+# command:Debian package
+TOOLS=(samtools:samtools bwa:bwa seqtk:seqtk minimap2:minimap2 bgzip:tabix git:git)
 missing=()
-for tool in "${TOOLS[@]}"; do
-    command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
+for pair in "${TOOLS[@]}"; do
+    command -v "${pair%%:*}" >/dev/null 2>&1 || missing+=("${pair#*:}")
 done
 if ! command -v java >/dev/null 2>&1; then
     missing+=(openjdk-17-jre-headless)

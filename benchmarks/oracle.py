@@ -183,8 +183,12 @@ def _render_wrappers(path: Path, directory: Path) -> list[Path]:
 
 
 # ---------------------------------------------------------------- main
-def run(corpus: Path, limit: int | None, wrappers: bool) -> dict:
-    paths = sorted(corpus.rglob("main.nf"))[:limit]
+def run(corpus: Path, limit: int | None, wrappers: bool, seed: int | None = None) -> dict:
+    paths = sorted(corpus.rglob("main.nf"))
+    if limit is not None and limit < len(paths):
+        import random
+
+        paths = sorted(random.Random(seed).sample(paths, limit)) if seed is not None else paths[:limit]
     oracle = NextflowOracle()
     checker = WrapperChecker() if wrappers else None
     start = time.perf_counter()
@@ -243,14 +247,15 @@ def _diff(ours: dict, theirs: dict) -> str:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--corpus", required=True, type=Path)
-    ap.add_argument("--limit", type=int)
+    ap.add_argument("--limit", type=int, help="at most N modules (the first N, or a sample with --seed)")
+    ap.add_argument("--seed", type=int, help="with --limit: sample N modules at random with this seed")
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--no-wrappers", action="store_true", help="skip compiling rendered wrappers")
     args = ap.parse_args(argv)
     if not args.corpus.is_dir():
         print(f"corpus not found: {args.corpus}", file=sys.stderr)
         return 2
-    report = run(args.corpus, args.limit, wrappers=not args.no_wrappers)
+    report = run(args.corpus, args.limit, wrappers=not args.no_wrappers, seed=args.seed)
     if args.json:
         print(json.dumps(report, indent=2))
     else:

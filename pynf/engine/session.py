@@ -109,7 +109,7 @@ def _reset_statics() -> None:
     for step in (lambda: J.TaskProcessor.reset(), lambda: J.ScriptMeta.reset(), lambda: J.ExecutionStack.reset(),
                  lambda: J.Global.reset(), lambda: J.NF.init(), lambda: J.Plugins.stop(),
                  lambda: J.LoggerHelper.setAborted(False), _clear_channel_maps, _reset_counters,
-                 _clear_memoized, _clear_log_status):
+                 _clear_memoized, _clear_log_status, _flush_bean_caches):
         try:
             step()
         except Exception as exc:
@@ -173,6 +173,13 @@ def _clear_memoized() -> None:
 
 def _clear_log_status() -> None:
     J.LoggerFactory.getILoggerFactory().getStatusManager().clear()  # statuses keep old appenders
+
+
+def _flush_bean_caches() -> None:
+    """The JDK's bean-introspection cache (filled by Groovy metaclasses) holds every run's script classes."""
+    from jpype import JClass
+
+    JClass("java.beans.Introspector").flushCaches()
 
 
 def _reset_counters() -> None:

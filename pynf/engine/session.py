@@ -104,6 +104,24 @@ def _detach_log(app) -> None:
     app.stop()
 
 
+# State left by the previous run is reset when the next run starts (not after each run: the result is
+# returned sooner, and a JVM's first run needs no reset at all).
+_AFTER_RUN: dict[str, set[int]] = {}
+
+
+def _tidy_previous_run() -> None:
+    if "threads_before" in _AFTER_RUN:
+        _reset_statics()
+        _stop_lingering_threads(_AFTER_RUN.pop("threads_before"))
+    else:  # first run in this JVM: only what a parser oracle sharing the JVM could have touched
+        for step in (lambda: J.ScriptMeta.reset(), lambda: J.TaskProcessor.reset(), _reset_counters,
+                     _clear_channel_maps):
+            try:
+                step()
+            except Exception as exc:
+                _log.debug("reset step failed: %s", exc)
+
+
 def _reset_statics() -> None:
     """Reset Nextflow's JVM-wide state the way its own test-suite does between runs."""
     for step in (lambda: J.TaskProcessor.reset(), lambda: J.ScriptMeta.reset(), lambda: J.ExecutionStack.reset(),
@@ -300,7 +318,7 @@ def run_script(script: Path, *, run_dir: Path, params_file: Path | None = None, 
     log_file = run_dir / "nextflow.log"
     with RUN_LOCK:
         t0 = time.monotonic()
-        _reset_statics()  # also covers state left by other users of this JVM (e.g. a parser oracle)
+        _tidy_previous_run()
         _ensure_context_class_loader()
         threads_before = _thread_ids()
         env = J.HashMap(J.SysEnv.get())
@@ -363,8 +381,7 @@ def run_script(script: Path, *, run_dir: Path, params_file: Path | None = None, 
                 err = session.getError()
                 error_type, error = _message(err) if err is not None else ("RunFailed", "the run was aborted")
             session_id = str(session.getUniqueId()) if session is not None else None
-            _reset_statics()
-            _stop_lingering_threads(threads_before)
+            _AFTER_RUN["threads_before"] = threads_before  # tidied when the next run starts
         if error_type == "nextflow.exception.AbortSignalException":
             raise KeyboardInterrupt(f"run {run_name} interrupted; the session was aborted ({log_file})")
         stdout = bytes(buffer.toByteArray()).decode("utf-8", "replace")

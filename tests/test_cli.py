@@ -11,7 +11,7 @@ from pynf.cli import cli
 from pynf.compiler import parse
 
 from .paths import MALFORMED, MODULE_FIXTURES, fixture_modules
-from .test_render import bundles_for
+from .test_render import bundles_for, synth_inputs
 
 RUN_OPTIONS = ["--ext", "args=--fast", "--cpus", "2", "--memory", "2 GB"]
 
@@ -21,24 +21,13 @@ def invoke(*args: str):
 
 
 def _real_inputs(process, tmp_path):
-    """Inputs naming files that exist (the CLI checks them)."""
-    out = {}
-    for ch in process.inputs:
-        values = []
-        for el in ch.elements:
-            if el.kind in ("path", "file"):
-                f = tmp_path / f"{ch.key}-{el.label.replace('*', 'x')}.txt"
-                f.write_text("x\n")
-                v = str(f)
-            elif el.label.startswith("meta"):
-                v = {"id": "sample1", "single_end": False}
-            elif el.kind in ("env", "stdin"):
-                v = f"{el.label} value"
-            else:
-                v = 1 if "size" in el.label or "lines" in el.label else f"{el.label}-value"
-            values.append([v] if ch.kind == "each" else v)
-        out[ch.key] = values if ch.kind == "tuple" else values[0]
-    return out
+    """The renderer tests' inputs, naming files that exist (the CLI checks them)."""
+    def path_for(ch, el):
+        f = tmp_path / f"{ch.key}-{el.label.replace('*', 'x')}.txt"
+        f.write_text("x\n")
+        return str(f)
+
+    return synth_inputs(process, path_for)
 
 
 @pytest.mark.parametrize("name", fixture_modules())

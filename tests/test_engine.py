@@ -16,14 +16,10 @@ from pynf.engine import installer as install_mod
 from pynf.engine import java as java_mod
 from pynf.errors import EngineError, JavaNotFound
 
+from .support import require_engine, unavailable
 
-def _need_engine():
-    try:
-        return engine.info()
-    except EngineError as exc:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"the Nextflow engine must be available in CI: {exc}")
-        pytest.skip(f"Nextflow engine unavailable (needs Java 17+ and Maven Central once): {exc}")
+
+_need_engine = require_engine
 
 
 @pytest.fixture(scope="module")
@@ -102,9 +98,7 @@ def test_java_check_finds_real_java(fresh_selection):
     try:
         info = engine.java_check()
     except JavaNotFound as exc:
-        if os.environ.get("CI") == "true":
-            raise
-        pytest.skip(str(exc))
+        unavailable(str(exc))
     assert info.major >= 17 and Path(info.executable).exists()
 
 

@@ -7,7 +7,6 @@ Wrappers here are small hand-written Nextflow scripts that follow the manifest c
 from __future__ import annotations
 
 import json
-import os
 import threading
 from pathlib import Path
 
@@ -17,6 +16,8 @@ import pynf.engine as engine
 from pynf.backends.local import RUN_RECORD, LocalBackend
 from pynf.bundle import MANIFEST_NAME, Bundle
 from pynf.errors import EngineError, RunFailed, TaskFailedError
+
+from .support import require_engine
 
 pytestmark = pytest.mark.engine
 
@@ -82,15 +83,10 @@ def items(*pairs):
 
 @pytest.fixture(scope="module")
 def backend():
-    try:
-        engine.info()
-        from pynf.engine.jvm import start_jvm
+    from pynf.engine.jvm import start_jvm
 
-        start_jvm()
-    except EngineError as exc:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"the Nextflow engine must be available in CI: {exc}")
-        pytest.skip(f"Nextflow engine unavailable (needs Java 17+ and Maven Central once): {exc}")
+    require_engine()
+    start_jvm()
     return LocalBackend()
 
 

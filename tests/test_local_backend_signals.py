@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-import pynf.engine as engine
-from pynf.errors import EngineError
+
+from .support import require_engine
 
 pytestmark = pytest.mark.engine
 
@@ -43,12 +43,7 @@ print("AFTER", res.status, res.get_stdout().strip(), flush=True)
 
 
 def test_ctrl_c_aborts_the_run_and_the_engine_stays_usable(tmp_path):
-    try:
-        engine.info()
-    except EngineError as exc:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"the Nextflow engine must be available in CI: {exc}")
-        pytest.skip(f"Nextflow engine unavailable: {exc}")
+    require_engine()
     env = dict(os.environ, PYTHONPATH=str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", ""))
     proc = subprocess.Popen([sys.executable, "-c", SCRIPT, str(tmp_path)], stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True, env=env)

@@ -18,14 +18,15 @@ from pynf.render import render, wrapper_blocks
 from .paths import MODULE_FIXTURES, REPO, fixture_modules
 
 
-def synth_inputs(process) -> dict[str, object]:
-    """Deterministic inputs for any process: meta maps, fixed absolute fake paths, simple values."""
+def synth_inputs(process, path_for=None) -> dict[str, object]:
+    """Deterministic inputs for any process: meta maps, paths (fixed absolute fake ones unless
+    ``path_for(channel, element)`` gives them), simple values."""
     out: dict[str, object] = {}
     for ch in process.inputs:
         values = []
         for el in ch.elements:
             if el.kind in ("path", "file"):
-                v: object = f"/data/{ch.key}/{el.label.replace('*', 'x')}.txt"
+                v: object = (path_for(ch, el) if path_for else f"/data/{ch.key}/{el.label.replace('*', 'x')}.txt")
             elif el.label.startswith("meta"):
                 v = {"id": "sample1", "single_end": False}
             elif el.kind in ("env", "stdin"):

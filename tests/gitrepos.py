@@ -9,6 +9,8 @@ import subprocess
 from pathlib import Path
 from typing import Iterator
 
+import pytest
+
 __all__ = ["FIXTURE_MODULES", "ModuleRepo", "nfcore_repo", "acme_repo"]
 
 FIXTURE_MODULES = Path(__file__).resolve().parent.parent / "fixtures" / "modules"
@@ -124,3 +126,26 @@ def acme_repo(path: Path) -> tuple[ModuleRepo, list[str]]:
     repo.add_fixture("echo_each", "acme/echo_each")
     repo.add_fixture("seqtk_sample", "acme/seqtk/sample")
     return repo, [repo.commit("acme modules")]
+
+
+@pytest.fixture(autouse=True)
+def isolated_sources(tmp_path, monkeypatch):
+    """Own cache dir, own working dir (for pynf.lock), no inherited pynf source settings."""
+    import pynf.sources as sources
+
+    for var in ("PYNF_MODULES_REMOTE", "PYNF_MODULES_BRANCH", "PYNF_OFFLINE"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("PYNF_CACHE_DIR", str(tmp_path / "cache"))
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    sources.GIT_STATS.reset()
+    return work
+
+
+@pytest.fixture
+def remote(tmp_path, monkeypatch):
+    """An nf-core-style remote (several commits) set as the default remote: (repo, shas)."""
+    repo, shas = nfcore_repo(tmp_path / "remote")
+    monkeypatch.setenv("PYNF_MODULES_REMOTE", repo.url)
+    return repo, shas

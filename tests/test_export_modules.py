@@ -15,28 +15,11 @@ import pynf.sources as sources
 from pynf.bundle import MANIFEST_NAME
 from pynf.cli import cli
 
-from .gitrepos import FIXTURE_MODULES, nfcore_repo
+from .gitrepos import FIXTURE_MODULES, isolated_sources, remote  # noqa: F401 (fixtures)
 from .support import require_engine
 from .test_export import tree
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
-
-
-@pytest.fixture(autouse=True)
-def isolated(tmp_path, monkeypatch):
-    for var in ("PYNF_MODULES_BRANCH", "PYNF_OFFLINE"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.setenv("PYNF_CACHE_DIR", str(tmp_path / "cache"))
-    (tmp_path / "work").mkdir()
-    monkeypatch.chdir(tmp_path / "work")
-    sources.GIT_STATS.reset()
-
-
-@pytest.fixture
-def remote(tmp_path, monkeypatch):
-    repo, shas = nfcore_repo(tmp_path / "remote")
-    monkeypatch.setenv("PYNF_MODULES_REMOTE", repo.url)
-    return repo, shas
 
 
 @pytest.fixture

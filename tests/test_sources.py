@@ -11,26 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from .gitrepos import ModuleRepo, acme_repo, nfcore_repo
+from .gitrepos import ModuleRepo, acme_repo, isolated_sources, nfcore_repo  # noqa: F401 (fixture)
 
 import pynf.sources as sources
 from pynf.errors import ModuleNotFound, ModuleSourceError
 from pynf.sources.cache import RemoteCache
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
-
-
-@pytest.fixture(autouse=True)
-def isolated(tmp_path, monkeypatch):
-    """Own cache dir, own working dir (for pynf.lock), no inherited pynf settings."""
-    for var in ("PYNF_MODULES_REMOTE", "PYNF_MODULES_BRANCH", "PYNF_OFFLINE"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.setenv("PYNF_CACHE_DIR", str(tmp_path / "cache"))
-    work = tmp_path / "work"
-    work.mkdir()
-    monkeypatch.chdir(work)
-    sources.GIT_STATS.reset()
-    return work
 
 
 @pytest.fixture

@@ -9,29 +9,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from .gitrepos import nfcore_repo
+from .gitrepos import isolated_sources, remote  # noqa: F401 (fixtures)
 
 import pynf.sources as sources
 from pynf.sources.cli import modules
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
-
-
-@pytest.fixture(autouse=True)
-def isolated(tmp_path, monkeypatch):
-    for var in ("PYNF_MODULES_BRANCH", "PYNF_OFFLINE"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.setenv("PYNF_CACHE_DIR", str(tmp_path / "cache"))
-    (tmp_path / "work").mkdir()
-    monkeypatch.chdir(tmp_path / "work")
-    sources.GIT_STATS.reset()
-
-
-@pytest.fixture
-def remote(tmp_path, monkeypatch):
-    repo, shas = nfcore_repo(tmp_path / "remote")
-    monkeypatch.setenv("PYNF_MODULES_REMOTE", repo.url)
-    return repo, shas
 
 
 def invoke(*args: str):

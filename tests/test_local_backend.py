@@ -228,6 +228,35 @@ def test_script_error_is_a_run_failure_and_the_engine_recovers(backend, tmp_path
     assert ok.outputs["txt"][0][1].read_text() == "recovered\n"
 
 
+ASSERTING_NF = ECHO_NF.replace("    script:\n", "    script:\n    assert false: 'this module is retired'\n", 1)
+
+
+def test_task_creation_errors_in_a_row_each_end_their_run(backend, tmp_path):
+    # An `assert false` in the script block aborts the run while the process's actor is still busy;
+    # that actor's late error handling must not leak into the next run (it used to make the next
+    # run's error go unreported and Session.await wait forever).
+    outcomes: list[str] = []
+
+    def runs():
+        for i in range(6):
+            try:
+                backend.submit(echo_bundle(items((f"a{i}", "x"), (f"b{i}", "y")), main_nf=ASSERTING_NF),
+                               run_dir=tmp_path / f"assert{i}")
+                outcomes.append("succeeded")
+            except RunFailed as e:
+                outcomes.append(str(e))
+        ok = backend.submit(echo_bundle(items(("after", "fine"))), run_dir=tmp_path / "after-asserts")
+        outcomes.append(ok.outputs["txt"][0][1].read_text())
+
+    worker = threading.Thread(target=runs, daemon=True)
+    worker.start()
+    worker.join(timeout=180)
+    assert not worker.is_alive(), f"a run never ended; finished so far: {outcomes}"
+    assert len(outcomes) == 7
+    assert all("this module is retired" in o for o in outcomes[:6]), outcomes
+    assert outcomes[6] == "fine\n"
+
+
 def test_missing_output_file_names_the_task(backend, tmp_path):
     no_output = ECHO_NF.replace('> ${meta.id}.txt', '> other.txt')
     with pytest.raises(TaskFailedError) as err:

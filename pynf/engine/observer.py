@@ -6,6 +6,7 @@ optional Python ``callback(snapshot)`` on those threads (keep callbacks short an
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 from collections.abc import Callable
@@ -190,6 +191,20 @@ def _key(event) -> str:
     return str(event.getTrace().get("task_id"))
 
 
+def _guarded(method):
+    """Nextflow must never see a Python exception from an observer call: log it and carry on."""
+
+    @functools.wraps(method)
+    def call(self, *args):
+        try:
+            return method(self, *args)
+        except Exception:  # noqa: BLE001 - any failure here would derail Nextflow's own error handling
+            _log.debug("observer %s failed", method.__name__, exc_info=True)
+            return None
+
+    return call
+
+
 def make_proxy(obs: RunObserver):
     """A Java ``nextflow.trace.TraceObserverV2`` forwarding every event to ``obs`` (JVM must be running)."""
     from jpype import JImplements, JOverride
@@ -197,22 +212,27 @@ def make_proxy(obs: RunObserver):
     @JImplements("nextflow.trace.TraceObserverV2")
     class _Proxy:
         @JOverride
+        @_guarded
         def onFlowCreate(self, session):
             pass
 
         @JOverride
+        @_guarded
         def onFlowBegin(self):
             pass
 
         @JOverride
+        @_guarded
         def onFlowComplete(self):
             obs.flow_complete()
 
         @JOverride
+        @_guarded
         def onProcessCreate(self, process):
             obs.process_created(str(process.getName()))
 
         @JOverride
+        @_guarded
         def onProcessTerminate(self, process):
             obs.process_terminated(str(process.getName()))
 
@@ -221,23 +241,28 @@ def make_proxy(obs: RunObserver):
             obs.task_moved(str(task.getProcessor().getName()), _key(event), str(task.getName()), name, dst)
 
         @JOverride
+        @_guarded
         def onTaskPending(self, event):
             self._moved(event, "task_pending", "pending")
 
         @JOverride
+        @_guarded
         def onTaskSubmit(self, event):
             self._moved(event, "task_submit", "submitted")
 
         @JOverride
+        @_guarded
         def onTaskStart(self, event):
             self._moved(event, "task_start", "running")
 
         @JOverride
+        @_guarded
         def onTaskComplete(self, event):
             rec, _ = _record(event)
             obs.task_finished(rec, _key(event))
 
         @JOverride
+        @_guarded
         def onTaskCached(self, event):
             rec, _ = _record(event, "CACHED")
             obs.task_finished(rec, _key(event))
@@ -247,15 +272,20 @@ def make_proxy(obs: RunObserver):
             return False
 
         @JOverride
+        @_guarded
         def onFlowError(self, event):
+            if event is None or (event.getHandler() is None and event.getTrace() is None):
+                return  # a run-level error (no task): the run's own error reports it
             rec, _ = _record(event, "FAILED")
             obs.flow_error(rec)
 
         @JOverride
+        @_guarded
         def onWorkflowOutput(self, event):
             pass
 
         @JOverride
+        @_guarded
         def onFilePublish(self, event):
             obs.file_published(str(event.getTarget()))
 

@@ -71,7 +71,7 @@ class _J:
             "FileAppender": "ch.qos.logback.core.FileAppender",
             "Encoder": "ch.qos.logback.classic.encoder.PatternLayoutEncoder",
             "LoggerFactory": "org.slf4j.LoggerFactory", "Throwable": "java.lang.Throwable",
-            "Thread": "java.lang.Thread",
+            "Thread": "java.lang.Thread", "Dataflow": "groovyx.gpars.dataflow.Dataflow",
         }
         if name not in self._cache:
             self._cache[name] = JClass(names[name])
@@ -203,6 +203,41 @@ def _flush_bean_caches() -> None:
 def _reset_counters() -> None:
     for class_name, field_name in _COUNTERS:
         _static_field(class_name, field_name).set(0)
+
+
+# How long a finished run may take to let its dataflow actors go idle before the run returns.
+_QUIESCE_SECONDS = 10.0
+_IDLE_SECONDS = 0.05
+
+
+def _await_actors_idle(timeout: float = _QUIESCE_SECONDS) -> bool:
+    """Wait until no dataflow actor thread is busy with the finished run's operators.
+
+    After an abort, Nextflow interrupts the run's operators; their error handlers run a moment
+    later on the shared actor pool and set JVM-wide flags (``TaskProcessor.errorShown``). Should
+    they run after the next run has reset those flags, that run's first error is swallowed and
+    ``Session.await`` never returns. So a run returns only once the pool is idle.
+    """
+    try:
+        pool = J.Dataflow.retrieveCurrentDFPGroup().getThreadPool().getExecutorService()
+        pool.getActiveCount()
+    except Exception as exc:  # another pool kind: nothing to wait on
+        _log.debug("actor pool not inspectable: %s", exc)
+        return True
+    deadline = time.monotonic() + timeout
+    idle_since = None
+    while True:  # idle = no busy actor and no queued message, for a short while in a row
+        now = time.monotonic()
+        if int(pool.getActiveCount()) > 0 or not pool.getQueue().isEmpty():
+            idle_since = None
+        elif idle_since is None:
+            idle_since = now
+        elif now - idle_since >= _IDLE_SECONDS:
+            return True
+        if now > deadline:
+            _log.warning("dataflow actors still busy %.0f s after the run ended", timeout)
+            return False
+        time.sleep(0.005)
 
 
 def _thread_ids() -> set[int]:
@@ -368,6 +403,7 @@ def run_script(script: Path, *, run_dir: Path, params_file: Path | None = None, 
                     J.Plugins.stop()
                     session.cleanup()
                     J.Global.cleanUp()
+                    _await_actors_idle()
             except Exception as exc:
                 _log.debug("session teardown failed: %s", exc)
             if previous_int is not None:

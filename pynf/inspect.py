@@ -17,6 +17,7 @@ def _element(el) -> dict[str, Any]:
         "type": doc.type if doc else None,
         "description": doc.description if doc else None,
         "pattern": doc.pattern if doc else None,
+        "enum": list(doc.enum) if doc else [],
     }
 
 
@@ -67,8 +68,10 @@ def print_description(info: dict[str, Any]) -> None:
             flags = [f for f in ("optional" if ch["optional"] else "", f"topic: {ch['topic']}" if ch["topic"] else "") if f]
             label = ch["key"] + (f" ({', '.join(flags)})" if flags else "")
             for i, el in enumerate(ch["elements"]):
-                table.add_row(label if i == 0 else "", el["name"], el["kind"], el["type"] or "",
-                              (el["description"] or "").strip().splitlines()[0] if el["description"] else "")
+                text = (el["description"] or "").strip().splitlines()[0] if el["description"] else ""
+                if el["enum"]:
+                    text = (text + " " if text else "") + f"(one of: {', '.join(el['enum'])})"
+                table.add_row(label if i == 0 else "", el["name"], el["kind"], el["type"] or "", text)
         console.print(table)
     if info["topics"]:
         console.print(f"Topics: {', '.join(info['topics'])}")

@@ -231,3 +231,19 @@ def test_huge_file_is_refused_quickly(tmp_path):
         f.write(b"x" * (50 * 1024 * 1024))
     with pytest.raises(ModuleSyntaxError, match="MB"):
         parse(tmp_path)
+
+
+def test_meta_enum_is_carried_into_the_docs(tmp_path):
+    (tmp_path / "main.nf").write_text(
+        "process P {\n    input:\n    val mode\n    val level\n\n    output:\n    stdout\n\n"
+        "    script:\n    \"\"\"\n    echo $mode $level\n    \"\"\"\n}\n")
+    (tmp_path / "meta.yml").write_text(
+        "name: p\ninput:\n  - mode:\n      type: string\n      description: how to run\n"
+        "      enum: [\"dna\", \"protein\"]\n  - level:\n      type: integer\n      enum: [1, 2]\n")
+    from pynf.inspect import describe
+
+    module = parse(tmp_path)
+    mode, level = (ch.elements[0].doc for ch in module.process().inputs)
+    assert mode.enum == ("dna", "protein") and level.enum == ("1", "2")
+    info = describe(module, module.process())
+    assert info["inputs"][0]["elements"][0]["enum"] == ["dna", "protein"]

@@ -58,6 +58,7 @@ class ElementDoc:
     type: str | None = None
     description: str | None = None
     pattern: str | None = None
+    enum: tuple[str, ...] = ()  # the allowed values, when meta.yml lists them
 
 
 @dataclass(frozen=True)

@@ -70,7 +70,9 @@ def _doc(d: dict) -> ElementDoc:
     def s(key: str) -> str | None:
         v = d.get(key)
         return None if v is None else str(v).strip()
-    return ElementDoc(type=s("type"), description=s("description"), pattern=s("pattern"))
+    enum = d.get("enum")
+    allowed = tuple(str(v) for v in enum if v is not None) if isinstance(enum, list) else ()
+    return ElementDoc(type=s("type"), description=s("description"), pattern=s("pattern"), enum=allowed)
 
 
 def _norm(text: str) -> str:

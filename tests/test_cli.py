@@ -80,7 +80,7 @@ def test_inspect_json_lists_channels_with_docs():
     assert [c["key"] for c in info["inputs"]] == ["0", "1"]
     assert info["inputs"][0]["elements"][0] == {
         "name": "meta", "kind": "val", "type": "map",
-        "description": info["inputs"][0]["elements"][0]["description"], "pattern": None}
+        "description": info["inputs"][0]["elements"][0]["description"], "pattern": None, "enum": []}
     assert info["topics"] == ["versions"]
 
 

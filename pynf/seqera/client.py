@@ -101,8 +101,9 @@ class SeqeraClient:
         self.backoff_factor = backoff_factor
         self.backoff_max = backoff_max
         self.launch_attempts = launch_attempts
-        #: after a launch got no answer, how long to keep looking for the run before sending again
-        self.launch_settle = timeout if launch_settle is None else launch_settle
+        #: after a launch got no answer, how long to keep looking for the run before sending again: the
+        #: platform may still be working on a request the client gave up on, so three request timeouts
+        self.launch_settle = 3 * timeout if launch_settle is None else launch_settle
         self.limiter = RateLimiter(rate)
         self._token = token
         # only idempotent calls go through this session, so POST (e.g. cancel) may be repeated here
@@ -270,7 +271,7 @@ class SeqeraClient:
         Before any repeat after an ambiguous failure (connection lost after sending, 5xx) the run is
         looked up by its unique ``runName``, so a run whose response was lost is not created twice. When
         no answer came at all (dropped connection, timeout) the platform may still be working on it, so
-        the lookup keeps trying for ``launch_settle`` seconds (default: the request timeout) first.
+        the lookup keeps trying for ``launch_settle`` seconds (default: three request timeouts) first.
         """
         run_name = launch.get("runName")
         if not run_name:

@@ -7,9 +7,12 @@ A bundle is what every backend runs.  ``content_hash`` covers the wrapper and th
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from .errors import BundleError
 
 __all__ = ["Bundle", "MANIFEST_NAME"]
 
@@ -38,6 +41,18 @@ class Bundle:
             h.update(b"\0" + rel.encode() + b"\0")
             h.update(hashlib.sha256(data).digest())
         return h.hexdigest()[:16]
+
+    def params(self) -> dict:
+        """The params text as a fresh dict (empty text = no params); ``BundleError`` if it is not a JSON object."""
+        if not self.params_text.strip():
+            return {}
+        try:
+            data = json.loads(self.params_text)
+        except ValueError as exc:
+            raise BundleError(f"bundle params are not valid JSON: {exc}") from None
+        if not isinstance(data, dict):
+            raise BundleError("bundle params must be a JSON object")
+        return data
 
     def files(self, *, params_name: str = "params.json", config_name: str = "nextflow.config") -> dict[str, bytes]:
         """All files of the bundle by relative path, sorted."""

@@ -14,6 +14,7 @@ __all__ = [
     "TaskFailedError",
     "ModuleSourceError",
     "ExportError",
+    "BundleError",
     "SeqeraError",
     "SeqeraAuthError",
     "SeqeraValidationError",
@@ -104,6 +105,10 @@ class ModuleSourceError(PynfError):
 
 class ExportError(PynfError):
     """An export bundle could not be written (e.g. the target directory holds other files)."""
+
+
+class BundleError(PynfError):
+    """A bundle is inconsistent (e.g. its params text is not a JSON object)."""
 
 
 class SeqeraError(PynfError):

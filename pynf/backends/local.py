@@ -23,7 +23,7 @@ from typing import Any
 from ..bundle import MANIFEST_NAME, Bundle
 from ..engine import _paths
 from ..engine.observer import RunObserver, Snapshot, TaskRecord
-from ..errors import PynfError, RunFailed, TaskFailedError
+from ..errors import RunFailed, TaskFailedError
 from ..results import RunResult, read_manifest_file
 from .base import Backend
 
@@ -104,12 +104,7 @@ class LocalBackend(Backend):
 
         rdir = self._run_dir(bundle, run_dir, resume)
         rdir.mkdir(parents=True, exist_ok=True)
-        try:
-            params = json.loads(bundle.params_text or "{}")
-        except ValueError as exc:
-            raise PynfError(f"bundle params are not valid JSON: {exc}") from None
-        if not isinstance(params, dict):
-            raise PynfError("bundle params must be a JSON object")
+        params = bundle.params()
         if outdir is not None:  # the caller's path: relative to the current directory
             out = Path(outdir).expanduser().absolute()
         else:  # the bundle's params: relative to the run directory

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from urllib.parse import urlsplit
 
 from ..bundle import Bundle
-from ..errors import SeqeraConfigError, SeqeraError
+from ..errors import BundleError, SeqeraConfigError, SeqeraError
 from .client import SeqeraClient
 from .config import SeqeraConfig
 from .resolve import ComputeEnv, Workspace, resolve_compute_env, resolve_workspace
@@ -98,7 +98,10 @@ class SeqeraPlatform:
         ce = self.compute_env
         published = self.publish(bundle)
         run_name = run_name or unique_run_name(bundle.module_id)
-        params = _params(bundle.params_text)
+        try:
+            params = bundle.params()
+        except BundleError as exc:
+            raise SeqeraConfigError(str(exc)) from None
         base = work_dir or cfg.work_dir or ce.work_dir
         final_outdir = _remote_outdir(outdir or cfg.outdir or params.get("outdir"), base, run_name)
         if final_outdir is not None:
@@ -185,6 +188,7 @@ class SeqeraPlatform:
 
 
 def _params(text: str) -> dict:
+    """Params text the platform returned for a launch, as a dict."""
     if not text.strip():
         return {}
     try:

@@ -1,138 +1,168 @@
-"""Synthesize stub-run inputs for a module from its IR (and meta.yml docs), plus version shims.
+"""Synthesize stub-run inputs for a module from its IR (and meta.yml docs), in a few variants.
 
 Used by ``stub_sweep.py`` and the sampled stub test: meta maps for ``val(meta*)``, placeholder
-files named after meta.yml patterns for ``path`` elements, typed placeholder values for ``val``,
-and executables in the bundle's ``bin/`` for tools that ``eval(...)`` outputs ask for their version.
+files named after meta.yml patterns for ``path`` elements (as many as a declared ``arity`` asks
+for), typed placeholder values for ``val`` (a documented ``enum`` wins). Stubs often branch on
+their inputs (an optional file given or not, a mode string, a suffix that defaults when empty), so
+there are a few variants of the same synthesis, tried in order until one stub-run succeeds:
+
+- ``default``: every input given, strings named after the element, the first documented choice;
+- ``blank``: strings empty (modules treat them as "not set"), compressed files get an inner extension;
+- ``sparse``: like ``blank``, and every path input after the first channel left empty (``[]``),
+  for modules whose inputs are alternatives or optional;
+- ``alternate``: the last documented choice (file extension, enum, ``a|b`` pattern), the first
+  value quoted in the description, single-end meta.
+
+Version shims (``shims.py``) stand in for the tools that ``eval(...)`` outputs ask for their version.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import re
-import shlex
-import shutil
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pynf.bundle import Bundle
+from shims import CORE_TOOLS, command_words, version_shims, with_shims  # noqa: F401  (re-exported)
+
 from pynf.compiler import Channel, Element, Process
 
-__all__ = ["synthesize_inputs", "version_shims", "with_shims", "CORE_TOOLS"]
+__all__ = ["Variant", "VARIANTS", "synthesize_inputs", "version_shims", "with_shims", "command_words", "CORE_TOOLS"]
 
-#: Commands never shimmed: the shell utilities version commands pipe through.
-CORE_TOOLS = frozenset(
-    "sed grep egrep awk gawk head tail cut tr echo printf cat sort uniq xargs basename dirname wc true false "
-    "gzip gunzip zcat bzip2 xz tee test env bash sh rev column paste expr ls find touch mkdir cp mv rm "
-    "readlink realpath date".split()
+_COMPRESSED = {"gz", "bz2", "xz", "zst", "zstd", "zip", "bgz", "lz4"}
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One way of filling in a module's inputs."""
+
+    name: str
+    blank_strings: bool = False
+    inner_extension: bool = False
+    sparse: bool = False
+    last_choice: bool = False
+    single_end: bool = False
+
+
+VARIANTS = (
+    Variant("default"),
+    Variant("blank", blank_strings=True, inner_extension=True),
+    Variant("sparse", blank_strings=True, inner_extension=True, sparse=True),
+    Variant("alternate", last_choice=True, single_end=True, inner_extension=True),
 )
-_ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
-_TOOL = re.compile(r"[A-Za-z0-9_.+\-/]+")
 
 
-def command_words(command: str) -> list[str]:
-    """The command name of every pipeline segment of a shell command (``a | b && c`` -> a, b, c)."""
-    lexer = shlex.shlex(command, posix=True, punctuation_chars=True)
-    lexer.whitespace_split = True
-    try:
-        tokens = list(lexer)
-    except ValueError:  # unbalanced quotes: take the first word only
-        tokens = command.split()[:1]
-    words, expect = [], True
-    for tok in tokens:
-        if tok and set(tok) <= set("|&;()"):
-            expect = True
-        elif expect:
-            if _ASSIGNMENT.match(tok):
-                continue
-            if _TOOL.fullmatch(tok):
-                words.append(tok)
-            expect = False
-    return words
-
-
-def _file_name(el: Element, index: int) -> str:
-    """A placeholder file name that matches the element's documented pattern where possible."""
-    pattern = (el.doc.pattern if el.doc and el.doc.pattern else "") or ""
-    stem = f"in{index}_{re.sub(r'[^A-Za-z0-9_]', '', el.label) or 'file'}"
-    m = re.search(r"\*\.?\{?([A-Za-z0-9_.]+)", pattern)
+def _choices(pattern: str) -> list[str]:
+    """File extensions a meta.yml pattern offers, in order (``*.{bam,cram}`` -> bam, cram)."""
+    m = re.search(r"\*\.?\{([^}]*)\}", pattern)
     if m:
-        return f"{stem}.{m.group(1).strip('.')}"
-    m = re.search(r"\.([A-Za-z0-9]+)$", el.pattern or "")
-    return f"{stem}.{m.group(1)}" if m else f"{stem}.txt"
+        return [c.strip().strip(".") for c in m.group(1).split(",") if c.strip().strip(".")]
+    m = re.search(r"\*\.?([A-Za-z0-9_.]+)", pattern)
+    return [m.group(1).strip(".")] if m and m.group(1).strip(".") else []
 
 
-def _value(el: Element) -> Any:
+def _extension(el: Element, variant: Variant) -> str:
+    pattern = (el.doc.pattern if el.doc and el.doc.pattern else "") or ""
+    choices = _choices(pattern)
+    if choices:
+        ext = choices[-1] if variant.last_choice else choices[0]
+    else:
+        m = re.search(r"\.([A-Za-z0-9]+)$", el.pattern or "")
+        ext = m.group(1) if m else "txt"
+    if variant.inner_extension and ext in _COMPRESSED:
+        ext = f"dat.{ext}"
+    return ext
+
+
+def _arity(el: Element) -> tuple[int, int | None] | None:
+    """The declared ``arity`` as (min, max); max None for ``*``."""
+    raw = dict(el.options).get("arity")
+    if not raw:
+        return None
+    m = re.fullmatch(r"""\s*['"]?(\d+)(?:\.\.(\d+|\*))?['"]?\s*""", raw)
+    if not m:
+        return None
+    low = int(m.group(1))
+    high = None if m.group(2) == "*" else int(m.group(2) or low)
+    return low, high
+
+
+def _documented_string(el: Element, variant: Variant) -> str | None:
+    doc = el.doc
+    if doc is None:
+        return None
+    if doc.enum:
+        return str(doc.enum[-1] if variant.last_choice else doc.enum[0])
+    pattern = doc.pattern or ""
+    if "|" in pattern and not any(c in pattern for c in "*?{}[]()"):
+        options = [p.strip() for p in pattern.split("|") if p.strip()]
+        if options:
+            return options[-1] if variant.last_choice else options[0]
+    if variant.last_choice and doc.description:
+        m = re.search(r"""['"`]([A-Za-z0-9_.+-]+)['"`]""", doc.description)
+        if m:
+            return m.group(1)
+    return None
+
+
+def _value(el: Element, variant: Variant) -> Any:
     """A placeholder for a ``val`` element, chosen by its name and documented type."""
     label = el.label.lower()
     kind = (el.doc.type if el.doc and el.doc.type else "").lower()
     if label.startswith("meta") or kind == "map":
-        return {"id": "test", "single_end": False}
+        return {"id": "test", "single_end": variant.single_end}
     if kind in ("boolean", "bool"):
         return False
     if kind in ("integer", "int", "number", "float"):
         return 1
+    documented = _documented_string(el, variant)
+    if documented is not None:
+        return documented
     if kind == "list":
-        return []
-    pattern = el.doc.pattern if el.doc and el.doc.pattern else ""
-    if "|" in pattern and not any(c in pattern for c in "*?{}[]()"):
-        return pattern.split("|")[0].strip()  # documented alternatives: take the first
+        return ["test"] if variant.blank_strings or variant.last_choice else []
+    if variant.blank_strings:
+        return ""
     return re.sub(r"[^A-Za-z0-9_]", "_", el.label) or "value"
 
 
-def _element(el: Element, ch: Channel, root: Path, counter: list[int]) -> Any:
+def _placeholder(target: Path, directory: bool) -> str:
+    if directory:
+        target.mkdir(parents=True, exist_ok=True)
+        (target / "placeholder.txt").write_text("pynf stub placeholder\n")
+    else:
+        target.write_text("pynf stub placeholder\n")
+    return str(target)
+
+
+def _path(el: Element, root: Path, index: int, variant: Variant) -> Any:
+    stem = f"in{index}_{re.sub(r'[^A-Za-z0-9_]', '', el.label) or 'file'}"
+    ext = _extension(el, variant)
+    directory = (el.doc.type if el.doc and el.doc.type else "").lower() == "directory"
+    arity = _arity(el)
+    if arity is not None and (arity[0] > 1 or (arity[0] == 0 and variant.sparse)):
+        return [_placeholder(root / f"{stem}_{i}.{ext}", directory) for i in range(1, arity[0] + 1)]
+    return _placeholder(root / f"{stem}.{ext}", directory)
+
+
+def _element(el: Element, ch: Channel, first: bool, root: Path, counter: list[int], variant: Variant) -> Any:
     if el.kind in ("path", "file"):
         counter[0] += 1
-        name = _file_name(el, counter[0])
-        target = root / name
-        doc_type = (el.doc.type if el.doc and el.doc.type else "").lower()
-        if doc_type == "directory":
-            target.mkdir(parents=True, exist_ok=True)
-            (target / "placeholder.txt").write_text("pynf stub placeholder\n")
-        else:
-            target.write_text("pynf stub placeholder\n")
-        return [str(target)] if ch.kind == "each" else str(target)
+        if variant.sparse and not first and ch.kind != "each":
+            return []
+        value = _path(el, root, counter[0], variant)
+        return [value] if ch.kind == "each" and not isinstance(value, list) else value
     if el.kind in ("env", "stdin"):
         return "test"
-    value = _value(el)
+    value = _value(el, variant)
     return [value] if ch.kind == "each" else value
 
 
-def synthesize_inputs(process: Process, root: Path) -> list[Any]:
+def synthesize_inputs(process: Process, root: Path, variant: Variant = VARIANTS[0]) -> list[Any]:
     """Inputs for every channel of ``process`` (positional list), placeholder files under ``root``."""
     root.mkdir(parents=True, exist_ok=True)
     counter = [0]
     inputs: list[Any] = []
-    for ch in process.inputs:
-        values = [_element(el, ch, root, counter) for el in ch.elements]
+    for i, ch in enumerate(process.inputs):
+        values = [_element(el, ch, i == 0, root, counter, variant) for el in ch.elements]
         inputs.append(values if ch.kind == "tuple" else values[0])
     return inputs
-
-
-def version_shims(process: Process) -> dict[str, bytes]:
-    """``bin/<tool>`` scripts answering version queries for tools ``eval`` outputs run but PATH lacks."""
-    shims: dict[str, bytes] = {}
-    for ch in process.outputs:
-        for el in ch.elements:
-            if el.kind != "eval" or not el.pattern:
-                continue
-            for word in command_words(el.pattern):
-                tool = word.rsplit("/", 1)[-1]
-                if tool in CORE_TOOLS or "$" in word or not tool or tool[0] == "-":
-                    continue
-                if "/" not in word and shutil.which(tool):
-                    continue
-                shims[f"bin/{tool}"] = (
-                    "#!/bin/sh\n# pynf stub sweep: answers version queries\n"
-                    f"echo '{tool} 1.0.0'\necho 'Version: 1.0.0'\nexit 0\n"
-                ).encode()
-    return shims
-
-
-def with_shims(bundle: Bundle, shims: dict[str, bytes]) -> Bundle:
-    """The bundle with the shims added to its ``bin/`` (the module's own binaries win)."""
-    existing = dict(bundle.sidecars)
-    added = {k: v for k, v in shims.items() if k not in existing}
-    if not added:
-        return bundle
-    return dataclasses.replace(bundle, sidecars=tuple(sorted({**existing, **added}.items())),
-                               executables=bundle.executables | frozenset(added))

@@ -1,8 +1,11 @@
 """Run every corpus module that has a ``stub:`` block under stub-run on the embedded engine.
 
-For each module: synthesize inputs from the IR, add version shims to the bundle's ``bin/``, run it
-with ``stub=True`` in this process's long-lived JVM, and check that the manifest lists at least one
-item for every declared non-optional output.
+For each module: synthesize inputs from the IR, add version shims (``shims.py``), run it with
+``stub=True`` in this process's long-lived JVM (one CPU, 2 GB, as a pipeline's resource labels would
+give), and check that the manifest lists at least one item for every declared non-optional output.
+Stubs branch on their inputs, so when a run fails the next input variant (``stub_inputs.VARIANTS``:
+default, blank, sparse, alternate) is tried; a module fails only when every variant does, and the
+reason reported is the default variant's.
 
     python benchmarks/stub_sweep.py --corpus ../shared/corpus/nf-core-modules [--limit N] [--json] [--workers N]
 
@@ -10,12 +13,14 @@ With ``--workers N`` the modules are split over N worker processes, each one lon
 worker whose run produces nothing for ``--stall-seconds`` is killed, that module is reported as
 hung, and a fresh worker goes on with the rest.
 
-Prints ``{"modules": N, "succeeded": N, "failed": [{"module", "error"}], "seconds": S}``.
+Prints ``{"modules": N, "succeeded": N, "failed": [{"module", "error"}], "succeeded_by_variant": {...},
+"seconds": S}``.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import random
 import sys
@@ -26,11 +31,15 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from stub_inputs import synthesize_inputs, version_shims, with_shims  # noqa: E402
+from stub_inputs import VARIANTS, Variant, synthesize_inputs, version_shims, with_shims  # noqa: E402
 
 from pynf.compile import compile_bundle  # noqa: E402
 from pynf.compiler import parse  # noqa: E402
 from pynf.errors import PynfError, TaskFailedError  # noqa: E402
+from pynf.options import RunOptions  # noqa: E402
+
+# What a pipeline's resource labels would give a task (modules may read task.cpus / task.memory).
+STUB_RESOURCES = RunOptions(cpus=1, memory="2 GB")
 
 
 def stub_modules(corpus: Path) -> list[Path]:
@@ -46,13 +55,11 @@ def stub_modules(corpus: Path) -> list[Path]:
     return out
 
 
-def check_one(module_dir: Path, work: Path, backend) -> str | None:
-    """Stub-run one module; None on success, else the reason."""
-    module = parse(module_dir)
-    process = module.process()
-    inputs = synthesize_inputs(process, work / "inputs")
-    bundle = compile_bundle(module, inputs=inputs, module_id=module_dir.name)
-    bundle = with_shims(bundle, version_shims(process))
+def _attempt(module, process, module_dir: Path, work: Path, backend, variant: Variant) -> str | None:
+    inputs = synthesize_inputs(process, work / "inputs", variant)
+    shims = version_shims(process)
+    options = dataclasses.replace(STUB_RESOURCES, extra_config=shims.install_lib(work / "lib"))
+    bundle = with_shims(compile_bundle(module, inputs=inputs, module_id=module_dir.name, options=options), shims)
     try:
         result = backend.submit(bundle, stub=True, run_dir=work / "run")
     except TaskFailedError as e:
@@ -65,6 +72,22 @@ def check_one(module_dir: Path, work: Path, backend) -> str | None:
     if missing:
         return f"non-optional outputs without items: {', '.join(missing)}"
     return None
+
+
+def check_one(module_dir: Path, work: Path, backend) -> tuple[str | None, str | None]:
+    """Stub-run one module with each input variant in turn until one succeeds.
+
+    Returns ``(None, variant)`` on success, else ``(reason, None)`` with the default variant's reason.
+    """
+    module = parse(module_dir)
+    process = module.process()
+    first_error = None
+    for variant in VARIANTS:
+        error = _attempt(module, process, module_dir, work / variant.name, backend, variant)
+        if error is None:
+            return None, variant.name
+        first_error = first_error or error
+    return first_error, None
 
 
 def select(corpus: Path, limit: int | None, seed: int | None) -> list[Path]:
@@ -85,11 +108,13 @@ def run_in_process(corpus: Path, modules: list[Path], out=None) -> list[dict]:
         for i, module_dir in enumerate(modules):
             name = str(module_dir.relative_to(corpus))
             start = time.perf_counter()
+            variant = None
             try:
-                error = check_one(module_dir, Path(tmp) / f"m{i}", backend)
+                error, variant = check_one(module_dir, Path(tmp) / f"m{i}", backend)
             except PynfError as e:
                 error = f"{type(e).__name__}: {str(e)[:300]}"
-            row = {"module": name, "error": error, "seconds": round(time.perf_counter() - start, 2)}
+            row = {"module": name, "error": error, "variant": variant,
+                   "seconds": round(time.perf_counter() - start, 2)}
             results.append(row)
             if out is not None:
                 out.write(json.dumps(row) + "\n")
@@ -108,8 +133,9 @@ def run(corpus: Path, limit: int | None, seed: int | None = None, *, workers: in
     else:
         rows = _run_workers(corpus, modules, workers, stall_seconds)
     failed = [{"module": r["module"], "error": r["error"]} for r in rows if r["error"]]
+    variants = {v.name: sum(1 for r in rows if r.get("variant") == v.name) for v in VARIANTS}
     return {"modules": len(modules), "succeeded": len(modules) - len(failed), "failed": failed,
-            "seconds": round(time.perf_counter() - start, 1)}
+            "succeeded_by_variant": variants, "seconds": round(time.perf_counter() - start, 1)}
 
 
 def _run_workers(corpus: Path, modules: list[Path], workers: int, stall_seconds: float) -> list[dict]:

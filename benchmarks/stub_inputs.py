@@ -29,6 +29,7 @@ from pynf.compiler import Channel, Element, Process
 
 __all__ = ["Variant", "VARIANTS", "synthesize_inputs", "version_shims", "with_shims", "command_words", "CORE_TOOLS"]
 
+_EXTENSION = re.compile(r"[A-Za-z0-9_.]+")
 _COMPRESSED = {"gz", "bz2", "xz", "zst", "zstd", "zip", "bgz", "lz4"}
 
 
@@ -56,7 +57,8 @@ def _choices(pattern: str) -> list[str]:
     """File extensions a meta.yml pattern offers, in order (``*.{bam,cram}`` -> bam, cram)."""
     m = re.search(r"\*\.?\{([^}]*)\}", pattern)
     if m:
-        return [c.strip().strip(".") for c in m.group(1).split(",") if c.strip().strip(".")]
+        options = [c.strip().strip(".") for c in re.split(r"[,|]", m.group(1))]
+        return [c for c in options if c and _EXTENSION.fullmatch(c)]
     m = re.search(r"\*\.?([A-Za-z0-9_.]+)", pattern)
     return [m.group(1).strip(".")] if m and m.group(1).strip(".") else []
 

@@ -3,8 +3,10 @@
 Before ``startJVM`` the process environment gets ``NXF_HOME`` (pynf's cache), ``NXF_OFFLINE=true``,
 ``NXF_PLUGINS_DEFAULT=false`` and ``NXF_CACHE_DIR`` (a pynf-owned fallback), and loses
 ``TOWER_ACCESS_TOKEN`` for the JVM's view (Nextflow reads the environment once, at class init).
-Extra JVM options (e.g. ``-Xmx2g``) come from ``$PYNF_JVM_OPTIONS``. After start: logback is reset (no console output; each run attaches its own log file), and
-``System.exit`` is blocked where the Java version still allows a SecurityManager (Java 17-23).
+The JVM gets Nextflow's module-access options and pynf's own ``EMBEDDED_JVM_OPTIONS`` (C1 only).
+Extra JVM options (e.g. ``-Xmx2g``) come from ``$PYNF_JVM_OPTIONS``, last. After start: logback is
+reset (no console output; each run attaches its own log file), and ``System.exit`` is blocked where
+the Java version still allows a SecurityManager (Java 17-23).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from ..errors import EngineError
 from . import _paths, helpers
 from .installer import info
 from .java import java_check
-from .launch import JVM_OPTIONS
+from .launch import EMBEDDED_JVM_OPTIONS, JVM_OPTIONS
 
 __all__ = ["start_jvm", "jvm_started", "exit_blocked"]
 
@@ -106,7 +108,7 @@ def start_jvm() -> None:
             compiled = helpers.classpath_entry(engine.version)
             if compiled:
                 cp.append(compiled)
-            jpype.startJVM(*JVM_OPTIONS, "-Xss4m", *extra, jvmpath=java.libjvm or None, classpath=cp,
+            jpype.startJVM(*JVM_OPTIONS, *EMBEDDED_JVM_OPTIONS, *extra, jvmpath=java.libjvm or None, classpath=cp,
                            convertStrings=False, interrupt=False)
         except Exception as exc:
             raise EngineError(f"Could not start the JVM ({java.executable}, Java {java.version}): {exc}") from None

@@ -127,11 +127,23 @@ def _write_record(resolved) -> Path:
 
 
 def install(version: str | None = None, progress: bool = True, *, repositories: list[str] | None = None,
-            seqera: bool = False, force: bool = False) -> EngineInfo:
+            seqera: bool = False, force: bool = False, archive: bool = True) -> EngineInfo:
     """Resolve Nextflow ``version`` (default: newest 25.04.x on Central) into pynf's cache and return it.
 
-    Already-installed versions return at once without network unless ``force``.
+    Already-installed versions return at once without network unless ``force``. ``archive``: also
+    build the engine's class-data archive when missing (:mod:`pynf.engine.cds`; a failure is only logged).
     """
+    rec = _install(version, progress, repositories=repositories, seqera=seqera, force=force)
+    if archive:
+        from . import cds
+
+        if cds.enabled():
+            cds.build(rec, progress=progress)
+    return rec
+
+
+def _install(version: str | None, progress: bool, *, repositories: list[str] | None, seqera: bool,
+             force: bool) -> EngineInfo:
     global _CURRENT
     with _LOCK, _install_lock():
         if not force:
@@ -202,7 +214,7 @@ def _select() -> EngineInfo:
                           location=str(path.absolute()))
     pinned = os.environ.get("PYNF_NEXTFLOW_VERSION")
     if pinned:
-        return install(pinned)
+        return install(pinned, archive=False)  # the first JVM start builds the archive in the background
     for v in installed_versions():
         rec = _load_record(_record_path(v))
         if rec is not None:
@@ -210,7 +222,7 @@ def _select() -> EngineInfo:
     fw = _framework_jar()
     if fw is not None:
         return fw
-    return install()
+    return install(archive=False)
 
 
 def info() -> EngineInfo:

@@ -3,10 +3,11 @@
 Before ``startJVM`` the process environment gets ``NXF_HOME`` (pynf's cache), ``NXF_OFFLINE=true``,
 ``NXF_PLUGINS_DEFAULT=false`` and ``NXF_CACHE_DIR`` (a pynf-owned fallback), and loses
 ``TOWER_ACCESS_TOKEN`` for the JVM's view (Nextflow reads the environment once, at class init).
-The JVM gets Nextflow's module-access options and pynf's own ``EMBEDDED_JVM_OPTIONS`` (C1 only).
-Extra JVM options (e.g. ``-Xmx2g``) come from ``$PYNF_JVM_OPTIONS``, last. After start: logback is
-reset (no console output; each run attaches its own log file), and ``System.exit`` is blocked where
-the Java version still allows a SecurityManager (Java 17-23).
+The JVM gets Nextflow's module-access options, pynf's own ``EMBEDDED_JVM_OPTIONS`` (C1 only) and,
+when built, the engine's class-data archive (:mod:`pynf.engine.cds`; missing: a background build
+starts). Extra JVM options (e.g. ``-Xmx2g``) come from ``$PYNF_JVM_OPTIONS``, last. After start:
+logback is reset (no console output; each run attaches its own log file), and ``System.exit`` is
+blocked where the Java version still allows a SecurityManager (Java 17-23).
 """
 
 from __future__ import annotations
@@ -18,12 +19,12 @@ import sys
 import threading
 
 from ..errors import EngineError
-from . import _paths, helpers
+from . import _paths, cds, helpers
 from .installer import info
 from .java import java_check
 from .launch import EMBEDDED_JVM_OPTIONS, JVM_OPTIONS
 
-__all__ = ["start_jvm", "jvm_started", "exit_blocked"]
+__all__ = ["start_jvm", "jvm_started", "exit_blocked", "cds_status"]
 
 _log = logging.getLogger("pynf.engine")
 _LOCK = threading.Lock()
@@ -41,6 +42,42 @@ def jvm_started() -> bool:
 def exit_blocked() -> bool:
     """True when ``System.exit`` is blocked in this JVM (Java 17-23)."""
     return bool(_STATE.get("exit_blocked"))
+
+
+def cds_status() -> dict[str, object]:
+    """The class-data archive of this process's JVM: ``archive`` (path passed, or None) and ``used``
+    (True/False: the JVM mapped it or skipped it; None: unknown or no JVM yet)."""
+    return {"archive": _STATE.get("cds_archive"), "used": _STATE.get("cds_used")}
+
+
+def _shared_class_count() -> int | None:
+    from jpype import JClass
+
+    bean = JClass("sun.management.ManagementFactoryHelper").getHotspotClassLoadingMBean()
+    for counter in bean.getInternalClassLoadingCounters():
+        if str(counter.getName()) == "java.cls.sharedLoadedClasses":
+            return int(counter.getValue())
+    return None
+
+
+def _archive_mapped() -> bool | None:
+    """Whether Nextflow classes come from the archive: loading one not loaded yet (right after start)
+    raises HotSpot's count of classes loaded from CDS archives only when the app archive is mapped."""
+    from jpype import JClass
+
+    try:
+        before = _shared_class_count()
+        loader = JClass("java.lang.ClassLoader").getSystemClassLoader()
+        JClass("java.lang.Class").forName("nextflow.NextflowMeta", False, loader)
+        after = _shared_class_count()
+    except Exception as exc:  # another JVM without these internals
+        _log.debug("class-data archive use unknown: %s", exc)
+        return None
+    return None if before is None or after is None else after > before
+
+
+def _user_controls_cds(extra: list[str]) -> bool:
+    return any(o.startswith(("-XX:SharedArchiveFile", "-Xshare", "-XX:ArchiveClassesAtExit")) for o in extra)
 
 
 def _prepare_environment() -> None:
@@ -104,18 +141,24 @@ def start_jvm() -> None:
         token = os.environ.pop("TOWER_ACCESS_TOKEN", None)
         try:
             extra = shlex.split(os.environ.get("PYNF_JVM_OPTIONS", ""))
-            cp = list(engine.classpath)
+            archive = None if _user_controls_cds(extra) or not java.libjvm else cds.usable_archive(engine, java)
+            cp = list(engine.classpath)  # the archive's classpath; the JVM accepts entries appended to it
             compiled = helpers.classpath_entry(engine.version)
             if compiled:
                 cp.append(compiled)
-            jpype.startJVM(*JVM_OPTIONS, *EMBEDDED_JVM_OPTIONS, *extra, jvmpath=java.libjvm or None, classpath=cp,
-                           convertStrings=False, interrupt=False)
+            jpype.startJVM(*JVM_OPTIONS, *EMBEDDED_JVM_OPTIONS, *cds.jvm_options(archive), *extra,
+                           jvmpath=java.libjvm or None, classpath=cp, convertStrings=False, interrupt=False)
         except Exception as exc:
             raise EngineError(f"Could not start the JVM ({java.executable}, Java {java.version}): {exc}") from None
         finally:
             if token is not None:
                 os.environ["TOWER_ACCESS_TOKEN"] = token
         _STATE["engine"] = engine
+        _STATE["cds_archive"] = str(archive) if archive else None
+        _STATE["cds_used"] = _archive_mapped() if archive else False
+        if archive and _STATE["cds_used"] is False:
+            _log.info("the JVM did not use the class-data archive %s (it does not match this JVM or classpath)",
+                      archive)
         import jpype.imports  # noqa: F401  (enables `import nextflow...` style access for debugging)
 
         _configure_logging()
@@ -128,3 +171,5 @@ def start_jvm() -> None:
                 _log.debug("could not pre-load %s: %s", name, exc)
         if os.environ.get("PYNF_EXIT_GUARD", "1") != "0":
             _block_exit()
+        if archive is None and java.libjvm and not _user_controls_cds(extra):
+            cds.build_in_background(engine)  # for the next processes; this one is up already

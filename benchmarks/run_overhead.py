@@ -2,10 +2,15 @@
 
 All three run the same bundle (a one-process module compiled by pynf) on the same engine classpath.
 Warm and cold include compiling the module and reading the results, i.e. what a user waits for.
+The CLI is Nextflow's normal launch (``java <Nextflow's launcher options> -cp <engine> nextflow.cli.Launcher
+run``); cold pynf is a fresh Python process, with the engine's class-data archive when one is built
+(the benchmark builds it first, as ``pynf engine install`` does; ``--no-archive-build`` skips that).
+CLI and cold runs alternate, so a change in machine load hits both alike.
 
     python benchmarks/run_overhead.py [--runs 5] [--json]
 
-Prints {"warm_s", "cold_s", "cli_s", "warm_over_cli", "cold_over_cli", ...} (medians). Targets:
+Prints {"warm_s", "cold_s", "cli_s", "warm_over_cli", "cold_over_cli", ...} (medians), whether the
+cold runs' JVMs mapped the archive (``cold_cds_used``) and the load average before and after. Targets:
 warm_over_cli <= 0.2 and cold_over_cli <= 1.1.
 """
 
@@ -51,6 +56,8 @@ from pynf.compile import compile_bundle
 from pynf.backends.local import LocalBackend
 res = LocalBackend().submit(compile_bundle(sys.argv[1], inputs={"name": "world"}), run_dir=sys.argv[2])
 assert res.outputs["txt"][0].read_text() == "hello world\\n", res.outputs
+from pynf.engine.jvm import cds_status
+print("CDS_USED=" + str(cds_status()["used"]))
 """
 
 
@@ -70,35 +77,46 @@ def _warm(module_dir: Path, root: Path, runs: int) -> list[float]:
     return times
 
 
-def _cold(module_dir: Path, root: Path, runs: int) -> list[float]:
-    times = []
+def _cold(module_dir: Path, run_dir: Path, cds_used: list[str]) -> float:
     env = dict(os.environ, PYTHONPATH=str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", ""))
-    for i in range(runs):
-        start = time.perf_counter()
-        proc = subprocess.run([sys.executable, "-c", COLD, str(module_dir), str(root / f"cold{i}")], env=env,
-                              capture_output=True, text=True)
-        times.append(time.perf_counter() - start)
-        if proc.returncode != 0:
-            raise SystemExit(f"cold run failed:\n{proc.stderr[-2000:]}")
-    return times
+    start = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-c", COLD, str(module_dir), str(run_dir)], env=env,
+                          capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise SystemExit(f"cold run failed:\n{proc.stderr[-2000:]}")
+    cds_used += [line.split("=", 1)[1] for line in proc.stdout.splitlines() if line.startswith("CDS_USED=")]
+    return elapsed
 
 
-def _cli(module_dir: Path, root: Path, runs: int) -> list[float]:
-    from pynf.compile import compile_bundle
+def _cli(bundle, run_dir: Path) -> float:
     from pynf.engine import java_cmd_for_cli, nextflow_env
 
+    bundle.write(run_dir)
+    cmd = java_cmd_for_cli(run_dir, ["-ansi-log", "false"])
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=run_dir, env=nextflow_env(), capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise SystemExit(f"CLI run failed:\n{proc.stdout[-2000:]}")
+    assert (run_dir / "results" / "hello.txt").read_text() == "hello world\n"
+    return elapsed
+
+
+def _cli_and_cold(module_dir: Path, root: Path, runs: int) -> tuple[list[float], list[float], list[str]]:
+    """CLI and cold runs alternately (the order flips every pair)."""
+    from pynf.compile import compile_bundle
+
     bundle = compile_bundle(module_dir, inputs={"name": "world"})
-    times = []
+    cli, cold, cds_used = [], [], []
     for i in range(runs):
-        run_dir = bundle.write(root / f"cli{i}")
-        cmd = java_cmd_for_cli(run_dir, ["-ansi-log", "false"])
-        start = time.perf_counter()
-        proc = subprocess.run(cmd, cwd=run_dir, env=nextflow_env(), capture_output=True, text=True)
-        times.append(time.perf_counter() - start)
-        if proc.returncode != 0:
-            raise SystemExit(f"CLI run failed:\n{proc.stdout[-2000:]}")
-        assert (run_dir / "results" / "hello.txt").read_text() == "hello world\n"
-    return times
+        if i % 2 == 0:
+            cli.append(_cli(bundle, root / f"cli{i}"))
+            cold.append(_cold(module_dir, root / f"cold{i}", cds_used))
+        else:
+            cold.append(_cold(module_dir, root / f"cold{i}", cds_used))
+            cli.append(_cli(bundle, root / f"cli{i}"))
+    return cli, cold, cds_used
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -106,20 +124,23 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=5, help="measured runs per variant (default 5)")
     ap.add_argument("--json", action="store_true", help="print JSON only")
+    ap.add_argument("--no-archive-build", action="store_true",
+                    help="do not build the engine's class-data archive first (cold runs use one only if it exists)")
     args = ap.parse_args(argv)
     if args.runs < 1:
         ap.error("--runs must be >= 1")
 
-    from pynf.engine import info
+    from pynf.engine import cds, info
 
     eng = info()  # install/locate the engine before timing anything
+    archive = cds.usable_archive(eng) if args.no_archive_build else cds.build(eng)
+    load_before = round(os.getloadavg()[0], 2)
     with tempfile.TemporaryDirectory(prefix="pynf-bench-") as tmp:
         root = Path(tmp)
         module_dir = root / "module"
         module_dir.mkdir()
         (module_dir / "main.nf").write_text(MODULE)
-        cli = _cli(module_dir, root, args.runs)
-        cold = _cold(module_dir, root, args.runs)
+        cli, cold, cds_used = _cli_and_cold(module_dir, root, args.runs)
         warm = _warm(module_dir, root, args.runs)
     out = {
         "warm_s": round(statistics.median(warm), 3),
@@ -128,15 +149,21 @@ def main(argv: list[str] | None = None) -> int:
         "runs": args.runs,
         "engine": eng.version,
         "load_avg_1m": round(os.getloadavg()[0], 2),
+        "load_avg_1m_start": load_before,
+        "cds_archive": str(archive) if archive else None,
+        "cold_cds_used": bool(archive and cds_used) and all(u == "True" for u in cds_used),
+        "cli_runs_s": [round(t, 2) for t in cli],
+        "cold_runs_s": [round(t, 2) for t in cold],
     }
     out["warm_over_cli"] = round(out["warm_s"] / out["cli_s"], 3)
     out["cold_over_cli"] = round(out["cold_s"] / out["cli_s"], 3)
     if args.json:
         print(json.dumps(out))
     else:
-        for key in ("warm_s", "cold_s", "cli_s", "warm_over_cli", "cold_over_cli", "runs", "engine", "load_avg_1m"):
-            print(f"{key:>14}: {out[key]}")
-        print(f"{'targets':>14}: warm_over_cli <= 0.2 ({'met' if out['warm_over_cli'] <= 0.2 else 'NOT met'}), "
+        for key in ("warm_s", "cold_s", "cli_s", "warm_over_cli", "cold_over_cli", "runs", "engine",
+                    "load_avg_1m_start", "load_avg_1m", "cds_archive", "cold_cds_used", "cli_runs_s", "cold_runs_s"):
+            print(f"{key:>17}: {out[key]}")
+        print(f"{'targets':>17}: warm_over_cli <= 0.2 ({'met' if out['warm_over_cli'] <= 0.2 else 'NOT met'}), "
               f"cold_over_cli <= 1.1 ({'met' if out['cold_over_cli'] <= 1.1 else 'NOT met'})")
     return 0
 

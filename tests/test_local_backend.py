@@ -255,6 +255,8 @@ def test_task_creation_errors_in_a_row_each_end_their_run(backend, tmp_path):
     assert len(outcomes) == 7
     assert all("this module is retired" in o for o in outcomes[:6]), outcomes
     assert outcomes[6] == "fine\n"
+    for i in range(6):  # the observer took the run-level error event without raising into Nextflow
+        assert "PyExceptionProxy" not in (tmp_path / f"assert{i}" / "nextflow.log").read_text()
 
 
 def test_missing_output_file_names_the_task(backend, tmp_path):

@@ -94,6 +94,18 @@ def test_java_check_names_too_old_java(monkeypatch, tmp_path, fresh_selection):
     assert "11.0.22" in str(err.value) and str(fake) in str(err.value)
 
 
+def test_java_version_comes_from_the_release_file_without_running_java(monkeypatch, tmp_path, fresh_selection):
+    home = tmp_path / "jdk11r"
+    (home / "bin").mkdir(parents=True)
+    fake = home / "bin" / "java"
+    fake.write_text("#!/bin/sh\nexit 1\n")  # would make a version probe fail
+    fake.chmod(fake.stat().st_mode | stat.S_IEXEC)
+    (home / "release").write_text('IMPLEMENTOR="Test"\nJAVA_VERSION="11.0.22"\n')
+    monkeypatch.setenv("JAVA_HOME", str(home))
+    with pytest.raises(JavaNotFound, match=r"11\.0\.22"):
+        engine.java_check()
+
+
 def test_java_check_finds_real_java(fresh_selection):
     try:
         info = engine.java_check()

@@ -57,11 +57,24 @@ def _libjvm(home: Path) -> str | None:
     return None
 
 
+_RELEASE_RE = re.compile(r'^JAVA_VERSION="([^"]+)"', re.MULTILINE)
+
+
+def _release_version(home: Path) -> str | None:
+    """The version a JDK (9+) records in ``<home>/release``; reading it spares starting a JVM."""
+    try:
+        match = _RELEASE_RE.search((home / "release").read_text(errors="replace"))
+    except OSError:
+        return None
+    return match.group(1) if match else None
+
+
 _CACHE: JavaInfo | None = None
 
 
 def find_java() -> JavaInfo:
-    """Locate ``java`` (``$JAVA_HOME`` first, then ``PATH``) and read its version; no minimum check."""
+    """Locate ``java`` (``$JAVA_HOME`` first, then ``PATH``) and read its version (from the JDK's
+    ``release`` file, else from ``java -version``); no minimum check."""
     global _CACHE
     if _CACHE is not None:
         return _CACHE
@@ -69,6 +82,14 @@ def find_java() -> JavaInfo:
     if exe is None:
         raise JavaNotFound(f"Java {MIN_JAVA} or newer is required but none was found ({where}). "
                            "Install a JDK (e.g. `apt-get install openjdk-17-jre-headless`) or set JAVA_HOME.")
+    home = Path(os.path.realpath(exe)).parent.parent
+    version = _release_version(home) or _version_from_running(exe, where)
+    _CACHE = JavaInfo(executable=exe, home=str(home), version=version, major=_major(version),
+                      libjvm=_libjvm(home))
+    return _CACHE
+
+
+def _version_from_running(exe: str, where: str) -> str:
     try:
         proc = subprocess.run([exe, "-version"], capture_output=True, text=True, timeout=60)
     except OSError as exc:
@@ -77,11 +98,7 @@ def find_java() -> JavaInfo:
     if not match:
         raise JavaNotFound(f"Could not read the version of {exe} ({where}); it printed: "
                            f"{(proc.stderr or proc.stdout).strip()[:200]!r}")
-    version = match.group(1)
-    home = Path(os.path.realpath(exe)).parent.parent
-    _CACHE = JavaInfo(executable=exe, home=str(home), version=version, major=_major(version),
-                      libjvm=_libjvm(home))
-    return _CACHE
+    return match.group(1)
 
 
 def java_check() -> JavaInfo:

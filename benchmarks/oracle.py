@@ -152,18 +152,30 @@ class WrapperChecker:
         self.V2 = jpype.JClass("nextflow.script.parser.v2.ScriptLoaderV2")
         self.Paths = jpype.JClass("java.nio.file.Paths")
         self.ScriptMeta = jpype.JClass("nextflow.script.ScriptMeta")
+        self.System = jpype.JClass("java.lang.System")
+        self.PrintStream = jpype.JClass("java.io.PrintStream")
+        self.Buffer = jpype.JClass("java.io.ByteArrayOutputStream")
         self.JException = jpype.JException
 
     def check(self, main_nf: Path) -> dict[str, str | None]:
+        """None per loader that compiles the wrapper, else its error (with what it printed)."""
         out: dict[str, str | None] = {}
         for name, loader in (("v1", self.V1), ("v2", self.V2)):
+            # the v2 loader prints its diagnostics on System.out: keep them off this report's stdout
+            buffer, original = self.Buffer(), self.System.out
+            self.System.setOut(self.PrintStream(buffer, True, "UTF-8"))
             try:
                 session = self.Session()
                 loader(session).parse(self.Paths.get(str(main_nf)))
                 out[name] = None
             except self.JException as e:
-                out[name] = str(e.getMessage() or e.toString())[:400]
+                printed = bytes(buffer.toByteArray()).decode("utf-8", "replace").strip()
+                if not printed and e.getCause() is not None:  # the loader printed elsewhere: use the cause
+                    printed = str(e.getCause().getMessage() or "").strip()
+                message = str(e.getMessage() or e.toString())
+                out[name] = (f"{message}: {printed}" if printed else message)[:400]
             finally:
+                self.System.setOut(original)
                 self.ScriptMeta.reset()
         return out
 

@@ -25,6 +25,18 @@ def engine():
     return require_engine()
 
 
+@pytest.fixture(scope="session")
+def slurm_cluster():
+    """A single-node Slurm cluster brought up by ``scripts/slurm-cluster.sh``; skipped where it cannot
+    come up (not root, no Debian packages), except under CI=true. Stopped afterwards if it was not
+    running before."""
+    from .slurm import start_cluster
+
+    cluster = start_cluster()
+    yield cluster
+    cluster.stop_if_started()
+
+
 _EXIT_STATUS: list[int] = []
 
 

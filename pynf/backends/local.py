@@ -152,6 +152,11 @@ def _failure(result: RunResult, failed: list[TaskRecord], error: str | None) -> 
         label = f"{task.process} ({task.tag})" if task.tag else task.name
         status = f"exit status {task.exit_status}" if task.exit_status is not None else "an error"
         lines = [f"Process {label} failed with {status}", f"  work dir: {task.workdir}"]
+        job = _scheduler_account(task, error)
+        if job is not None:
+            if job.job_id is None:  # the exit status is the submit command's
+                lines[0] = f"Process {label} was not submitted: sbatch exited with status {task.exit_status}"
+            lines[1:1] = ["  " + line for line in job.lines()]
         if tail:
             lines.append("  .command.err (last lines):")
             lines.extend("    " + line for line in tail.splitlines())
@@ -160,8 +165,18 @@ def _failure(result: RunResult, failed: list[TaskRecord], error: str | None) -> 
         lines.append(f"  log: {result.log_file}")
         exc: RunFailed = TaskFailedError("\n".join(lines), process=task.process, tag=task.tag,
                                          exit_status=task.exit_status, stderr_tail=tail,
-                                         workdir=str(task.workdir) if task.workdir else None)
+                                         workdir=str(task.workdir) if task.workdir else None,
+                                         job_id=job.job_id if job else None, reason=job.reason if job else None)
     else:
         exc = RunFailed(f"Run {result.run_name} failed: {error or 'unknown error'}\n  log: {result.log_file}")
     exc.result = result  # type: ignore[attr-defined]
     return exc
+
+
+def _scheduler_account(task: TaskRecord, error: str | None):
+    """Slurm's reason for a failed task it ran (or refused), else None."""
+    if task.executor != "slurm":
+        return None
+    from ..engine.slurm import explain
+
+    return explain(task.native_id, exit_status=task.exit_status, workdir=task.workdir, run_error=error)

@@ -7,8 +7,11 @@ accounting comes from the cluster's job-completion file (JobCompType=jobcomp/fil
 from __future__ import annotations
 
 import json
+import os
 import random
+import re
 import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -21,13 +24,14 @@ from pynf.cli import cli
 from pynf.errors import TaskFailedError
 from pynf.options import RunOptions
 
-from .paths import MODULE_FIXTURES
+from .paths import FIXTURES, MODULE_FIXTURES, REPO
 from .slurm import FAST_POLLING, running_jobs_under
 from .support import require_tools
 
 pytestmark = [pytest.mark.slurm, pytest.mark.engine]
 
 SEQTK = MODULE_FIXTURES / "seqtk_seq"
+README_MARKER = "<!-- slurm-example: tests/test_slurm.py runs this block on the single-node cluster -->"
 
 # A task that takes as long as it is told to; written here, not a fixture module.
 NAP_NF = '''
@@ -213,3 +217,20 @@ def test_a_job_sbatch_refuses_raises_with_sbatchs_reason(slurm_cluster, engine, 
     assert "sbatch refused the job: invalid partition specified: no_such_partition" in cli_run.output
     assert "Traceback" not in cli_run.output
     _one_good_run(tmp_path, "after-refusal")
+
+
+def test_readme_cluster_example_runs_on_the_cluster(slurm_cluster, engine, tmp_path):
+    require_tools("seqtk")
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    [code] = re.findall(re.escape(README_MARKER) + r"\s*```python\n(.*?)```", text, re.S)
+    (tmp_path / "fixtures").symlink_to(FIXTURES)
+    _fastq(tmp_path / "reads.fastq", seed=5)
+    proc = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=600,
+                          env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    status, executor, _, job_id = proc.stdout.split()
+    assert (status, executor) == ("SUCCEEDED", "slurm")
+    job = slurm_cluster.jobs()[job_id]
+    assert job["JobState"] == "COMPLETED" and job["Partition"] == "debug" and job["TimeLimit"] == "60"
+    assert {"cpu=2", "mem=1G"} <= set(job["Tres"].split(","))
+    assert job["WorkDir"].startswith(str(tmp_path / "runs" / "seqtk-s1" / "work"))

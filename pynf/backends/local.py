@@ -154,8 +154,9 @@ def _failure(result: RunResult, failed: list[TaskRecord], error: str | None) -> 
         lines = [f"Process {label} failed with {status}", f"  work dir: {task.workdir}"]
         job = _scheduler_account(task, error)
         if job is not None:
-            if job.job_id is None:  # the exit status is the submit command's
-                lines[0] = f"Process {label} was not submitted: sbatch exited with status {task.exit_status}"
+            if job.job_id is None:  # any exit status is the submit command's
+                said = f": sbatch exited with status {task.exit_status}" if task.exit_status is not None else ""
+                lines[0] = f"Process {label} was not submitted to Slurm{said}"
             lines[1:1] = ["  " + line for line in job.lines()]
         if tail:
             lines.append("  .command.err (last lines):")

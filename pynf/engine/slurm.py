@@ -32,7 +32,7 @@ _ACTIVE = {"PENDING", "CONFIGURING", "RUNNING", "COMPLETING", "SUSPENDED", "REQU
 _CANCEL_NOTICE = re.compile(r"\*\*\* JOB (\d+) ON \S+ CANCELLED AT (\S+)(?: DUE TO (.+?))?(?: \*\*\*|$)")
 _SUBMIT_PREFIX = re.compile(r"^sbatch:\s*(error:\s*)?", re.IGNORECASE)
 _USR2_EXIT = 128 + 12  # the wrapper's exit status after SIGUSR2
-_WAIT_SECONDS = 10.0
+_WAIT_SECONDS = 20.0
 _COMMAND_TIMEOUT = 15
 
 
@@ -47,7 +47,7 @@ class SlurmFailure:
     def lines(self) -> list[str]:
         """The lines the task failure message gains."""
         if self.job_id is None:
-            return [f"Slurm: sbatch refused the job: {self.reason}"]
+            return [f"Slurm: the job was not submitted: {self.reason}"]
         state = f" {self.state}" if self.state else ""
         return [f"Slurm job {self.job_id}{state}: {self.reason}"]
 
@@ -132,6 +132,12 @@ def _cancel_notice(workdir: Path | None, job_id: str) -> tuple[str, str | None] 
     return None
 
 
+def _signal(record: dict[str, str]) -> int | None:
+    """The signal that ended the job's batch script (``ExitCode=exit:signal``), if any."""
+    _, _, sig = record.get("ExitCode", "").partition(":")
+    return int(sig) if sig.isdigit() and int(sig) else None
+
+
 def _time_limit(record: dict[str, str]) -> str | None:
     limit = record.get("TimeLimit")
     if not limit or limit in ("UNLIMITED", "Partition_Limit", "NONE"):
@@ -143,8 +149,8 @@ def _submit_reason(run_error: str | None) -> str:
     lines = [line.strip() for line in (run_error or "").splitlines() if line.strip()]
     said = [_SUBMIT_PREFIX.sub("", line) for line in lines if _SUBMIT_PREFIX.match(line)]
     if said:
-        return "; ".join(said)
-    return lines[-1] if lines else "no answer recorded"
+        return "sbatch refused it: " + "; ".join(said)
+    return lines[-1] if lines else "no reason recorded"
 
 
 def explain(job_id: str | None, *, exit_status: int | None = None, workdir: Path | None = None,
@@ -159,7 +165,7 @@ def explain(job_id: str | None, *, exit_status: int | None = None, workdir: Path
     due = notice[1] if notice else None
     if state == "TIMEOUT" or (due and "TIME LIMIT" in due.upper()):
         reason = f"exceeded its time limit{f' of {limit}' if limit else ''}"
-    elif exit_status == _USR2_EXIT and limit:
+    elif limit and (exit_status == _USR2_EXIT or _signal(record) == 12):  # SIGUSR2 (also before a trap)
         reason = (f"ran out of time: stopped by SIGUSR2 (exit status 140), which Slurm sends shortly before "
                   f"the job's time limit of {limit} (Nextflow submits with --signal B:USR2@30)")
     elif state == "CANCELLED" or notice:

@@ -31,7 +31,7 @@ from .cluster import FAST_POLLING, running_jobs_under
 pytestmark = [pytest.mark.slurm, pytest.mark.engine]
 
 SEQTK = MODULE_FIXTURES / "seqtk_seq"
-README_MARKER = "<!-- slurm-example: tests/test_slurm.py runs this block on the single-node cluster -->"
+README_MARKER = "<!-- slurm-example: tests/slurm/test_slurm.py runs this block on the single-node cluster -->"
 
 # A task that takes as long as it is told to; written here, not a fixture module.
 NAP_NF = '''

@@ -26,7 +26,7 @@ from pynf.render.options import RunOptions
 
 from ..paths import FIXTURES, MODULE_FIXTURES, REPO
 from ..support import require_tools
-from .cluster import FAST_POLLING, running_jobs_under
+from .cluster import FAST_POLLING, SCRIPT, running_jobs_under
 
 pytestmark = [pytest.mark.slurm, pytest.mark.engine]
 
@@ -234,3 +234,28 @@ def test_readme_cluster_example_runs_on_the_cluster(slurm_cluster, engine, tmp_p
     assert job["JobState"] == "COMPLETED" and job["Partition"] == "debug" and job["TimeLimit"] == "60"
     assert {"cpu=2", "mem=1G"} <= set(job["Tres"].split(","))
     assert job["WorkDir"].startswith(str(tmp_path / "runs" / "seqtk-s1" / "work"))
+
+
+def test_cluster_script_up_is_idempotent_and_status_reports_the_node(slurm_cluster):
+    conf = slurm_cluster.jobcomp.parent / "slurm.conf"
+    status = _script_out("status")
+    before = (conf.read_text(), conf.stat().st_mtime_ns, _daemons(status))
+    again = subprocess.run(["bash", str(SCRIPT), "up"], capture_output=True, text=True, timeout=300)
+    assert again.returncode == 0, again.stderr
+    assert (conf.read_text(), conf.stat().st_mtime_ns, _daemons(_script_out("status"))) == before  # same daemons
+    assert "slurmctld: running (pid " in status and "slurmd: running (pid " in status
+    assert re.search(r"^node \S+: (idle|mixed|allocated|completing)$", status, re.M)
+    assert Path("/etc/slurm/slurm.conf").resolve() == conf.resolve()
+    assert "PartitionName=debug" in before[0] and "JobCompType=jobcomp/filetxt" in before[0]
+    usage = subprocess.run(["bash", str(SCRIPT), "sideways"], capture_output=True, text=True, timeout=60)
+    assert usage.returncode == 2 and "usage:" in usage.stderr
+
+
+def _script_out(action: str) -> str:
+    done = subprocess.run(["bash", str(SCRIPT), action], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def _daemons(status: str) -> list[str]:
+    return [line for line in status.splitlines() if line.split(":")[0] in ("slurmctld", "slurmd", "munged")]

@@ -302,7 +302,9 @@ def _submit_reason(throwable) -> str | None:
     if str(throwable.getClass().getName()) != "nextflow.exception.ProcessNonZeroExitStatusException":
         return None
     reason = throwable.getReason()
-    return str(reason).strip() or None if reason is not None else None
+    if reason is None:
+        return None
+    return str(reason).strip() or None
 
 
 def _message(exc) -> tuple[str, str]:

@@ -17,7 +17,7 @@
 # `up` is idempotent: a running cluster with the same config is left alone.
 set -euo pipefail
 
-STATE="${PYNF_SLURM_DIR:-/var/lib/pynf-slurm}"
+STATE="$(realpath -m "${PYNF_SLURM_DIR:-/var/lib/pynf-slurm}")"
 CONF="$STATE/slurm.conf"
 SYSCONF=/etc/slurm/slurm.conf
 MARK="# written by pynf scripts/slurm-cluster.sh"
@@ -94,6 +94,13 @@ EOF
         CONFIG_CHANGED=1
     fi
     mkdir -p /etc/slurm
+    if [ -L "$SYSCONF" ] && [ "$(readlink -f "$SYSCONF")" != "$(readlink -f "$CONF")" ]; then
+        local other
+        other="$(dirname "$(readlink -f "$SYSCONF")")"
+        if pid_alive "$other/slurmctld.pid" || pid_alive "$other/slurmd.pid"; then
+            die "a cluster with its state in $other is running; stop it first (PYNF_SLURM_DIR=$other $0 down)"
+        fi
+    fi
     if [ -L "$SYSCONF" ] || [ ! -e "$SYSCONF" ]; then
         ln -sfn "$CONF" "$SYSCONF"
     elif ! head -1 "$SYSCONF" | grep -qF "$MARK"; then

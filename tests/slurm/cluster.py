@@ -36,6 +36,8 @@ class Cluster:
     def jobs(self) -> dict[str, dict[str, str]]:
         """Finished jobs by id, from the job-completion file (``Key=value`` fields of each line)."""
         jobs: dict[str, dict[str, str]] = {}
+        if not self.jobcomp.exists():  # no job has finished yet
+            return jobs
         for line in self.jobcomp.read_text().splitlines():
             fields = dict(token.split("=", 1) for token in line.split() if "=" in token)
             if "JobId" in fields:

@@ -374,6 +374,12 @@ class _Lexer:
             m = _OPERATOR.match(t, i)
             if m:
                 op = m.group()
+                if op == ";" and not (self.stack and self.stack[-1][0] in "(["):
+                    # ends a statement, like a newline (`val a; val b`, `path 'x', emit: x;`)
+                    if not self.at_statement_start():
+                        yield self.nl(i)
+                    i = m.end()
+                    continue
                 if op == ":":
                     if self.ternary[-1] > 0:
                         self.ternary[-1] -= 1

@@ -170,6 +170,7 @@ class _Builder:
         self.source = source
         self.filename = filename
         self.lines = _Source(source, filename)
+        self.warnings: list[str] = []
 
     def span(self, start: int, end: int) -> Position:
         line, col = self.lines.linecol(start)
@@ -205,7 +206,8 @@ class _Builder:
             else:
                 toplevel.append(self.toplevel(item))
         digest = hashlib.sha256(self.source.encode()).hexdigest()
-        return Module(path=self.filename, source_hash=digest, processes=tuple(processes), toplevel=tuple(toplevel))
+        return Module(path=self.filename, source_hash=digest, processes=tuple(processes), toplevel=tuple(toplevel),
+                      warnings=tuple(self.warnings))
 
     def toplevel(self, item: Tree) -> TopLevel:
         text = self.text(item)
@@ -262,10 +264,16 @@ class _Builder:
                 sec = self.section(child)
                 if sec is not None:
                     key = sec.kind if sec.kind in ("when", "stub") else "body"
-                    if key in sections:
+                    if key in sections and key != "body":
                         raise ModuleSyntaxError(f"process {name} has more than one {sec.kind}: section",
                                                 file=self.filename, line=sec.pos.line, column=sec.pos.column,
                                                 source=self.source)
+                    if key in sections:  # Nextflow's v1 parser keeps the last one; its strict parser rejects it
+                        first = sections[key]
+                        self.warnings.append(
+                            f"{self.filename}:{sec.pos.line}: process {name} has a second {sec.kind}: section "
+                            f"(the first, {first.kind}: at line {first.pos.line}, is ignored, as Nextflow's v1 parser "
+                            f"does; its strict v2 parser rejects the process)")
                     sections[key] = sec
         for sec in sections.values():
             uses += self.ext_uses(sec.kind, sec.pos.start, sec.text)
@@ -318,16 +326,33 @@ class _Builder:
                                 pos=self.pos(qualifier))]
         if kind != "tuple" and len(elements) > 1:
             raise self.error(f"'{kind}' declares one element; use tuple for several", elements_nodes[-1])
-        options = tuple((str(o.children[0]), self.text(o.children[1]).strip()) for o in option_nodes)
+        options = tuple(pair for o in option_nodes for pair in self.option(o))
         opts = dict(options)
         emit = _plain(opts.get("emit"))
         topic = _plain(opts.get("topic"))
-        optional = opts.get("optional", "false").strip() == "true"
+        optional = _groovy_truth(opts.get("optional"))
         return Channel(direction=direction, index=index, kind=kind, elements=tuple(elements), options=options,
                        pos=self.pos(decl), emit=emit, topic=topic, optional=optional)
 
+    def option(self, node: Tree) -> list[tuple[str, str]]:
+        """``emit: x`` as a pair; the v1 command chain ``emit: html optional true`` (Groovy reads
+        ``(…, emit: html).optional(true)``) as one pair per call."""
+        key, expr = str(node.children[0]), node.children[1]
+        atoms = expr.children
+        if (len(atoms) >= 3 and len(atoms) % 2 == 1 and all(isinstance(a, Token) for a in atoms[:2])
+                and all(isinstance(a, Token) and a.type == "NAME" for a in atoms[1::2])
+                and all(not (isinstance(a, Token) and a.type == "OP") for a in atoms)):
+            pairs = [(key, self.text(atoms[0]).strip())]
+            pairs += [(str(atoms[i]), self.text(atoms[i + 1]).strip()) for i in range(1, len(atoms), 2)]
+            return pairs
+        return [(key, self.text(expr).strip())]
+
     def element(self, node: Tree) -> Element:
         head = node.children[0]
+        if isinstance(head, Tree):  # a bare closure inside a tuple needs a qualifier
+            raise self.error("a closure here needs a qualifier, e.g. val { meta.id }", head)
+        if len(node.children) > 1 and isinstance(node.children[1], Tree) and node.children[1].data == "closure":
+            return self.closure_element(str(head), node.children[1], node)
         if head.type in ("STRING", "NUMBER"):
             raise self.error("a literal here needs a qualifier, e.g. val(1) or path('x')", head)
         args = node.children[1] if len(node.children) > 1 else None
@@ -338,11 +363,17 @@ class _Builder:
     def bare_element(self, kind: str, node: Tree) -> Element:
         """``val x`` / ``path 'x'`` / ``env 'VER'``: the qualifier followed by one plain argument."""
         head = node.children[0]
+        if isinstance(head, Tree):  # `val { meta.id }`
+            return self.closure_element(kind, head, node)
         if len(node.children) > 1 and node.children[1] is not None:
             raise self.error(f"unexpected call after '{kind}'", node)
         name = str(head) if head.type == "NAME" else None
         pattern = _unquote(str(head)) if head.type == "STRING" else str(head) if head.type == "NUMBER" else None
         return Element(kind=kind, name=name, pattern=pattern, expr=self.text(head), options=(), pos=self.pos(node))
+
+    def closure_element(self, kind: str, closure: Tree, node: Tree) -> Element:
+        """``val { expr }``: a closure argument (evaluated by Nextflow when the task ends)."""
+        return Element(kind=kind, name=None, pattern=None, expr=self.text(closure), options=(), pos=self.pos(node))
 
     def element_from(self, kind: str, args: Tree, anchor: Tree | Token) -> Element:
         positional = [a for a in args.children if isinstance(a, Tree) and a.data == "expr"]
@@ -369,6 +400,18 @@ class _Builder:
     def error(self, message: str, node: Tree | Token) -> ModuleSyntaxError:
         p = self.pos(node)
         return ModuleSyntaxError(message, file=self.filename, line=p.line, column=p.column, source=self.source)
+
+
+_FALSY = re.compile(r"""false|null|0+(\.0*)?[lLdDfFgG]?|''|""|\[\s*\]|\[\s*:\s*\]|\(\s*(false|null)\s*\)""")
+
+
+def _groovy_truth(text: str | None) -> bool:
+    """Whether an ``optional:`` value makes the output optional, as Nextflow decides it: by Groovy
+    truth.  Only a false literal (``false``, ``null``, ``0``, ``''``, ``[]``) is false; any other
+    value (``true``, ``'true'``, ``'false'`` — a non-empty string —, a closure, an expression) is true."""
+    if text is None:
+        return False
+    return not _FALSY.fullmatch(text.strip())
 
 
 def _plain(text: str | None) -> str | None:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 import warnings as _warnings
 from pathlib import Path
 from typing import Any
@@ -22,6 +21,7 @@ from pynf import __version__
 from pynf.render.bundle import MANIFEST_NAME, Bundle
 from pynf.compiler.ir import Channel, Module, Process
 from pynf.errors import UnknownExtKeyWarning
+from pynf.render.includes import LOCAL_INCLUDE, include_target, local_include_files
 from pynf.render.inputs import build_params, params_text, signature
 from pynf.render.options import RenderOptions, RunOptions
 from pynf.templates import render_template
@@ -35,24 +35,30 @@ log = logging.getLogger(__name__)
 #: (``ext.when`` is how nf-core pipelines switch a process off).
 CONFIG_EXT_KEYS = frozenset({"when"})
 
-_LOCAL_INCLUDE = re.compile(r"""\bfrom\s+['"](\.{1,2}/|/)""")
-
 
 def _channel_context(ch: Channel) -> dict[str, Any]:
     kinds = [e.kind for e in ch.elements] or [ch.kind]
     return {"key": ch.key, "signature": signature(ch), "kinds": kinds, "tuple": ch.kind == "tuple"}
 
 
+def _module_main(module: Module) -> Path:
+    path = Path(module.path)
+    return path if path.name.endswith(".nf") else path / "main.nf"
+
+
 def wrapper_blocks(module: Module) -> tuple[list[str], list[str]]:
     """The module's top-level code and processes in source order, plus warnings for dropped parts.
 
-    Includes of local files (``from './x'``) cannot work in a single-file bundle and an unnamed
-    entry ``workflow`` would clash with the wrapper's: both are replaced by a comment.
+    Includes of files inside the module directory are kept (the files travel as sidecars, see
+    :mod:`pynf.render.includes`); includes of other local files cannot work in a bundle and an
+    unnamed entry ``workflow`` would clash with the wrapper's: both are replaced by a comment.
     """
     items: list[tuple[int, str]] = []
     warnings: list[str] = []
+    main = _module_main(module)
     for top in module.toplevel:
-        if top.kind == "include" and _LOCAL_INCLUDE.search(top.text):
+        if (top.kind == "include" and LOCAL_INCLUDE.search(top.text)
+                and include_target(main.parent, main, top.text) is None):
             first = top.text.strip().splitlines()[0]
             warnings.append(f"dropped include of a local file (not part of the bundle): {first}")
             items.append((top.pos.start, f"// pynf: dropped include of a local file: {first}"))
@@ -173,6 +179,10 @@ def render(module: Module, options: RenderOptions | None = None) -> Bundle:
     params = build_params(process, options.inputs, options.params, check_files=options.check_files,
                           require_inputs=options.require_inputs)
     sidecars, executables = collect_sidecars(_module_dir(module, options))
+    includes = local_include_files(_module_main(module),
+                                   [t.text for t in module.toplevel if t.kind == "include"])
+    if includes:
+        sidecars = tuple(sorted({**dict(sidecars), **includes}.items()))
     notes = ext_warnings(process, options.run)
     for note in notes:
         _warnings.warn(UnknownExtKeyWarning(note), stacklevel=2)

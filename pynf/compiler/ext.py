@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from pynf.compiler.lexer import _Scanner, _Source
+from pynf.compiler.scanner import Scanner, Source
 from pynf.errors import ModuleSyntaxError
 
 __all__ = ["ext_reads", "template_ext_reads"]
@@ -58,7 +58,7 @@ class _CodeRegions:
     def __init__(self, text: str, shell: bool):
         self.text = text
         self.shell = shell
-        self.scan = _Scanner(_Source(text, "<section>"))
+        self.scan = Scanner(Source(text, "<section>"))
 
     def regions(self, start: int, stop: int) -> Iterator[tuple[int, int]]:
         t = self.text

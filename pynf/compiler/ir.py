@@ -26,11 +26,6 @@ __all__ = [
     "to_json_dict",
 ]
 
-InputKind = Literal["val", "path", "file", "env", "stdin", "tuple", "each"]
-OutputKind = Literal["val", "path", "file", "env", "stdout", "eval", "tuple"]
-ElementKind = Literal["val", "path", "file", "env", "stdin", "stdout", "eval"]
-
-
 @dataclass(frozen=True)
 class Position:
     """A span in the module source: 1-based line and column, 0-based character offsets."""

@@ -16,7 +16,8 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 from pynf.errors import ModuleNotFound, ModuleSyntaxError
 from pynf.compiler.ext import ext_reads, template_ext_reads
 from pynf.compiler.ir import Channel, Directive, Element, ExtUse, Module, Position, Process, Section, TopLevel
-from pynf.compiler.lexer import GroovyLexer, _Source
+from pynf.compiler.lexer import GroovyLexer
+from pynf.compiler.scanner import Source
 
 __all__ = ["parse", "parse_source", "MAX_MODULE_BYTES"]
 
@@ -77,7 +78,7 @@ def _with_template_ext_uses(module: Module, module_dir: Path) -> Module:
                 text = None
             if text is None:
                 continue
-            lines = _Source(text, str(file))
+            lines = Source(text, str(file))
             for key, a, b in template_ext_reads(text):
                 (l1, c1), (l2, c2) = lines.linecol(a), lines.linecol(b)
                 extra.append(ExtUse(key, f"template:{name}", Position(l1, c1, l2, c2, a, b), file=f"templates/{name}"))
@@ -169,7 +170,7 @@ class _Builder:
     def __init__(self, source: str, filename: str):
         self.source = source
         self.filename = filename
-        self.lines = _Source(source, filename)
+        self.lines = Source(source, filename)
         self.warnings: list[str] = []
 
     def span(self, start: int, end: int) -> Position:

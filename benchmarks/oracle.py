@@ -51,7 +51,7 @@ def _ir_channel(c) -> dict:
         value = e.name if e.name is not None else e.pattern
         if value is None and e.expr.startswith("{"):
             value = "{closure}"
-        opts = {k: v for k, v in e.options if k in ELEMENT_OPTIONS}
+        opts = {k: v for k, v in e.options if k in (ELEMENT_OPTIONS if c.kind in ("tuple", "each") else _CHANNEL_LEVEL)}
         if c.kind != "tuple":
             opts.update({k: v for k, v in c.options if k in _CHANNEL_LEVEL})
         elements.append([e.kind, _norm(value), {k: _norm(_unquote(v)) for k, v in sorted(opts.items())}])

@@ -328,6 +328,9 @@ class _Builder:
         if kind != "tuple" and len(elements) > 1:
             raise self.error(f"'{kind}' declares one element; use tuple for several", elements_nodes[-1])
         options = tuple(pair for o in option_nodes for pair in self.option(o))
+        if kind != "tuple" and own_args is not None:
+            # `path("x", emit: x, optional: true)` is the same call as `path "x", emit: x, optional: true`
+            options = tuple((k, v) for k, v in elements[0].options if k in _CHANNEL_KEYS) + options
         opts = dict(options)
         emit = _plain(opts.get("emit"))
         topic = _plain(opts.get("topic"))
@@ -403,6 +406,7 @@ class _Builder:
         return ModuleSyntaxError(message, file=self.filename, line=p.line, column=p.column, source=self.source)
 
 
+_CHANNEL_KEYS = ("emit", "topic", "optional")
 _FALSY = re.compile(r"""false|null|0+(\.0*)?[lLdDfFgG]?|''|""|\[\s*\]|\[\s*:\s*\]|\(\s*(false|null)\s*\)""")
 
 

@@ -46,6 +46,15 @@ def test_closure_outputs():
     assert [(e.kind, e.expr) for e in t.elements] == [("val", "a"), ("val", "{ a * 2 }")]
 
 
+def test_named_options_inside_the_parentheses_are_channel_options():
+    """`path("x", emit: x, optional: true)` is the call `path "x", emit: x, optional: true` (Nextflow 25.04
+    publishes emit `x`, optional); pynf read no emit and not optional."""
+    x, y = _outputs('    path("x.txt", optional: true, emit: x)\n    path("y.txt", emit: y, topic: t, stageAs: "q")').outputs
+    assert (x.emit, x.optional, x.topic) == ("x", True, None)
+    assert (y.emit, y.optional, y.topic) == ("y", False, "t")
+    assert y.elements[0].option("stageAs") == '"q"'
+
+
 @pytest.mark.parametrize("value,optional", [
     ("true", True), ("'true'", True), ('"true"', True), ("{ a == 1 }", True), ("params.skip", True),
     ("'false'", True),  # a non-empty string is Groovy-true: Nextflow 25.04 makes the output optional

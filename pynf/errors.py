@@ -26,6 +26,7 @@ __all__ = [
     "SeqeraWaitTimeout",
     "RemoteRunFailed",
     "PynfWarning",
+    "UnknownExtKeyWarning",
 ]
 
 
@@ -171,3 +172,7 @@ class SeqeraWaitTimeout(SeqeraError, TimeoutError):
 
 class PynfWarning(UserWarning):
     """Base class of pynf's warnings (issued with :func:`warnings.warn`; also kept as data on the IR/result)."""
+
+
+class UnknownExtKeyWarning(PynfWarning):
+    """``RunOptions(ext=...)`` sets a ``task.ext`` key the process never reads (names the keys it does read)."""

@@ -15,6 +15,7 @@ __all__ = [
     "RunFailed",
     "TaskFailedError",
     "ModuleSourceError",
+    "GitError",
     "ExportError",
     "BundleError",
     "SeqeraError",
@@ -23,6 +24,7 @@ __all__ = [
     "SeqeraNotFound",
     "SeqeraUnavailable",
     "SeqeraConfigError",
+    "WrapperRepoError",
     "SeqeraWaitTimeout",
     "RemoteRunFailed",
     "PynfWarning",
@@ -111,6 +113,18 @@ class ModuleSourceError(PynfError):
     """A module ID could not be resolved from its Git source (unknown ID, unreachable remote, no cache)."""
 
 
+class GitError(ModuleSourceError):
+    """A git command failed; carries the command, exit status and stderr tail."""
+
+    def __init__(self, message: str, *, args: tuple[str, ...] = (), returncode: int | None = None,
+                 stderr: str = "", network: bool = False):
+        self.git_args = args
+        self.returncode = returncode
+        self.stderr = stderr
+        self.network = network
+        super().__init__(message)
+
+
 class ExportError(PynfError):
     """An export bundle could not be written (e.g. the target directory holds other files)."""
 
@@ -149,6 +163,10 @@ class SeqeraUnavailable(SeqeraError):
 
 class SeqeraConfigError(SeqeraError):
     """A required Seqera setting is missing; names the setting and how to give it."""
+
+
+class WrapperRepoError(SeqeraError):
+    """The wrapper repository could not be read or pushed to."""
 
 
 class RemoteRunFailed(RunFailed):

@@ -10,12 +10,15 @@ from typing import Any, Callable, Iterator
 
 import click
 
+from pynf.cli.describe import print_description
 from pynf.cli.options import build_run_options, input_options, parse_assignments, parse_inputs, run_options
+from pynf.compiler import parse
+from pynf.describe import describe_module
 from pynf.errors import PynfError
 from pynf.sources.ids import DEFAULT_BRANCH, DEFAULT_REMOTE
 from pynf.sources.resolve import list_modules, resolve, update
 
-__all__ = ["modules", "export_command", "module_info"]
+__all__ = ["modules", "export_command"]
 
 
 @contextlib.contextmanager
@@ -74,57 +77,6 @@ def list_command(filter_: str | None, as_json: bool, sha: str | None, remote: st
     click.echo(f"{len(refs)} module(s)", err=True)
 
 
-def _element_doc(element: Any) -> dict[str, Any]:
-    doc = element.doc
-    return {"kind": element.kind, "label": element.label,
-            "type": doc.type if doc else None, "description": doc.description if doc else None,
-            "pattern": doc.pattern if doc else None}
-
-
-def _channel_doc(channel: Any) -> dict[str, Any]:
-    out = {"key": channel.key, "kind": channel.kind, "elements": [_element_doc(e) for e in channel.elements]}
-    if channel.direction == "output":
-        out.update(emit=channel.emit, topic=channel.topic, optional=channel.optional)
-    return out
-
-
-def module_info(module: Any, resolved: Any) -> dict[str, Any]:
-    """JSON-ready summary of a parsed module: source, description, tools, per-process inputs/outputs."""
-    return {
-        "module": resolved.module_id, "path": str(resolved.path), "remote": resolved.remote, "sha": resolved.sha,
-        "description": module.description, "tools": list(module.tools), "keywords": list(module.keywords),
-        "processes": [{"name": p.name, "inputs": [_channel_doc(c) for c in p.inputs],
-                       "outputs": [_channel_doc(c) for c in p.outputs], "topics": list(p.topics)}
-                      for p in module.processes],
-        "warnings": list(module.warnings),
-    }
-
-
-def _print_info(info: dict[str, Any]) -> None:
-    where = f"{info['remote']} @ {info['sha']}" if info["sha"] else "local"
-    click.echo(f"{info['module']}  ({where})")
-    click.echo(f"path: {info['path']}")
-    if info["description"]:
-        click.echo(f"description: {' '.join(info['description'].split())}")
-    if info["tools"]:
-        click.echo(f"tools: {', '.join(info['tools'])}")
-    for proc in info["processes"]:
-        click.echo(f"\nprocess {proc['name']}")
-        for title, channels in (("inputs", proc["inputs"]), ("outputs", proc["outputs"])):
-            click.echo(f"  {title}:")
-            for ch in channels:
-                parts = ", ".join(f"{e['kind']}({e['label']})" + (f": {e['type']}" if e["type"] else "")
-                                  for e in ch["elements"])
-                extra = "".join(f" [{k}: {ch[k]}]" for k in ("topic",) if ch.get(k))
-                extra += " [optional]" if ch.get("optional") else ""
-                click.echo(f"    {ch['key']}: {ch['kind']} {parts}{extra}")
-                for e in ch["elements"]:
-                    if e["description"]:
-                        click.echo(f"      {e['label']}: {' '.join(e['description'].split())}")
-    for w in info["warnings"]:
-        click.echo(f"warning: {w}", err=True)
-
-
 @modules.command("info")
 @click.argument("module_id", metavar="ID")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
@@ -133,15 +85,14 @@ def _print_info(info: dict[str, Any]) -> None:
 def info_command(module_id: str, as_json: bool, sha: str | None, remote: str | None, branch: str | None,
                  offline: bool | None) -> None:
     """Show a module's description, tools, inputs and outputs."""
-    from pynf.compiler import parse
-
     with _reported():
         resolved = resolve(module_id, remote=remote, branch=branch, sha=sha, offline=offline)
-        info = module_info(parse(resolved.path), resolved)
+        info = describe_module(parse(resolved.path), module_id=resolved.module_id, path=str(resolved.path),
+                               remote=resolved.remote, sha=resolved.sha)
     if as_json:
         click.echo(json.dumps(info, indent=2))
     else:
-        _print_info(info)
+        print_description(info)
 
 
 @modules.command("pull")

@@ -7,17 +7,23 @@ A bundle is what every backend runs.  ``content_hash`` covers the wrapper and th
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pynf._util.files import json_object
 from pynf.errors import BundleError
 
-__all__ = ["Bundle", "MANIFEST_NAME"]
+__all__ = ["Bundle", "MANIFEST_NAME", "params_from_text"]
 
 #: File name of the output manifest the wrapper writes into the outdir.
 MANIFEST_NAME = "pynf-manifest.json"
+
+
+def params_from_text(text: str) -> dict:
+    """Params text (a bundle's, or one the platform returns) as a dict; ``BundleError`` unless a JSON object."""
+    return json_object(text, error=BundleError, invalid="bundle params are not valid JSON",
+                       not_object="bundle params must be a JSON object")
 
 
 @dataclass(frozen=True)
@@ -44,15 +50,7 @@ class Bundle:
 
     def params(self) -> dict:
         """The params text as a fresh dict (empty text = no params); ``BundleError`` if it is not a JSON object."""
-        if not self.params_text.strip():
-            return {}
-        try:
-            data = json.loads(self.params_text)
-        except ValueError as exc:
-            raise BundleError(f"bundle params are not valid JSON: {exc}") from None
-        if not isinstance(data, dict):
-            raise BundleError("bundle params must be a JSON object")
-        return data
+        return params_from_text(self.params_text)
 
     def files(self, *, params_name: str = "params.json", config_name: str = "nextflow.config") -> dict[str, bytes]:
         """All files of the bundle by relative path, sorted."""

@@ -22,6 +22,7 @@ from pynf.render.bundle import MANIFEST_NAME, Bundle
 from pynf.compiler.ir import Channel, Module, Process
 from pynf.render.inputs import build_params, params_text, signature
 from pynf.render.options import RenderOptions, RunOptions
+from pynf.sources.ids import local_module_id
 from pynf.templates import render_template
 
 __all__ = ["render", "render_wrapper", "render_config", "collect_sidecars", "wrapper_blocks"]
@@ -61,8 +62,7 @@ def wrapper_blocks(module: Module) -> tuple[list[str], list[str]]:
 def _module_id(module: Module, module_id: str | None) -> str:
     if module_id:
         return module_id
-    path = Path(module.path)
-    return (path.parent.name if path.name == "main.nf" else path.stem) or "module"
+    return local_module_id(module.path)
 
 
 def render_wrapper(module: Module, process: Process, *, module_id: str | None = None) -> str:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pynf.compiler import Module, Process, parse
+from pynf.sources.ids import local_module_id
 
 __all__ = ["LoadedModule", "load_module"]
 
@@ -34,11 +35,6 @@ def load_module(ref: str | os.PathLike[str], *, process: str | None = None, **so
     module = parse(path)
     chosen = module.process(process)
     directory = path if path.is_dir() else path.parent
-    module_id = resolved.module_id if resolved.sha else _local_id(path)
+    module_id = resolved.module_id if resolved.sha else local_module_id(path)
     return LoadedModule(module=module, process=chosen, module_id=module_id, directory=directory, sha=resolved.sha)
 
-
-def _local_id(path: Path) -> str:
-    """A local module's ID: its directory name (``fixtures/modules/seqtk_seq`` -> ``seqtk_seq``)."""
-    directory = path if path.is_dir() else path.parent
-    return directory.resolve().name

@@ -53,13 +53,14 @@ def test_info_from_the_ir(remote):
     proc = info["processes"][0]
     assert proc["name"] == "SEQTK_SEQ"
     assert [c["key"] for c in proc["inputs"]] == ["0"]
-    assert [e["label"] for e in proc["inputs"][0]["elements"]] == ["meta", "fastx"]
+    assert [e["name"] for e in proc["inputs"][0]["elements"]] == ["meta", "fastx"]
     assert [c["key"] for c in proc["outputs"]] == ["fasta", "versions_seqtk"]
     assert proc["outputs"][1]["topic"] == "versions" and proc["topics"] == ["versions"]
     assert "seqtk" in info["tools"]
     text = invoke("info", "seqtk/seq")
     assert text.exit_code == 0
-    assert "process SEQTK_SEQ" in text.stdout and "fasta: tuple val(meta)" in text.stdout
+    assert "process SEQTK_SEQ" in text.stdout and "nf-core/seqtk/seq" in text.stdout
+    assert all(word in text.stdout for word in ("Inputs", "Outputs", "fastx", "fasta", "versions_seqtk", "topic: versions"))
 
 
 def test_update_moves_forward(remote):

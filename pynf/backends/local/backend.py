@@ -16,13 +16,12 @@ import json
 import re
 import time
 import uuid
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from pynf.render.bundle import MANIFEST_NAME, Bundle
 from pynf._util import paths as _paths
-from pynf.backends.local.observer import RunObserver, Snapshot, TaskRecord
+from pynf._util.files import atomic_write_json
+from pynf.backends.local.observer import RunObserver, TaskRecord
 from pynf.errors import RunFailed, TaskFailedError
 from pynf.backends.base import Backend, RunRequest
 from pynf.backends.local.result import RunResult
@@ -61,9 +60,7 @@ def _read_record(run_dir: Path) -> dict:
 def _write_record(run_dir: Path, entry: dict) -> None:
     data = _read_record(run_dir)
     data.setdefault("runs", []).append(entry)
-    tmp = run_dir / (RUN_RECORD + ".tmp")
-    tmp.write_text(json.dumps(data, indent=2) + "\n")
-    tmp.replace(run_dir / RUN_RECORD)
+    atomic_write_json(run_dir / RUN_RECORD, data)
 
 
 class LocalBackend(Backend):

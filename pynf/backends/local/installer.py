@@ -14,8 +14,6 @@ Extra Maven repositories (e.g. Seqera's, where newer releases live) are opt-in: 
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import json
 import os
 import re
@@ -26,6 +24,8 @@ from pathlib import Path
 
 from pynf.errors import EngineError
 from pynf._util import paths as _paths
+from pynf._util.files import atomic_write_json
+from pynf._util.locks import file_lock
 from pynf.backends.local.java import java_check
 from pynf.backends.local.resolve import CENTRAL, DEFAULT_SERIES, SEQERA_RELEASES, candidate_versions, resolve_engine, version_key
 
@@ -105,25 +105,12 @@ def installed_versions() -> list[str]:
     return sorted(found, key=version_key, reverse=True)
 
 
-@contextlib.contextmanager
 def _install_lock():
-    root = _paths.engine_root()
-    root.mkdir(parents=True, exist_ok=True)
-    with open(root / "install.lock", "w") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
+    return file_lock(_paths.engine_root() / "install.lock")
 
 
 def _write_record(resolved) -> Path:
-    path = _record_path(resolved.version)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(asdict(resolved), indent=2) + "\n")
-    tmp.replace(path)
-    return path
+    return atomic_write_json(_record_path(resolved.version), asdict(resolved))
 
 
 def install(version: str | None = None, progress: bool = True, *, repositories: list[str] | None = None,

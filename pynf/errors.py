@@ -10,6 +10,8 @@ __all__ = [
     "ModuleNotFound",
     "ProcessSelectionError",
     "InputError",
+    "OptionsError",
+    "GroovyLiteralError",
     "EngineError",
     "JavaNotFound",
     "RunFailed",
@@ -28,6 +30,9 @@ __all__ = [
     "SeqeraWaitTimeout",
     "RemoteRunFailed",
     "PynfWarning",
+    "ModuleWarning",
+    "RenderWarning",
+    "SourceWarning",
 ]
 
 
@@ -77,6 +82,14 @@ class InputError(PynfError):
     def __init__(self, message: str, *, input: str | None = None):
         self.input = input
         super().__init__(f"input '{input}': {message}" if input else message)
+
+
+class OptionsError(PynfError):
+    """A run option has a value pynf cannot turn into configuration."""
+
+
+class GroovyLiteralError(OptionsError):
+    """A value has no Groovy literal form (NaN, infinity, non-string map keys, arbitrary objects)."""
 
 
 class EngineError(PynfError):
@@ -183,3 +196,15 @@ class SeqeraWaitTimeout(SeqeraError, TimeoutError):
 
 class PynfWarning(UserWarning):
     """Base class of pynf's warnings (issued with :func:`warnings.warn`; also kept as data on the IR/result)."""
+
+
+class ModuleWarning(PynfWarning):
+    """The parser met something it keeps going past (also in ``Module.warnings``)."""
+
+
+class RenderWarning(PynfWarning):
+    """Rendering dropped part of the module (a local include, an entry workflow); also in ``Bundle.warnings``."""
+
+
+class SourceWarning(PynfWarning):
+    """Module sources fell back (cached commit, damaged cache re-fetched)."""

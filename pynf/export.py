@@ -18,8 +18,9 @@ from typing import Any
 
 import yaml
 
-from pynf import __version__
+from pynf._version import __version__
 from pynf.render.bundle import MANIFEST_NAME, Bundle
+from pynf.render.compile import compile_bundle
 from pynf._util.git import git_available, run_git
 from pynf.errors import BundleError, ExportError, GitError
 from pynf.sources.ids import local_module_id
@@ -154,7 +155,10 @@ def export_bundle(bundle: Bundle, directory: str | os.PathLike[str], *, params_f
     if params_format not in ("json", "yaml"):
         raise ExportError(f"params format must be 'json' or 'yaml', not {params_format!r}")
     root = Path(directory)
-    _prepare_dir(root, force)
+    try:
+        _prepare_dir(root, force)
+    except (OSError, ValueError) as exc:  # ValueError: a NUL in the path
+        raise ExportError(f"cannot export into {str(directory)!r}: {exc}") from None
     params_file = f"params.{params_format}"
     out = bundle if params_format == "json" else dataclasses.replace(bundle, params_text=_yaml_params(bundle))
     names = sorted([*out.files(params_name=params_file), "README.md"])
@@ -183,8 +187,6 @@ def export(module: str | os.PathLike[str], directory: str | os.PathLike[str], *,
            lock_path: str | os.PathLike[str] | None = None, offline: bool | None = None,
            display_dir: str | None = None) -> ExportResult:
     """Resolve ``module`` (path or ID), compile it with the inputs/params/options and export the bundle."""
-    from pynf.render.compile import compile_bundle  # the compiler pipeline (parse + render)
-
     source = resolve(module, remote=remote, branch=branch, sha=sha, lock_path=lock_path, offline=offline)
     path = Path(source.path)
     module_id = source.module_id if source.sha else local_module_id(path)

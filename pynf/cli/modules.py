@@ -2,43 +2,19 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
-import sys
-import warnings
-from typing import Any, Callable, Iterator
+from typing import Any, Callable
 
 import click
 
 from pynf.cli.describe import print_description
-from pynf.cli.options import build_run_options, input_options, parse_assignments, parse_inputs, run_options
+from pynf.cli.options import DIRECTORY, build_run_options, input_options, parse_assignments, parse_inputs, run_options
 from pynf.compiler import parse
 from pynf.describe import describe_module
-from pynf.errors import PynfError
 from pynf.sources.ids import DEFAULT_BRANCH, DEFAULT_REMOTE
 from pynf.sources.resolve import list_modules, resolve, update
 
 __all__ = ["modules", "export_command"]
-
-
-@contextlib.contextmanager
-def _reported() -> Iterator[None]:
-    """Print warnings as ``warning: ...`` and typed errors as ``error: ...`` (exit 1) on stderr."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        try:
-            yield
-        except PynfError as exc:
-            _flush(caught)
-            click.echo(f"error: {exc}", err=True)
-            sys.exit(1)
-    _flush(caught)
-
-
-def _flush(caught: list[warnings.WarningMessage]) -> None:
-    for w in caught:
-        click.echo(f"warning: {w.message}", err=True)
-    caught.clear()
 
 
 def _source_options(f: Callable[..., Any]) -> Callable[..., Any]:
@@ -64,8 +40,7 @@ def modules() -> None:
 def list_command(filter_: str | None, as_json: bool, sha: str | None, remote: str | None, branch: str | None,
                  offline: bool | None) -> None:
     """List the modules available on the remote's branch."""
-    with _reported():
-        refs = list_modules(filter_, remote=remote, branch=branch, sha=sha, offline=offline)
+    refs = list_modules(filter_, remote=remote, branch=branch, sha=sha, offline=offline)
     if as_json:
         doc = {"modules": [{"name": r.name, "org": r.org, "id": r.id, "path": r.path} for r in refs]}
         if refs:
@@ -85,10 +60,9 @@ def list_command(filter_: str | None, as_json: bool, sha: str | None, remote: st
 def info_command(module_id: str, as_json: bool, sha: str | None, remote: str | None, branch: str | None,
                  offline: bool | None) -> None:
     """Show a module's description, tools, inputs and outputs."""
-    with _reported():
-        resolved = resolve(module_id, remote=remote, branch=branch, sha=sha, offline=offline)
-        info = describe_module(parse(resolved.path), module_id=resolved.module_id, path=str(resolved.path),
-                               remote=resolved.remote, sha=resolved.sha)
+    resolved = resolve(module_id, remote=remote, branch=branch, sha=sha, offline=offline)
+    info = describe_module(parse(resolved.path), module_id=resolved.module_id, path=str(resolved.path),
+                           remote=resolved.remote, sha=resolved.sha)
     if as_json:
         click.echo(json.dumps(info, indent=2))
     else:
@@ -102,8 +76,7 @@ def info_command(module_id: str, as_json: bool, sha: str | None, remote: str | N
 def pull_command(module_id: str, sha: str | None, remote: str | None, branch: str | None,
                  offline: bool | None) -> None:
     """Fetch a module into the cache and pin its commit in pynf.lock."""
-    with _reported():
-        res = resolve(module_id, remote=remote, branch=branch, sha=sha, offline=offline)
+    res = resolve(module_id, remote=remote, branch=branch, sha=sha, offline=offline)
     click.echo(f"{res.module_id} {res.sha} {res.path}")
 
 
@@ -113,8 +86,7 @@ def pull_command(module_id: str, sha: str | None, remote: str | None, branch: st
 @click.option("--branch", default=None, help="Move to the head of this branch instead of the pinned one.")
 def update_command(module_id: str | None, remote: str | None, branch: str | None) -> None:
     """Move pinned modules (all, or ID) to the head of their branch."""
-    with _reported():
-        changes = update(module_id, remote=remote, branch=branch)
+    changes = update(module_id, remote=remote, branch=branch)
     if not changes:
         click.echo("pynf.lock pins no modules", err=True)
     for c in changes:
@@ -131,7 +103,7 @@ def update_command(module_id: str | None, remote: str | None, branch: str | None
 
 @click.command("export")
 @click.argument("module")
-@click.option("-o", "--out", "out", required=True, type=click.Path(file_okay=False), help="Directory to write.")
+@click.option("-o", "--out", "out", required=True, type=DIRECTORY, help="Directory to write.")
 @click.option("--process", default=None, help="Process to wrap when the module defines several.")
 @click.option("--params-format", type=click.Choice(["json", "yaml"]), default="json", show_default=True)
 @click.option("--git", "as_git", is_flag=True, help="Make DIR a Git repository with one reproducible commit.")
@@ -149,10 +121,9 @@ def export_command(module: str, out: str, process: str | None, params_format: st
 
     input_data = parse_inputs(inputs)
     param_data = parse_assignments(params, "--param")
-    with _reported():
-        result = export(module, out, process=process, inputs=input_data, params=param_data,
-                        options=build_run_options(run_kw), params_format=params_format, git=as_git, force=force,
-                        repo_url=repo_url, remote=remote, branch=branch, sha=sha, offline=offline, display_dir=out)
+    result = export(module, out, process=process, inputs=input_data, params=param_data,
+                    options=build_run_options(run_kw), params_format=params_format, git=as_git, force=force,
+                    repo_url=repo_url, remote=remote, branch=branch, sha=sha, offline=offline, display_dir=out)
     click.echo(f"wrote {len(result.files)} files to {result.directory}", err=True)
     if result.commit:
         click.echo(f"commit {result.commit}", err=True)

@@ -37,6 +37,8 @@ class Bundle:
     config_text: str
     sidecars: tuple[tuple[str, bytes], ...] = ()
     executables: frozenset[str] = field(default_factory=frozenset)
+    #: What rendering dropped or changed (also issued as :class:`~pynf.errors.RenderWarning`).
+    warnings: tuple[str, ...] = field(default=(), compare=False)
 
     @property
     def content_hash(self) -> str:
@@ -60,13 +62,16 @@ class Bundle:
         return dict(sorted(out.items()))
 
     def write(self, directory: str | os.PathLike[str], **names: str) -> Path:
-        """Write the bundle into ``directory`` (created if needed) and return its path."""
+        """Write the bundle into ``directory`` (created if needed) and return its path; ``BundleError`` if it cannot."""
         root = Path(directory)
-        root.mkdir(parents=True, exist_ok=True)
-        for rel, data in self.files(**names).items():
-            target = root / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-            if rel in self.executables:
-                target.chmod(0o755)
+        try:
+            root.mkdir(parents=True, exist_ok=True)
+            for rel, data in self.files(**names).items():
+                target = root / rel
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(data)
+                if rel in self.executables:
+                    target.chmod(0o755)
+        except (OSError, ValueError) as exc:  # ValueError: a NUL in the path
+            raise BundleError(f"cannot write the bundle into {str(directory)!r}: {exc}") from None
         return root

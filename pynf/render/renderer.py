@@ -11,13 +11,14 @@ topic channels cannot leak between runs in one JVM.  Outputs are published with 
 
 from __future__ import annotations
 
-import logging
+import warnings
 import os
 import re
 from pathlib import Path
 from typing import Any
 
-from pynf import __version__
+from pynf._version import __version__
+from pynf.errors import RenderWarning
 from pynf.render.bundle import MANIFEST_NAME, Bundle
 from pynf.compiler.ir import Channel, Module, Process
 from pynf.render.inputs import build_params, params_text, signature
@@ -27,7 +28,6 @@ from pynf.templates import render_template
 
 __all__ = ["render", "render_wrapper", "render_config", "collect_sidecars", "wrapper_blocks"]
 
-log = logging.getLogger(__name__)
 
 _LOCAL_INCLUDE = re.compile(r"""\bfrom\s+['"](\.{1,2}/|/)""")
 
@@ -67,9 +67,7 @@ def _module_id(module: Module, module_id: str | None) -> str:
 
 def render_wrapper(module: Module, process: Process, *, module_id: str | None = None) -> str:
     """The wrapper ``main.nf`` text for ``process`` of ``module`` (independent of inputs)."""
-    blocks, warnings = wrapper_blocks(module)
-    for warning in warnings:
-        log.warning("%s: %s", module.path, warning)
+    blocks, _ = wrapper_blocks(module)
     outputs = [_channel_context(ch) for ch in process.outputs]
     topics: dict[str, list[str]] = {}
     for ch in process.outputs:
@@ -155,6 +153,9 @@ def render(module: Module, options: RenderOptions | None = None) -> Bundle:
     params = build_params(process, options.inputs, options.params, check_files=options.check_files,
                           require_inputs=options.require_inputs)
     sidecars, executables = collect_sidecars(_module_dir(module, options))
+    dropped = tuple(f"{module.path}: {text}" for text in wrapper_blocks(module)[1])
+    for text in dropped:
+        warnings.warn(text, RenderWarning, stacklevel=2)
     return Bundle(
         module_id=module_id,
         process=process.name,
@@ -163,4 +164,5 @@ def render(module: Module, options: RenderOptions | None = None) -> Bundle:
         config_text=render_config(process, options.run),
         sidecars=sidecars,
         executables=executables,
+        warnings=dropped,
     )

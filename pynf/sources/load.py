@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import os
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 from pynf.compiler import Module, Process, parse
+from pynf.errors import ModuleWarning
 from pynf.sources.ids import local_module_id
+from pynf.sources.resolve import resolve
 
 __all__ = ["LoadedModule", "load_module"]
 
@@ -28,11 +31,11 @@ def load_module(ref: str | os.PathLike[str], *, process: str | None = None, **so
 
     ``source_options`` go to :func:`pynf.sources.resolve` (``remote``, ``branch``, ``sha``…).
     """
-    from pynf.sources import resolve
-
     resolved = resolve(ref, **source_options)
     path = Path(resolved.path)
     module = parse(path)
+    for text in module.warnings:
+        warnings.warn(f"{path}: {text}", ModuleWarning, stacklevel=2)
     chosen = module.process(process)
     directory = path if path.is_dir() else path.parent
     module_id = resolved.module_id if resolved.sha else local_module_id(path)

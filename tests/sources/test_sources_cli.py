@@ -12,13 +12,13 @@ from click.testing import CliRunner
 from ..gitrepos import isolated_sources, remote  # noqa: F401 (fixtures)
 
 import pynf.sources as sources
-from pynf.cli.modules import modules
+from pynf.cli.main import cli
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
 
 def invoke(*args: str):
-    return CliRunner().invoke(modules, list(args), catch_exceptions=False)
+    return CliRunner().invoke(cli, ["modules", *args], catch_exceptions=False)
 
 
 def test_list_plain_and_json(remote):

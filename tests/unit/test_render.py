@@ -13,6 +13,7 @@ from pynf.render.bundle import MANIFEST_NAME
 from pynf.render.compile import compile_bundle
 from pynf.compiler import parse
 from pynf.render.options import RenderOptions, RunOptions
+from pynf.errors import RenderWarning
 from pynf.render.renderer import render, wrapper_blocks
 
 from ..paths import MODULE_FIXTURES, REPO, fixture_modules
@@ -151,7 +152,7 @@ def test_sidecars_templates_environment_and_bin(tmp_path):
         "bin/pynf_wordfreq.sh", "environment.yml", "main.nf", "nextflow.config", "params.json"]
 
 
-def test_local_include_and_entry_workflow_are_dropped_with_warning(tmp_path, caplog):
+def test_local_include_and_entry_workflow_are_dropped_with_warning(tmp_path):
     (tmp_path / "main.nf").write_text(
         "include { helper } from './lib/helper'\n\n"
         "process KEEP {\n    input:\n    val x\n\n    output:\n    stdout\n\n    script:\n"
@@ -161,10 +162,10 @@ def test_local_include_and_entry_workflow_are_dropped_with_warning(tmp_path, cap
     assert blocks[0] == "// pynf: dropped include of a local file: include { helper } from './lib/helper'"
     assert blocks[-1] == "// pynf: dropped the module's entry workflow"
     assert len(warnings) == 2
-    with caplog.at_level("WARNING"):
+    with pytest.warns(RenderWarning, match="dropped include") as caught:
         bundle = render(module, RenderOptions(inputs={"x": 1}))
     assert "KEEP(channel.of(1))" not in bundle.main_nf
-    assert "dropped include" in caplog.text
+    assert len(caught) == 2 and len(bundle.warnings) == 2 and "dropped include" in bundle.warnings[0]
 
 
 def test_config_sections_for_run_options():

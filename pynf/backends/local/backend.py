@@ -25,6 +25,7 @@ from pynf.backends.local.observer import RunObserver, TaskRecord
 from pynf.errors import RunFailed, TaskFailedError
 from pynf.backends.base import Backend, RunRequest
 from pynf.backends.local.result import RunResult
+from pynf.backends.local.session import new_run_name, run_script
 from pynf.render.manifest import read_manifest_file
 
 __all__ = ["LocalBackend", "RUN_RECORD", "stderr_tail"]
@@ -103,8 +104,6 @@ class LocalBackend(Backend):
         run_dir, stub, resume, work_dir, outdir = (request.run_dir, request.stub, request.resume, request.work_dir,
                                                    request.outdir)
         progress, run_name, check = request.progress, request.run_name, request.check
-        from pynf.backends.local.session import new_run_name, run_script
-
         rdir = self._run_dir(bundle, run_dir, resume)
         rdir.mkdir(parents=True, exist_ok=True)
         params = bundle.params()

@@ -39,6 +39,9 @@ from typing import ContextManager
 from pynf._util import paths as _paths
 from pynf._util.files import atomic_write_json
 from pynf._util.locks import file_lock
+from pynf.render.compile import compile_bundle
+from pynf.render.options import RunOptions
+from pynf.backends.local.installer import info
 from pynf.backends.local.java import JavaInfo, java_check
 from pynf.backends.local.launch import EMBEDDED_JVM_OPTIONS, JVM_OPTIONS, nextflow_env
 
@@ -156,9 +159,6 @@ def training_command(engine, java: JavaInfo, bundle_dir: Path, dump_to: Path) ->
 
 
 def _training_bundle(root: Path) -> Path:
-    from pynf.render.compile import compile_bundle
-    from pynf.render.options import RunOptions
-
     module = root / "module"
     module.mkdir()
     (module / "main.nf").write_text(TRAINING_MODULE)
@@ -204,8 +204,6 @@ def build(engine=None, *, force: bool = False, progress: bool = False, wait: boo
     Never raises for a failed build: the reason is logged and written to ``<key>.failed``. With
     ``wait=False`` a build already running elsewhere makes this return None at once.
     """
-    from pynf.backends.local.installer import info
-
     try:
         engine = engine or info()
         java = java_check()

@@ -114,19 +114,13 @@ def _write_record(resolved) -> Path:
 
 
 def install(version: str | None = None, progress: bool = True, *, repositories: list[str] | None = None,
-            seqera: bool = False, force: bool = False, archive: bool = True) -> EngineInfo:
+            seqera: bool = False, force: bool = False) -> EngineInfo:
     """Resolve Nextflow ``version`` (default: newest 25.04.x on Central) into pynf's cache and return it.
 
-    Already-installed versions return at once without network unless ``force``. ``archive``: also
-    build the engine's class-data archive when missing (:mod:`pynf.backends.local.cds`; a failure is only logged).
+    Already-installed versions return at once without network unless ``force``. (The class-data archive
+    is built by :func:`pynf.backends.local.engine.install`, which calls this.)
     """
-    rec = _install(version, progress, repositories=repositories, seqera=seqera, force=force)
-    if archive:
-        from pynf.backends.local import cds
-
-        if cds.enabled():
-            cds.build(rec, progress=progress)
-    return rec
+    return _install(version, progress, repositories=repositories, seqera=seqera, force=force)
 
 
 def _install(version: str | None, progress: bool, *, repositories: list[str] | None, seqera: bool,

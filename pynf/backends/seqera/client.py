@@ -20,7 +20,7 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
-from pynf import __version__
+from pynf._version import __version__
 from pynf.errors import (SeqeraAuthError, SeqeraError, SeqeraNotFound, SeqeraUnavailable,
                       SeqeraValidationError)
 

@@ -41,7 +41,7 @@ def read_manifest(outdir: str) -> dict | None:
     try:
         with fsspec.open(outdir.rstrip("/") + "/" + MANIFEST_NAME, "r") as fh:
             return json.load(fh)
-    except (FileNotFoundError, ImportError, ValueError, OSError) as exc:
+    except Exception as exc:  # noqa: BLE001 - each fsspec backend fails its own way (botocore: NoCredentialsError)
         log.info("cannot read the manifest under %s: %s", outdir, exc)
         return None
 

@@ -10,8 +10,8 @@ from click.testing import CliRunner
 from pynf.cli.main import cli
 from pynf.compiler import parse
 
+from ..builders import bundles_for, synth_inputs
 from ..paths import MALFORMED, MODULE_FIXTURES, fixture_modules
-from .test_render import bundles_for, synth_inputs
 
 RUN_OPTIONS = ["--ext", "args=--fast", "--cpus", "2", "--memory", "2 GB"]
 

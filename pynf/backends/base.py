@@ -102,23 +102,31 @@ class Result(Protocol):
     manifest: dict | None
 
     @property
-    def succeeded(self) -> bool: ...
+    def succeeded(self) -> bool:
+        """True when the run succeeded."""
 
     @property
-    def outputs(self) -> dict[str, list]: ...
+    def outputs(self) -> dict[str, list]:
+        """Outputs by channel (decoded from the manifest; ``{}`` without one)."""
 
     @property
-    def topics(self) -> dict[str, list]: ...
+    def topics(self) -> dict[str, list]:
+        """Topic channel items by topic name."""
 
-    def get_output_files(self) -> list: ...
+    def get_output_files(self) -> list:
+        """Every output file (paths locally, URIs remotely)."""
 
-    def get_workflow_outputs(self) -> Any: ...
+    def get_workflow_outputs(self) -> Any:
+        """Where the outputs are (the outdir) or the decoded outputs."""
 
-    def get_execution_report(self) -> dict: ...
+    def get_execution_report(self) -> dict:
+        """Status, timings and identity of the run as a dict."""
 
-    def get_task_workdirs(self) -> dict: ...
+    def get_task_workdirs(self) -> dict:
+        """Task work directories by task name."""
 
-    def get_stdout(self) -> str: ...
+    def get_stdout(self) -> str:
+        """What the run printed on stdout."""
 
 
 class Backend(ABC):

@@ -9,9 +9,9 @@ import click
 
 from pynf.cli.describe import print_description
 from pynf.cli.options import DIRECTORY, build_run_options, input_options, parse_assignments, parse_inputs, run_options
-from pynf.compiler import parse
 from pynf.describe import describe_module
 from pynf.sources.ids import DEFAULT_BRANCH, DEFAULT_REMOTE
+from pynf.sources.load import parse_module
 from pynf.sources.resolve import list_modules, resolve, update
 
 __all__ = ["modules", "export_command"]
@@ -61,7 +61,7 @@ def info_command(module_id: str, as_json: bool, sha: str | None, remote: str | N
                  offline: bool | None) -> None:
     """Show a module's description, tools, inputs and outputs."""
     resolved = resolve(module_id, remote=remote, branch=branch, sha=sha, offline=offline)
-    info = describe_module(parse(resolved.path), module_id=resolved.module_id, path=str(resolved.path),
+    info = describe_module(parse_module(resolved.path), module_id=resolved.module_id, path=str(resolved.path),
                            remote=resolved.remote, sha=resolved.sha)
     if as_json:
         click.echo(json.dumps(info, indent=2))

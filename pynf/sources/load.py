@@ -12,7 +12,7 @@ from pynf.errors import ModuleWarning
 from pynf.sources.ids import local_module_id
 from pynf.sources.resolve import resolve
 
-__all__ = ["LoadedModule", "load_module"]
+__all__ = ["LoadedModule", "load_module", "parse_module"]
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,14 @@ class LoadedModule:
     sha: str | None = None
 
 
+def parse_module(path: str | os.PathLike[str]) -> Module:
+    """``parse(path)``, issuing each of the module's warnings (kept in ``Module.warnings``) as a ModuleWarning."""
+    module = parse(path)
+    for text in module.warnings:
+        warnings.warn(f"{path}: {text}", ModuleWarning, stacklevel=3)
+    return module
+
+
 def load_module(ref: str | os.PathLike[str], *, process: str | None = None, **source_options) -> LoadedModule:
     """Resolve ``ref`` (a directory, a ``.nf`` file, or an nf-core-style ID) and parse it.
 
@@ -33,9 +41,7 @@ def load_module(ref: str | os.PathLike[str], *, process: str | None = None, **so
     """
     resolved = resolve(ref, **source_options)
     path = Path(resolved.path)
-    module = parse(path)
-    for text in module.warnings:
-        warnings.warn(f"{path}: {text}", ModuleWarning, stacklevel=2)
+    module = parse_module(path)
     chosen = module.process(process)
     directory = path if path.is_dir() else path.parent
     module_id = resolved.module_id if resolved.sha else local_module_id(path)

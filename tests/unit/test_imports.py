@@ -29,3 +29,14 @@ def test_importing_pynf_starts_no_jvm_and_loads_no_backend():
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "[]"
+
+
+def test_pynf_inspect_works_on_every_call():
+    """Before the layout change, importing pynf/inspect.py replaced ``pynf.inspect`` after the first call."""
+    code = ("import pynf, pynf.describe, pynf.api\n"
+            "a = pynf.inspect('fixtures/modules/seqtk_seq'); b = pynf.inspect('fixtures/modules/seqtk_seq')\n"
+            "assert a == b and a['process'] == 'SEQTK_SEQ' and callable(pynf.inspect), a\n"
+            "print('ok')")
+    proc = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=dict(os.environ, PYTHONPATH=str(REPO)),
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0 and proc.stdout.strip() == "ok", proc.stderr

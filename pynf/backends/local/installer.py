@@ -195,7 +195,7 @@ def _select() -> EngineInfo:
                           location=str(path.absolute()))
     pinned = os.environ.get("PYNF_NEXTFLOW_VERSION")
     if pinned:
-        return install(pinned, archive=False)  # the first JVM start builds the archive in the background
+        return install(pinned)  # no archive here: the first JVM start builds it in the background
     for v in installed_versions():
         rec = _load_record(_record_path(v))
         if rec is not None:
@@ -203,7 +203,7 @@ def _select() -> EngineInfo:
     fw = _framework_jar()
     if fw is not None:
         return fw
-    return install(archive=False)
+    return install()
 
 
 def info() -> EngineInfo:

@@ -6,7 +6,7 @@ from typing import Any
 
 from pynf.compiler import Channel, Module, Process
 
-__all__ = ["describe"]
+__all__ = ["describe", "describe_module"]
 
 
 def _element(el) -> dict[str, Any]:
@@ -43,19 +43,43 @@ def _ext(process: Process) -> list[dict[str, Any]]:
     return out
 
 
-def describe(module: Module, process: Process, *, module_id: str | None = None) -> dict[str, Any]:
-    """The module's interface as plain data (what ``pynf inspect --json`` prints)."""
+def _process(process: Process) -> dict[str, Any]:
     return {
-        "module": module_id or module.path,
-        "process": process.name,
-        "processes": [p.name for p in module.processes],
-        "description": module.description,
-        "tools": list(module.tools),
-        "keywords": list(module.keywords),
+        "name": process.name,
         "inputs": [_channel(c) for c in process.inputs],
         "outputs": [_channel(c) for c in process.outputs],
         "topics": list(process.topics),
         "ext": _ext(process),
         "has_stub": process.stub is not None,
+    }
+
+
+def describe(module: Module, process: Process, *, module_id: str | None = None) -> dict[str, Any]:
+    """One process's interface as plain data (what ``pynf inspect --json`` prints)."""
+    one = _process(process)
+    return {
+        "module": module_id or module.path,
+        "process": one.pop("name"),
+        "processes": [p.name for p in module.processes],
+        "description": module.description,
+        "tools": list(module.tools),
+        "keywords": list(module.keywords),
+        **one,
+        "warnings": list(module.warnings),
+    }
+
+
+def describe_module(module: Module, *, module_id: str | None = None, path: str | None = None,
+                    remote: str | None = None, sha: str | None = None) -> dict[str, Any]:
+    """Every process of the module plus where it came from (what ``pynf modules info --json`` prints)."""
+    return {
+        "module": module_id or module.path,
+        "path": path or module.path,
+        "remote": remote,
+        "sha": sha,
+        "description": module.description,
+        "tools": list(module.tools),
+        "keywords": list(module.keywords),
+        "processes": [_process(p) for p in module.processes],
         "warnings": list(module.warnings),
     }

@@ -10,11 +10,14 @@ __all__ = [
     "ModuleNotFound",
     "ProcessSelectionError",
     "InputError",
+    "OptionsError",
+    "GroovyLiteralError",
     "EngineError",
     "JavaNotFound",
     "RunFailed",
     "TaskFailedError",
     "ModuleSourceError",
+    "GitError",
     "ExportError",
     "BundleError",
     "SeqeraError",
@@ -23,9 +26,13 @@ __all__ = [
     "SeqeraNotFound",
     "SeqeraUnavailable",
     "SeqeraConfigError",
+    "WrapperRepoError",
     "SeqeraWaitTimeout",
     "RemoteRunFailed",
     "PynfWarning",
+    "ModuleWarning",
+    "RenderWarning",
+    "SourceWarning",
     "UnknownExtKeyWarning",
 ]
 
@@ -78,6 +85,14 @@ class InputError(PynfError):
         super().__init__(f"input '{input}': {message}" if input else message)
 
 
+class OptionsError(PynfError):
+    """A run option has a value pynf cannot turn into configuration."""
+
+
+class GroovyLiteralError(OptionsError):
+    """A value has no Groovy literal form (NaN, infinity, non-string map keys, arbitrary objects)."""
+
+
 class EngineError(PynfError):
     """The embedded Nextflow engine could not be resolved, started or driven."""
 
@@ -116,6 +131,18 @@ class TaskFailedError(RunFailed):
 
 class ModuleSourceError(PynfError):
     """A module ID could not be resolved from its Git source (unknown ID, unreachable remote, no cache)."""
+
+
+class GitError(ModuleSourceError):
+    """A git command failed; carries the command, exit status and stderr tail."""
+
+    def __init__(self, message: str, *, args: tuple[str, ...] = (), returncode: int | None = None,
+                 stderr: str = "", network: bool = False):
+        self.git_args = args
+        self.returncode = returncode
+        self.stderr = stderr
+        self.network = network
+        super().__init__(message)
 
 
 class ExportError(PynfError):
@@ -158,6 +185,10 @@ class SeqeraConfigError(SeqeraError):
     """A required Seqera setting is missing; names the setting and how to give it."""
 
 
+class WrapperRepoError(SeqeraError):
+    """The wrapper repository could not be read or pushed to."""
+
+
 class RemoteRunFailed(RunFailed):
     """A run on Seqera Platform ended FAILED (or CANCELLED)."""
 
@@ -174,5 +205,17 @@ class PynfWarning(UserWarning):
     """Base class of pynf's warnings (issued with :func:`warnings.warn`; also kept as data on the IR/result)."""
 
 
-class UnknownExtKeyWarning(PynfWarning):
+class ModuleWarning(PynfWarning):
+    """The parser met something it keeps going past (also in ``Module.warnings``)."""
+
+
+class RenderWarning(PynfWarning):
+    """Rendering dropped part of the module (a local include, an entry workflow); also in ``Bundle.warnings``."""
+
+
+class SourceWarning(PynfWarning):
+    """Module sources fell back (cached commit, damaged cache re-fetched)."""
+
+
+class UnknownExtKeyWarning(RenderWarning):
     """``RunOptions(ext=...)`` sets a ``task.ext`` key the process never reads (names the keys it does read)."""

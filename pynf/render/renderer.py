@@ -11,25 +11,24 @@ topic channels cannot leak between runs in one JVM.  Outputs are published with 
 
 from __future__ import annotations
 
-import logging
 import os
-import warnings as _warnings
+import warnings
 from pathlib import Path
 from typing import Any
 
-from pynf import __version__
-from pynf.render.bundle import MANIFEST_NAME, Bundle
+from pynf._version import __version__
 from pynf.compiler.ir import Channel, Module, Process
-from pynf.errors import UnknownExtKeyWarning
+from pynf.errors import RenderWarning, UnknownExtKeyWarning
+from pynf.render.bundle import MANIFEST_NAME, Bundle
 from pynf.render.includes import LOCAL_INCLUDE, include_target, local_include_files
 from pynf.render.inputs import build_params, params_text, signature
 from pynf.render.options import RenderOptions, RunOptions
+from pynf.sources.ids import local_module_id
 from pynf.templates import render_template
 
 __all__ = ["render", "render_wrapper", "render_config", "collect_sidecars", "wrapper_blocks", "ext_warnings",
            "CONFIG_EXT_KEYS"]
 
-log = logging.getLogger(__name__)
 
 #: ``task.ext`` keys that are configuration conventions rather than module inputs: setting them never warns
 #: (``ext.when`` is how nf-core pipelines switch a process off).
@@ -74,15 +73,12 @@ def wrapper_blocks(module: Module) -> tuple[list[str], list[str]]:
 def _module_id(module: Module, module_id: str | None) -> str:
     if module_id:
         return module_id
-    path = Path(module.path)
-    return (path.parent.name if path.name == "main.nf" else path.stem) or "module"
+    return local_module_id(module.path)
 
 
 def render_wrapper(module: Module, process: Process, *, module_id: str | None = None) -> str:
     """The wrapper ``main.nf`` text for ``process`` of ``module`` (independent of inputs)."""
-    blocks, warnings = wrapper_blocks(module)
-    for warning in warnings:
-        log.warning("%s: %s", module.path, warning)
+    blocks, _ = wrapper_blocks(module)
     outputs = [_channel_context(ch) for ch in process.outputs]
     topics: dict[str, list[str]] = {}
     for ch in process.outputs:
@@ -184,9 +180,12 @@ def render(module: Module, options: RenderOptions | None = None) -> Bundle:
                                    [t.text for t in module.toplevel if t.kind == "include"])
     if includes:
         sidecars = tuple(sorted({**dict(sidecars), **includes}.items()))
-    notes = ext_warnings(process, options.run)
+    dropped = tuple(f"{module.path}: {text}" for text in wrapper_blocks(module)[1])
+    for text in dropped:
+        warnings.warn(text, RenderWarning, stacklevel=2)
+    notes = tuple(ext_warnings(process, options.run))
     for note in notes:
-        _warnings.warn(UnknownExtKeyWarning(note), stacklevel=2)
+        warnings.warn(UnknownExtKeyWarning(note), stacklevel=2)
     return Bundle(
         module_id=module_id,
         process=process.name,
@@ -195,5 +194,5 @@ def render(module: Module, options: RenderOptions | None = None) -> Bundle:
         config_text=render_config(process, options.run),
         sidecars=sidecars,
         executables=executables,
-        warnings=tuple(notes),
+        warnings=dropped + notes,
     )

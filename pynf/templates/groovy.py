@@ -12,13 +12,11 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from pynf.errors import GroovyLiteralError
+
 __all__ = ["groovy_string", "groovy_literal", "GroovyLiteralError"]
 
 _SIMPLE = {"\\": "\\\\", "'": "\\'", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
-
-
-class GroovyLiteralError(ValueError):
-    """A value has no Groovy literal form (e.g. NaN, a set, an object)."""
 
 
 def _escape_char(ch: str) -> str:

@@ -24,6 +24,8 @@ __all__ = [
     "SeqeraUnavailable",
     "SeqeraConfigError",
     "SeqeraWaitTimeout",
+    "StagingError",
+    "MissingExtraError",
     "RemoteRunFailed",
     "PynfWarning",
 ]
@@ -149,6 +151,15 @@ class SeqeraUnavailable(SeqeraError):
 
 class SeqeraConfigError(SeqeraError):
     """A required Seqera setting is missing; names the setting and how to give it."""
+
+
+class StagingError(SeqeraError):
+    """Local inputs of a remote run cannot reach its compute environment (no usable staging location,
+    staging turned off, or an upload/download failed); raised before anything is launched or pushed."""
+
+
+class MissingExtraError(PynfError):
+    """An optional dependency is not installed; the message names the ``pynf[...]`` extra to install."""
 
 
 class RemoteRunFailed(RunFailed):

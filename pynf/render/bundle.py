@@ -31,6 +31,9 @@ class Bundle:
     config_text: str
     sidecars: tuple[tuple[str, bytes], ...] = ()
     executables: frozenset[str] = field(default_factory=frozenset)
+    #: element kinds of each input channel by key (``(("0", ("val", "path")), ...)``): tells which values
+    #: in ``pynf_inputs`` are paths (remote backends stage those); not part of ``content_hash``
+    input_kinds: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     @property
     def content_hash(self) -> str:

@@ -163,4 +163,5 @@ def render(module: Module, options: RenderOptions | None = None) -> Bundle:
         config_text=render_config(process, options.run),
         sidecars=sidecars,
         executables=executables,
+        input_kinds=tuple((ch.key, tuple(e.kind for e in ch.elements) or (ch.kind,)) for ch in process.inputs),
     )

@@ -24,6 +24,8 @@ from pynf.render.compile import compile_bundle
 
 from .fake_platform.fixtures import fake, held_fake, needs_engine, seqera_env, wrapper_remote  # noqa: F401
 from .s3server import BUCKET, s3  # noqa: F401
+from .test_seqera_readme import module_registry  # noqa: F401
+from ..paths import REPO
 
 CATUP = '''\
 process CATUP {
@@ -42,6 +44,22 @@ process CATUP {
     cat ${reads} | wc -l | tr -d ' ' > ${meta.id}.count.txt
     """
 }
+'''
+
+#: Must stay identical to the block after "<!-- seqera-staging-example" in README.md.
+EXAMPLE = '''\
+from pathlib import Path
+
+import pynf
+from pynf.types import SeqeraConfig
+
+# reads/s1.fastq is on this machine; the compute environment "aws-batch" has an s3:// work dir
+result = pynf.run("fastqc", meta={"id": "s1"}, reads="reads/s1.fastq",
+                  backend="seqera", seqera=SeqeraConfig(compute_env_id="aws-batch"))
+print(result.status, result.outdir.startswith("s3://"))
+local = result.download("results")              # same shape as result.outputs, local paths
+for meta, report in local["txt"]:
+    print(meta["id"], report.relative_to(Path("results").absolute()), report.read_text().strip())
 '''
 
 STAGED = re.compile(rf"s3://{BUCKET}/work/pynf-inputs/([0-9a-f]{{64}})/([^/]+)")
@@ -139,6 +157,15 @@ def test_directories_are_staged_as_trees(s3, tmp_path):
     assert fs.cat_file(uri[5:] + "/sub/idx.2") == b"two" and fs.cat_file(uri[5:] + "/idx.1") == b"one"
     assert len(report.uploaded) == 2
     assert Stager(f"s3://{BUCKET}/stage").stage([str(ref)]).uploaded == []
+
+
+def test_large_upload_with_progress_bar(s3, tmp_path):
+    big = tmp_path / "big.bin"
+    big.write_bytes(bytes(range(256)) * (24 * 1024 * 4))  # 24 MiB: s3fs sends it in several parts
+    stager = Stager(f"s3://{BUCKET}/stage", progress=True)
+    report = stager.stage([str(big)])
+    assert report.bytes_uploaded == big.stat().st_size == stager.transferred
+    assert s3.fs().size(report.staged[str(big)][5:]) == big.stat().st_size
 
 
 def test_upload_failure_is_a_staging_error(tmp_path, monkeypatch):
@@ -284,3 +311,29 @@ def test_cli_staging_dir_flag(fake, seqera_env, wrapper_remote, data, s3, tmp_pa
     assert s3.puts(f"{BUCKET}/stage/pynf-inputs/") == [f"/{BUCKET}/stage/pynf-inputs/{digest}/c.txt"]
     (meta, upper), = json.loads(res.output)["outputs"]["upper"]
     assert meta == {"id": "c1"} and Path(upper).read_text() == "DELTA\nEPSILON\nZETA\n"
+
+
+def test_readme_block_matches_the_tested_example():
+    text = (REPO / "README.md").read_text()
+    m = re.search(r"<!-- seqera-staging-example[ :].*?-->\s*```python\n(.*?)```", text, re.S)
+    assert m is not None and m.group(1) == EXAMPLE
+
+
+@pytest.mark.engine
+def test_readme_staging_example(fake, seqera_env, module_registry, s3):  # noqa: F811
+    """The README's worked example: a file on this machine, a compute env with an s3:// work dir."""
+    import contextlib
+    import io
+
+    seqera_env(fake, shared=False)
+    _aws_ce(fake)
+    Path("reads").mkdir()
+    Path("reads/s1.fastq").write_text("@r1\nACGT\n+\nIIII\n@r2\nGGCC\n+\nIIII\n")
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        exec(compile(EXAMPLE, "README.md[seqera-staging-example]", "exec"), {})
+    assert out.getvalue().splitlines() == ["SUCCEEDED True", "s1 s1_fastqc.txt reads: 2"]
+    run, = fake.runs.values()
+    (meta, reads), = json.loads(run.launch["paramsText"])["pynf_inputs"][0]["items"]
+    assert STAGED.fullmatch(reads) and reads.endswith("/s1.fastq")
+    assert Path("results/s1_fastqc.txt").read_text().strip() == "reads: 2"

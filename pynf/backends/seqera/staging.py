@@ -21,6 +21,7 @@ import hashlib
 import logging
 import os
 import sys
+import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -177,10 +178,10 @@ class _Upload:
 
 
 class _Bar:
-    """fsspec-style callback feeding one rich progress task (no-op without a bar)."""
+    """fsspec-style callback feeding one rich progress task (and the stager's byte count)."""
 
-    def __init__(self, progress: Any, task: Any):
-        self.progress, self.task = progress, task
+    def __init__(self, stager: Stager, progress: Any, task: Any):
+        self.stager, self.progress, self.task = stager, progress, task
 
     def make(self) -> Any:
         from fsspec.callbacks import Callback
@@ -192,6 +193,8 @@ class _Bar:
                 return None
 
             def relative_update(self, inc: int = 1) -> None:
+                with outer.stager._lock:
+                    outer.stager.transferred += inc
                 if outer.progress is not None:
                     outer.progress.update(outer.task, advance=inc)
 
@@ -205,6 +208,9 @@ class Stager:
         self.location = location.rstrip("/") or location
         self.workers = max(1, workers)
         self.progress = progress
+        #: bytes the back-end reported as sent (drives the progress bar)
+        self.transferred = 0
+        self._lock = threading.Lock()
         self.fs, self.root = filesystem(self.location, what="staging local inputs")
         self.root = self.root.rstrip("/")
 
@@ -274,7 +280,7 @@ class Stager:
                 task = progress.add_task("staging", total=total)
                 progress.start()
             try:
-                list(pool.map(lambda u: self._put(u, _Bar(progress, task)), missing))
+                list(pool.map(lambda u: self._put(u, _Bar(self, progress, task)), missing))
             finally:
                 if progress is not None:
                     progress.stop()

@@ -265,8 +265,9 @@ def test_remote_run_with_local_data_end_to_end(fake, seqera_env, wrapper_remote,
     assert len(values) == 3 and all(STAGED.fullmatch(v) for v in values)
     assert str(data["a"].parent) not in run.launch["paramsText"]
     assert result.outdir.startswith(f"s3://{BUCKET}/work/pynf-out/")
-    (meta, remote_upper), _ = result.outputs["upper"]
-    assert meta == {"id": "s1"} and isinstance(remote_upper, str) and remote_upper.startswith(result.outdir)
+    remote = {m["id"]: p for m, p in result.outputs["upper"]}  # items come in task completion order
+    assert set(remote) == {"s1", "s2"}
+    assert all(isinstance(p, str) and p.startswith(result.outdir + "/") for p in remote.values())
 
     got = result.download(tmp_path / "downloaded")
     assert set(got) == {"upper", "count"}

@@ -28,6 +28,8 @@ __all__ = [
     "SeqeraConfigError",
     "WrapperRepoError",
     "SeqeraWaitTimeout",
+    "StagingError",
+    "MissingExtraError",
     "RemoteRunFailed",
     "PynfWarning",
     "ModuleWarning",
@@ -187,6 +189,15 @@ class SeqeraConfigError(SeqeraError):
 
 class WrapperRepoError(SeqeraError):
     """The wrapper repository could not be read or pushed to."""
+
+
+class StagingError(SeqeraError):
+    """Local inputs of a remote run cannot reach its compute environment (no usable staging location,
+    staging turned off, or an upload/download failed); raised before anything is launched or pushed."""
+
+
+class MissingExtraError(PynfError):
+    """An optional dependency is not installed; the message names the ``pynf[...]`` extra to install."""
 
 
 class RemoteRunFailed(RunFailed):

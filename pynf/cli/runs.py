@@ -121,3 +121,27 @@ def wait_cmd(workflow_id: str, workspace: str | None, timeout: float | None) -> 
     if result.outputs is not None:
         for channel, items in result.outputs.items():
             click.echo(f"  {channel}: {len(items)} item(s)")
+
+
+@runs.command("download")
+@click.argument("workflow_id")
+@click.argument("dest", type=click.Path(file_okay=False))
+@click.option("--channel", "channels", multiple=True, help="Only this output channel (repeatable).")
+@click.option("--workspace", default=None, help="Workspace id or Org/Workspace (default: $TOWER_WORKSPACE_ID).")
+@click.option("--json", "as_json", is_flag=True, help="Print the downloaded outputs as JSON.")
+def download_cmd(workflow_id: str, dest: str, channels: tuple[str, ...], workspace: str | None,
+                 as_json: bool) -> None:
+    """Copy a finished run's published outputs into DEST (files keep their place under the outdir)."""
+    from pynf.backends.seqera.result import SeqeraResult
+    from pynf.cli.run import _jsonable, result_rows
+
+    try:
+        run = _platform(workspace).attach(workflow_id)
+        outputs = SeqeraResult.from_run(run).download(dest, list(channels) or None)
+    except PynfError as exc:
+        _fail(exc)
+    if as_json:
+        click.echo(json.dumps(_jsonable(outputs), indent=2, sort_keys=True))
+        return
+    for key, text in result_rows(outputs):
+        click.echo(f"{key}: {text}")

@@ -39,6 +39,9 @@ class Bundle:
     executables: frozenset[str] = field(default_factory=frozenset)
     #: What rendering dropped or changed (also issued as :class:`~pynf.errors.RenderWarning`).
     warnings: tuple[str, ...] = field(default=(), compare=False)
+    #: element kinds of each input channel by key (``(("0", ("val", "path")), ...)``): tells which values
+    #: in ``pynf_inputs`` are paths (remote backends stage those); not part of ``content_hash``
+    input_kinds: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     @property
     def content_hash(self) -> str:

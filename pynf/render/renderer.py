@@ -195,4 +195,5 @@ def render(module: Module, options: RenderOptions | None = None) -> Bundle:
         sidecars=sidecars,
         executables=executables,
         warnings=dropped + notes,
+        input_kinds=tuple((ch.key, tuple(e.kind for e in ch.elements) or (ch.kind,)) for ch in process.inputs),
     )

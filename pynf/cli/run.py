@@ -8,38 +8,10 @@ from typing import Any
 
 import click
 
+from pynf.cli.show import jsonable as _jsonable, result_rows
 from pynf.cli.options import DIRECTORY, build_run_options, input_options, parse_assignments, parse_inputs, run_options
 
-__all__ = ["run_command", "result_rows"]
-
-
-def result_rows(outputs: dict[str, list]) -> list[tuple[str, str]]:
-    """(channel, item) rows for a results table; paths shown as paths, meta maps as JSON."""
-    rows = []
-    for key, items in outputs.items():
-        if not items:
-            rows.append((key, "(no items)"))
-        for item in items:
-            rows.append((key, _show(item)))
-    return rows
-
-
-def _show(value: Any) -> str:
-    if isinstance(value, Path):
-        return str(value)
-    if isinstance(value, (list, tuple)):
-        return ", ".join(_show(v) for v in value)
-    return json.dumps(value, sort_keys=True, default=str)
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, Path):
-        return str(value)
-    if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
-    return value
+__all__ = ["run_command"]
 
 
 @click.command("run")

@@ -133,7 +133,7 @@ def download_cmd(workflow_id: str, dest: str, channels: tuple[str, ...], workspa
                  as_json: bool) -> None:
     """Copy a finished run's published outputs into DEST (files keep their place under the outdir)."""
     from pynf.backends.seqera.result import SeqeraResult
-    from pynf.cli.run import _jsonable, result_rows
+    from pynf.cli.show import jsonable as _jsonable, result_rows
 
     try:
         run = _platform(workspace).attach(workflow_id)

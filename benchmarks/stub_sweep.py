@@ -128,14 +128,18 @@ def run(corpus: Path, limit: int | None, seed: int | None = None, *, workers: in
     in N worker processes, each one long-lived JVM, restarted only if a run hangs for ``stall_seconds``."""
     modules = select(corpus, limit, seed)
     start = time.perf_counter()
-    if workers <= 0:
-        rows = run_in_process(corpus, modules)
-    else:
-        rows = _run_workers(corpus, modules, workers, stall_seconds)
+    rows = sweep(corpus, modules, workers=workers, stall_seconds=stall_seconds)
     failed = [{"module": r["module"], "error": r["error"]} for r in rows if r["error"]]
     variants = {v.name: sum(1 for r in rows if r.get("variant") == v.name) for v in VARIANTS}
     return {"modules": len(modules), "succeeded": len(modules) - len(failed), "failed": failed,
             "succeeded_by_variant": variants, "seconds": round(time.perf_counter() - start, 1)}
+
+
+def sweep(corpus: Path, modules: list[Path], *, workers: int = 0, stall_seconds: float = 600) -> list[dict]:
+    """One row per module (``module``, ``error`` None when a variant passed, ``variant``, ``seconds``)."""
+    if workers <= 0:
+        return run_in_process(corpus, modules)
+    return _run_workers(corpus, modules, workers, stall_seconds)
 
 
 def _run_workers(corpus: Path, modules: list[Path], workers: int, stall_seconds: float) -> list[dict]:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-
-from .model import SCHEMA, Interface, interface_of, load_interface
+from .diff import Change, InterfaceDiff, diff_interfaces
+from .model import SCHEMA, Interface, interface_of, load_interface, render_card
 from .registry import RegistryEntry, lookup, module_content_hash
 
 __all__ = [
@@ -17,4 +17,5 @@ __all__ = [
     "load_interface",
     "lookup",
     "module_content_hash",
+    "render_card",
 ]

@@ -20,7 +20,7 @@ from typing import Any
 
 from ..compiler.ir import Channel, Element, Module, Process
 
-__all__ = ["SCHEMA", "Interface", "interface_of", "load_interface"]
+__all__ = ["SCHEMA", "Interface", "interface_of", "load_interface", "render_card"]
 
 #: Version of the canonical form; bumped when its shape changes (so old hashes stop matching).
 SCHEMA = 1
@@ -147,3 +147,41 @@ def load_interface(record: dict[str, Any]) -> Interface:
         raise ValueError("not an interface record (expected {'interface': {'processes': [...]}, ...})")
     docs = record.get("docs") or {}
     return Interface(data=data, docs={str(k): str(v) for k, v in docs.items()} if isinstance(docs, dict) else {})
+
+
+def channel_signature(ch: dict[str, Any]) -> str:
+    """A channel of the canonical data as one line: ``tuple(val(meta), path(*.bam))``."""
+    def el(e: dict[str, Any]) -> str:
+        label = e.get("name") or e.get("pattern") or e.get("expr") or ""
+        return f"{e['kind']}({label})" + (f" arity {e['arity']}" if e.get("arity") else "")
+    inner = ", ".join(el(e) for e in ch["elements"])
+    return f"tuple({inner})" if ch["kind"] == "tuple" else (f"each {inner}" if ch["kind"] == "each" else inner)
+
+
+def render_card(iface: Interface, *, title: str | None = None) -> str:
+    """The interface card a reviewer reads: per process its inputs, outputs, ext keys and version
+    queries, with meta.yml's descriptions, then the tools and the interface hash."""
+    lines = [f"{title or 'module'}  interface {iface.hash}"]
+    if iface.docs.get("module"):
+        lines.append(f"  {iface.docs['module']}")
+    for p in iface.processes:
+        lines.append(f"process {p['name']}")
+        lines.append("  inputs:" if p["inputs"] else "  inputs: none")
+        for i, ch in enumerate(p["inputs"], 1):
+            lines.append(f"    {i}. {channel_signature(ch)}")
+            for e in ch["elements"]:
+                label = e.get("name") or e.get("pattern") or e.get("expr") or ""
+                doc = iface.docs.get(f"{p['name']} input {i} {label}")
+                if doc:
+                    lines.append(f"         {label}: {doc}")
+        lines.append("  outputs:" if p["outputs"] else "  outputs: none")
+        for i, ch in enumerate(p["outputs"]):
+            key = ch.get("emit") or str(i)
+            flags = [f for f in ("optional" if ch.get("optional") else "",
+                                 f"topic {ch['topic']}" if ch.get("topic") else "") if f]
+            lines.append(f"    {key}: {channel_signature(ch)}" + (f"  [{', '.join(flags)}]" if flags else ""))
+        lines.append(f"  task.ext: {', '.join(p['ext']) if p['ext'] else 'none read'}")
+        for cmd in p["versions"]:
+            lines.append(f"  version query: {cmd}")
+    lines.append(f"tools: {', '.join(iface.tools) if iface.tools else 'none listed'}")
+    return "\n".join(lines)

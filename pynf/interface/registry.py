@@ -89,7 +89,7 @@ def _default_path() -> Any:
 
 
 @lru_cache(maxsize=4)
-def _load(path: str | None) -> dict[str, Any]:
+def _load(path: str | None, stamp: tuple[int, int] | None) -> dict[str, Any]:
     source = Path(path) if path is not None else _default_path()
     try:
         data = json.loads(source.read_text(encoding="utf-8"))
@@ -101,8 +101,13 @@ def _load(path: str | None) -> dict[str, Any]:
 
 
 def load_registry(path: str | os.PathLike[str] | None = None) -> dict[str, Any]:
-    """The registry document (an empty one when the file is absent or not a registry)."""
-    return _load(None if path is None else str(path))
+    """The registry document (an empty one when the file is absent or not a registry); reread when it changes."""
+    try:
+        st = os.stat(path if path is not None else str(_default_path()))
+        stamp: tuple[int, int] | None = (st.st_mtime_ns, st.st_size)
+    except (OSError, TypeError):
+        stamp = None
+    return _load(None if path is None else str(path), stamp)
 
 
 def registry_summary(path: str | os.PathLike[str] | None = None) -> dict[str, Any]:

@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from pynf.compiler import parse  # noqa: E402
 from pynf.errors import PynfError  # noqa: E402
-from pynf.render import collect_sidecars, render_config, render_wrapper  # noqa: E402
+from pynf.render.renderer import collect_sidecars, render_config, render_wrapper  # noqa: E402
 
 
 def compile_one(path: str) -> tuple[str, bool, bool, str | None, float]:

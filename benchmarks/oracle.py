@@ -57,7 +57,7 @@ class NextflowOracle:
     """Reads modules with nf-lang's ScriptParser inside the embedded JVM."""
 
     def __init__(self) -> None:
-        from pynf.engine.jvm import start_jvm
+        from pynf.backends.local.jvm import start_jvm
 
         start_jvm()
         import jpype
@@ -182,7 +182,7 @@ class WrapperChecker:
 
 def _render_wrappers(path: Path, directory: Path) -> list[Path]:
     """Write the wrapper main.nf of every process (the wrapper does not depend on inputs)."""
-    from pynf.render import render_wrapper
+    from pynf.render.renderer import render_wrapper
 
     module = parse(path)
     out = []

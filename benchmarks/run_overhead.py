@@ -52,18 +52,18 @@ process HELLO {
 COLD = """
 import sys
 from pathlib import Path
-from pynf.compile import compile_bundle
-from pynf.backends.local import LocalBackend
+from pynf.render.compile import compile_bundle
+from pynf.backends.local.backend import LocalBackend
 res = LocalBackend().submit(compile_bundle(sys.argv[1], inputs={"name": "world"}), run_dir=sys.argv[2])
 assert res.outputs["txt"][0].read_text() == "hello world\\n", res.outputs
-from pynf.engine.jvm import cds_status
+from pynf.backends.local.jvm import cds_status
 print("CDS_USED=" + str(cds_status()["used"]))
 """
 
 
 def _warm(module_dir: Path, root: Path, runs: int) -> list[float]:
-    from pynf.backends.local import LocalBackend
-    from pynf.compile import compile_bundle
+    from pynf.backends.local.backend import LocalBackend
+    from pynf.render.compile import compile_bundle
 
     backend = LocalBackend()
     times = []
@@ -90,7 +90,7 @@ def _cold(module_dir: Path, run_dir: Path, cds_used: list[str]) -> float:
 
 
 def _cli(bundle, run_dir: Path) -> float:
-    from pynf.engine import java_cmd_for_cli, nextflow_env
+    from pynf.backends.local.engine import java_cmd_for_cli, nextflow_env
 
     bundle.write(run_dir)
     cmd = java_cmd_for_cli(run_dir, ["-ansi-log", "false"])
@@ -105,7 +105,7 @@ def _cli(bundle, run_dir: Path) -> float:
 
 def _cli_and_cold(module_dir: Path, root: Path, runs: int) -> tuple[list[float], list[float], list[str]]:
     """CLI and cold runs alternately (the order flips every pair)."""
-    from pynf.compile import compile_bundle
+    from pynf.render.compile import compile_bundle
 
     bundle = compile_bundle(module_dir, inputs={"name": "world"})
     cli, cold, cds_used = [], [], []
@@ -130,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.runs < 1:
         ap.error("--runs must be >= 1")
 
-    from pynf.engine import cds, info
+    from pynf.backends.local import cds, info
 
     eng = info()  # install/locate the engine before timing anything
     archive = cds.usable_archive(eng) if args.no_archive_build else cds.build(eng)

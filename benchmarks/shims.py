@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from pynf.bundle import Bundle
+from pynf.render.bundle import Bundle
 from pynf.compiler import Process
 
 __all__ = ["CORE_TOOLS", "Shims", "command_words", "version_shims", "with_shims"]

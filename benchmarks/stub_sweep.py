@@ -33,10 +33,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from stub_inputs import VARIANTS, Variant, synthesize_inputs, version_shims, with_shims  # noqa: E402
 
-from pynf.compile import compile_bundle  # noqa: E402
+from pynf.render.compile import compile_bundle  # noqa: E402
 from pynf.compiler import parse  # noqa: E402
 from pynf.errors import PynfError, TaskFailedError  # noqa: E402
-from pynf.options import RunOptions  # noqa: E402
+from pynf.render.options import RunOptions  # noqa: E402
 
 # What a pipeline's resource labels would give a task (modules may read task.cpus / task.memory).
 STUB_RESOURCES = RunOptions(cpus=1, memory="2 GB")
@@ -100,7 +100,7 @@ def select(corpus: Path, limit: int | None, seed: int | None) -> list[Path]:
 
 def run_in_process(corpus: Path, modules: list[Path], out=None) -> list[dict]:
     """Stub-run ``modules`` one after another in this process's JVM; one JSON line per module to ``out``."""
-    from pynf.backends.local import LocalBackend
+    from pynf.backends.local.backend import LocalBackend
 
     backend = LocalBackend()
     results = []

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from .api import compile, inspect, run, run_module  # noqa: E402
-from .bundle import Bundle  # noqa: E402
-from .inputs import Queue  # noqa: E402
-from .options import RunOptions  # noqa: E402
-from .types import ExecutionRequest  # noqa: E402
+from pynf.api import compile, inspect, run, run_module  # noqa: E402
+from pynf.render.bundle import Bundle  # noqa: E402
+from pynf.render.inputs import Queue  # noqa: E402
+from pynf.render.options import RunOptions  # noqa: E402
+from pynf.types import ExecutionRequest  # noqa: E402
 
 __all__ = [
     "__version__",

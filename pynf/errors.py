@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 __all__ = [
     "PynfError",
     "ModuleSyntaxError",
@@ -23,6 +25,7 @@ __all__ = [
     "SeqeraConfigError",
     "SeqeraWaitTimeout",
     "RemoteRunFailed",
+    "PynfWarning",
 ]
 
 
@@ -83,20 +86,25 @@ class JavaNotFound(EngineError):
 
 
 class RunFailed(PynfError):
-    """A workflow run ended unsuccessfully."""
+    """A workflow run ended unsuccessfully; ``result`` is the run's result when one was collected."""
+
+    def __init__(self, message: str, *, result: Any = None):
+        self.result = result
+        super().__init__(message)
 
 
 class TaskFailedError(RunFailed):
     """A task of the run failed: names process, tag, exit status, stderr tail and work dir."""
 
     def __init__(self, message: str, *, process: str | None = None, tag: str | None = None,
-                 exit_status: int | None = None, stderr_tail: str = "", workdir: str | None = None):
+                 exit_status: int | None = None, stderr_tail: str = "", workdir: str | None = None,
+                 result: Any = None):
         self.process = process
         self.tag = tag
         self.exit_status = exit_status
         self.stderr_tail = stderr_tail
         self.workdir = workdir
-        super().__init__(message)
+        super().__init__(message, result=result)
 
 
 class ModuleSourceError(PynfError):
@@ -146,10 +154,14 @@ class SeqeraConfigError(SeqeraError):
 class RemoteRunFailed(RunFailed):
     """A run on Seqera Platform ended FAILED (or CANCELLED)."""
 
-    def __init__(self, message: str, *, report: dict | None = None):
+    def __init__(self, message: str, *, report: dict | None = None, result: Any = None):
         self.report = report or {}
-        super().__init__(message)
+        super().__init__(message, result=result)
 
 
 class SeqeraWaitTimeout(SeqeraError, TimeoutError):
     """Waiting for a remote run gave up after the requested timeout; the run itself keeps going."""
+
+
+class PynfWarning(UserWarning):
+    """Base class of pynf's warnings (issued with :func:`warnings.warn`; also kept as data on the IR/result)."""

@@ -20,10 +20,10 @@ from typing import Any
 
 import yaml
 
-from . import __version__
-from .bundle import MANIFEST_NAME, Bundle
-from .errors import ExportError
-from .sources.resolve import ResolvedModule, resolve
+from pynf import __version__
+from pynf.render.bundle import MANIFEST_NAME, Bundle
+from pynf.errors import ExportError
+from pynf.sources.resolve import ResolvedModule, resolve
 
 __all__ = ["ExportResult", "export", "export_bundle", "README_MARKER", "GIT_IDENTITY", "GIT_DATE"]
 
@@ -190,7 +190,7 @@ def export(module: str | os.PathLike[str], directory: str | os.PathLike[str], *,
            lock_path: str | os.PathLike[str] | None = None, offline: bool | None = None,
            display_dir: str | None = None) -> ExportResult:
     """Resolve ``module`` (path or ID), compile it with the inputs/params/options and export the bundle."""
-    from .compile import compile_bundle  # the compiler pipeline (parse + render)
+    from pynf.render.compile import compile_bundle  # the compiler pipeline (parse + render)
 
     source = resolve(module, remote=remote, branch=branch, sha=sha, lock_path=lock_path, offline=offline)
     path = Path(source.path)

@@ -3,21 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from .options import RunOptions
+from pynf.backends.base import RunRequest
+from pynf.backends.seqera.config import SeqeraConfig
+from pynf.errors import InputError
+from pynf.render.options import RunOptions
 
-if TYPE_CHECKING:
-    from .seqera.config import SeqeraConfig
-
-__all__ = ["ExecutionRequest", "SeqeraConfig", "RunOptions"]
+__all__ = ["ExecutionRequest", "SeqeraConfig", "RunOptions", "checked_request"]
 
 
 @dataclass
 class ExecutionRequest:
     """What to run: inputs, params, backend and run options for one module process.
 
-    ``inputs`` follows :mod:`pynf.inputs` (a list in channel order, or a mapping by name);
+    ``inputs`` follows :mod:`pynf.render.inputs` (a list in channel order, or a mapping by name);
     ``script_path`` runs a local ``main.nf`` instead of resolving the module ID; ``seqera``
     carries the settings for ``backend="seqera"``.
     """
@@ -34,11 +34,20 @@ class ExecutionRequest:
     work_dir: str | None = None
     seqera: SeqeraConfig | None = None
 
+    def to_run_request(self, module_id: str, **changes: Any) -> RunRequest:
+        """The :class:`~pynf.backends.base.RunRequest` this describes for ``module_id`` (plus ``changes``)."""
+        return RunRequest(module=self.script_path or module_id,
+                          module_id=module_id if self.script_path else None, inputs=self.inputs,
+                          params=dict(self.params or {}), process=self.process,
+                          options=self.options or RunOptions(), backend=self.backend, seqera=self.seqera,
+                          stub=self.stub, resume=self.resume, outdir=self.outdir,
+                          work_dir=self.work_dir).but(**changes)
 
-def __getattr__(name: str) -> Any:
-    # SeqeraConfig lives with the Seqera backend; importing it lazily keeps `import pynf` light.
-    if name == "SeqeraConfig":
-        from .seqera.config import SeqeraConfig
 
-        return SeqeraConfig
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+def checked_request(request: object) -> ExecutionRequest:
+    """``request`` if it is an :class:`ExecutionRequest` (None gives the defaults), else an InputError."""
+    if request is None:
+        return ExecutionRequest()
+    if not isinstance(request, ExecutionRequest):
+        raise InputError(f"expected a pynf.types.ExecutionRequest, got {type(request).__name__}")
+    return request

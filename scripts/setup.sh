@@ -22,4 +22,4 @@ if [ "${#missing[@]}" -gt 0 ]; then
 fi
 
 python3 -m pip install -q --disable-pip-version-check -e ".[test]"
-python3 -m pynf.engine install --quiet
+pynf engine install --quiet

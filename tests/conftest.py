@@ -9,6 +9,23 @@ import pytest
 from .paths import CORPUS
 
 
+#: Test folders are tiers; each tier's tests carry its marker (``pytest -m "not engine"`` etc.).
+TIERS = ("unit", "engine", "seqera", "sources")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark every test with its tier (its folder), and as ``engine``/``corpus`` when it uses those fixtures."""
+    for item in items:
+        tier = Path(str(item.fspath)).parent.name
+        if tier in TIERS:
+            item.add_marker(getattr(pytest.mark, tier))
+        names = getattr(item, "fixturenames", ())
+        if "engine" in names:
+            item.add_marker(pytest.mark.engine)
+        if "corpus_dir" in names:
+            item.add_marker(pytest.mark.corpus)
+
+
 @pytest.fixture
 def corpus_dir() -> Path:
     """The shared nf-core corpus; the test is skipped (with the reason) where it is absent."""

@@ -23,7 +23,7 @@ def unavailable(reason: str):
 
 def require_engine():
     """The engine in use (``EngineInfo``): resolved on first use, else skip (fail in CI)."""
-    from pynf.engine import info
+    from pynf.backends.local.engine import info
     from pynf.errors import PynfError
 
     try:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from .ir import Channel, Directive, Element, ElementDoc, Module, Position, Process, Section, TopLevel, to_json_dict
-from .parser import parse, parse_source
+from pynf.compiler.ir import Channel, Directive, Element, ElementDoc, Module, Position, Process, Section, TopLevel, to_json_dict
+from pynf.compiler.parser import parse, parse_source
 
 __all__ = [
     "parse",

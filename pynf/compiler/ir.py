@@ -178,7 +178,7 @@ class Module:
 
     def process(self, name: str | None = None) -> Process:
         """The process called ``name``; without a name, the only one (else a typed error)."""
-        from ..errors import ProcessSelectionError
+        from pynf.errors import ProcessSelectionError
 
         names = [p.name for p in self.processes]
         if name is None:

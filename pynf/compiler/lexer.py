@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from lark import Token
 from lark.lexer import Lexer
 
-from ..errors import ModuleSyntaxError
+from pynf.errors import ModuleSyntaxError
 
 __all__ = ["GroovyLexer", "scan_tokens", "BODY_SECTIONS"]
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from .ir import Channel, Element, ElementDoc, Module, Process
+from pynf.compiler.ir import Channel, Element, ElementDoc, Module, Process
 
 __all__ = ["merge_meta", "load_meta", "compare_meta"]
 

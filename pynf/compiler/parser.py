@@ -12,9 +12,9 @@ from pathlib import Path
 from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
-from ..errors import ModuleNotFound, ModuleSyntaxError
-from .ir import Channel, Directive, Element, Module, Position, Process, Section, TopLevel
-from .lexer import GroovyLexer
+from pynf.errors import ModuleNotFound, ModuleSyntaxError
+from pynf.compiler.ir import Channel, Directive, Element, Module, Position, Process, Section, TopLevel
+from pynf.compiler.lexer import GroovyLexer
 
 __all__ = ["parse", "parse_source", "MAX_MODULE_BYTES"]
 
@@ -55,7 +55,7 @@ def parse(module: str | os.PathLike[str], *, with_meta: bool = True) -> Module:
     ir = parse_source(_decode(data, str(path)), filename=str(path))
     meta = path.parent / "meta.yml"
     if with_meta and path.name == "main.nf" and meta.is_file():
-        from .meta import merge_meta
+        from pynf.compiler.meta import merge_meta
 
         ir = merge_meta(ir, meta)
     return ir

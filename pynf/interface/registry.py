@@ -31,7 +31,7 @@ FIELDS = ("module", "interface_hash", "nf_lang_agree", "wrapper_v1", "wrapper_v2
 
 
 def _module_files(root: Path) -> dict[str, tuple[bool, bytes]]:
-    from ..render import collect_sidecars
+    from ..render.renderer import collect_sidecars
 
     files: dict[str, tuple[bool, bytes]] = {}
     for name in ("main.nf", "meta.yml"):

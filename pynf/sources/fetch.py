@@ -8,9 +8,9 @@ import shutil
 import tarfile
 import warnings
 
-from ..errors import ModuleSourceError
-from .cache import RemoteCache
-from .gitcmd import GitError, git, git_bytes
+from pynf.errors import ModuleSourceError
+from pynf.sources.cache import RemoteCache
+from pynf._util.git import GitError, git, git_bytes
 
 __all__ = ["GitSource"]
 

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import ModuleSourceError
+from pynf.errors import ModuleSourceError
 
 __all__ = [
     "DEFAULT_REMOTE",

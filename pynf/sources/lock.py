@@ -26,7 +26,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Callable
 
-from ..errors import ModuleSourceError
+from pynf.errors import ModuleSourceError
 
 __all__ = ["LOCK_NAME", "LockEntry", "LockFile", "lock_key"]
 

@@ -8,11 +8,11 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import ModuleNotFound, ModuleSourceError
-from .fetch import GitSource
-from .ids import (ModuleId, default_branch, default_remote, is_local_module, normalize_remote,
+from pynf.errors import ModuleNotFound, ModuleSourceError
+from pynf.sources.fetch import GitSource
+from pynf.sources.ids import (ModuleId, default_branch, default_remote, is_local_module, normalize_remote,
                   offline_default, parse_module_id)
-from .lock import LockEntry, LockFile, lock_key
+from pynf.sources.lock import LockEntry, LockFile, lock_key
 
 __all__ = ["ResolvedModule", "ModuleRef", "LockUpdate", "resolve", "list_modules", "update"]
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import jinja2
 
-from .groovy import groovy_literal, groovy_string
+from pynf.templates.groovy import groovy_literal, groovy_string
 
 __all__ = ["ENVIRONMENT", "render_template"]
 

@@ -1,0 +1,99 @@
+"""Run the ``git`` executable for module sources, counting calls so tests can prove offline use."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from pynf.errors import ModuleSourceError
+
+__all__ = ["GitError", "GitStats", "STATS", "git", "git_bytes", "git_available"]
+
+#: Seconds a single network git command may take before pynf gives up on it.
+NETWORK_TIMEOUT = float(os.environ.get("PYNF_GIT_TIMEOUT", "600"))
+
+
+class GitError(ModuleSourceError):
+    """A git command failed; carries the command, exit status and stderr tail."""
+
+    def __init__(self, message: str, *, args: tuple[str, ...] = (), returncode: int | None = None,
+                 stderr: str = "", network: bool = False):
+        self.git_args = args
+        self.returncode = returncode
+        self.stderr = stderr
+        self.network = network
+        super().__init__(message)
+
+
+@dataclass
+class GitStats:
+    """How many git processes pynf started in this Python process (and how many talked to a remote)."""
+
+    calls: int = 0
+    network_calls: int = 0
+
+    def reset(self) -> None:
+        """Set both counters back to zero."""
+        self.calls = 0
+        self.network_calls = 0
+
+
+#: Process-wide counters of git invocations (see ``GitStats``).
+STATS = GitStats()
+_stats_lock = threading.Lock()
+
+
+def git_available() -> bool:
+    """True when a ``git`` executable is on PATH."""
+    return shutil.which("git") is not None
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["GIT_TERMINAL_PROMPT"] = "0"  # never hang on a credential prompt
+    env["LC_ALL"] = "C"
+    env.pop("GIT_DIR", None)
+    env.pop("GIT_WORK_TREE", None)
+    env.pop("GIT_INDEX_FILE", None)
+    return env
+
+
+def git_bytes(*args: str, cwd: str | os.PathLike[str] | None = None, network: bool = False,
+              input: bytes | None = None, env: dict[str, str] | None = None) -> bytes:
+    """Run ``git ARGS`` and return its stdout; raise GitError (a ModuleSourceError) on failure."""
+    if not git_available():
+        raise ModuleSourceError("git is not installed (or not on PATH); it is needed to fetch modules by ID")
+    cmd = ["git", "-c", "protocol.version=2", *args]
+    with _stats_lock:
+        STATS.calls += 1
+        if network:
+            STATS.network_calls += 1
+    full_env = _env()
+    if not network:
+        # A local command must never reach a remote, not even through a partial clone's lazy fetch.
+        full_env["GIT_ALLOW_PROTOCOL"] = "pynf-no-network"
+    if env:
+        full_env.update(env)
+    try:
+        proc = subprocess.run(cmd, cwd=None if cwd is None else Path(cwd), input=input,
+                              capture_output=True, env=full_env,
+                              timeout=NETWORK_TIMEOUT if network else None)
+    except subprocess.TimeoutExpired as exc:
+        raise GitError(f"git {args[0]} timed out after {NETWORK_TIMEOUT:.0f} s", args=tuple(args),
+                       network=network) from exc
+    if proc.returncode != 0:
+        stderr = proc.stderr.decode(errors="replace").strip()
+        tail = "\n".join(stderr.splitlines()[-5:])
+        raise GitError(f"git {args[0]} failed (exit {proc.returncode}): {tail}", args=tuple(args),
+                       returncode=proc.returncode, stderr=stderr, network=network)
+    return proc.stdout
+
+
+def git(*args: str, cwd: str | os.PathLike[str] | None = None, network: bool = False,
+        env: dict[str, str] | None = None) -> str:
+    """Run ``git ARGS`` and return its stdout as stripped text."""
+    return git_bytes(*args, cwd=cwd, network=network, env=env).decode(errors="replace").strip()

@@ -1,0 +1,173 @@
+"""The ``local`` backend: run a bundle in-process on the embedded Nextflow engine (JPype).
+
+Each run has its own run directory holding the written bundle (``main.nf``, ``params.json``,
+``nextflow.config``, sidecars), ``work/``, the outdir (default ``results/``), ``.nextflow/`` (the resume
+cache), ``nextflow.log`` and ``pynf-run.json`` (the runs made there, with their session ids).
+``resume=True`` re-runs in the same run directory with the session id of the last run recorded there;
+without an explicit ``run_dir`` it picks the newest run directory of the same bundle.
+
+Threads: runs in one process are serialized (one at a time, in call order of the lock); see
+:mod:`pynf.backends.local.session`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from pynf.render.bundle import MANIFEST_NAME, Bundle
+from pynf._util import paths as _paths
+from pynf.backends.local.observer import RunObserver, Snapshot, TaskRecord
+from pynf.errors import RunFailed, TaskFailedError
+from pynf.backends.base import Backend, RunRequest
+from pynf.backends.local.result import RunResult
+from pynf.render.manifest import read_manifest_file
+
+__all__ = ["LocalBackend", "RUN_RECORD", "stderr_tail"]
+
+#: File in a run directory recording the runs made there.
+RUN_RECORD = "pynf-run.json"
+_TAIL_LINES = 20
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", text).strip("_")[:60] or "module"
+
+
+def stderr_tail(workdir: Path | None, lines: int = _TAIL_LINES) -> str:
+    """Last ``lines`` lines of a task's ``.command.err`` ('' when absent)."""
+    if workdir is None:
+        return ""
+    try:
+        text = (workdir / ".command.err").read_text(errors="replace")
+    except OSError:
+        return ""
+    return "\n".join(text.rstrip("\n").splitlines()[-lines:])
+
+
+def _read_record(run_dir: Path) -> dict:
+    try:
+        data = json.loads((run_dir / RUN_RECORD).read_text())
+        return data if isinstance(data, dict) else {"runs": []}
+    except (OSError, ValueError):
+        return {"runs": []}
+
+
+def _write_record(run_dir: Path, entry: dict) -> None:
+    data = _read_record(run_dir)
+    data.setdefault("runs", []).append(entry)
+    tmp = run_dir / (RUN_RECORD + ".tmp")
+    tmp.write_text(json.dumps(data, indent=2) + "\n")
+    tmp.replace(run_dir / RUN_RECORD)
+
+
+class LocalBackend(Backend):
+    """Runs bundles on this process's embedded Nextflow engine."""
+
+    name = "local"
+
+    def __init__(self, runs_root: str | Path | None = None):
+        self.runs_root = Path(runs_root).absolute() if runs_root else None
+
+    def __repr__(self) -> str:
+        return f"LocalBackend(runs_root={str(self._root())!r})"
+
+    def _root(self) -> Path:
+        return self.runs_root or _paths.default_runs_root()
+
+    def _run_dir(self, bundle: Bundle, run_dir, resume) -> Path:
+        if run_dir is not None:
+            return Path(run_dir).expanduser().absolute()
+        prefix = f"{_slug(bundle.module_id)}-{bundle.content_hash}-"
+        if resume:
+            earlier = sorted(p for p in self._root().glob(prefix + "*") if (p / RUN_RECORD).exists())
+            if earlier:
+                return earlier[-1]
+        return self._root() / (prefix + time.strftime("%Y%m%d-%H%M%S") + "-" + uuid.uuid4().hex[:6])
+
+    @classmethod
+    def from_request(cls, request: RunRequest) -> LocalBackend:
+        """The local backend (it has no settings of its own)."""
+        return cls()
+
+    def _submit(self, bundle: Bundle, request: RunRequest) -> RunResult:
+        """Run ``bundle``; return its RunResult or raise TaskFailedError / RunFailed (``check=False``: return it).
+
+        ``request.resume``: True reuses the last session of the run directory, a string is a session id.
+        ``request.progress``: called with a :class:`~pynf.backends.local.observer.Snapshot` on every task
+        event (from Nextflow's threads). A relative ``outdir`` in the request is relative to the current
+        directory; a relative ``outdir`` in the bundle's params (default ``results``) to the run directory.
+        """
+        run_dir, stub, resume, work_dir, outdir = (request.run_dir, request.stub, request.resume, request.work_dir,
+                                                   request.outdir)
+        progress, run_name, check = request.progress, request.run_name, request.check
+        from pynf.backends.local.session import new_run_name, run_script
+
+        rdir = self._run_dir(bundle, run_dir, resume)
+        rdir.mkdir(parents=True, exist_ok=True)
+        params = bundle.params()
+        if outdir is not None:  # the caller's path: relative to the current directory
+            out = Path(outdir).expanduser().absolute()
+        else:  # the bundle's params: relative to the run directory
+            out = Path(params.get("outdir") or "results").expanduser()
+            out = out if out.is_absolute() else rdir / out
+        params["outdir"] = str(out)
+        wdir = Path(work_dir).expanduser().absolute() if work_dir is not None else rdir / "work"
+
+        resume_id = None
+        if isinstance(resume, str) and resume:
+            resume_id = resume
+        elif resume:
+            runs = [r for r in _read_record(rdir).get("runs", []) if r.get("session_id")]
+            resume_id = runs[-1]["session_id"] if runs else None
+
+        bundle.write(rdir)
+        (rdir / "params.json").write_text(json.dumps(params, indent=2) + "\n")
+        (out / MANIFEST_NAME).unlink(missing_ok=True)
+
+        observer = RunObserver(callback=progress)
+        name = run_name or new_run_name()
+        run = run_script(rdir / "main.nf", run_dir=rdir, params_file=rdir / "params.json",
+                         config_file=rdir / "nextflow.config", work_dir=wdir, outdir=out, stub=stub,
+                         resume_id=resume_id, observer=observer, run_name=name)
+        status = "SUCCEEDED" if run.success else "FAILED"
+        _write_record(rdir, {"run_name": run.run_name, "session_id": run.session_id, "status": status,
+                             "stub": bool(stub), "resumed_from": resume_id, "bundle_hash": bundle.content_hash,
+                             "module_id": bundle.module_id, "process": bundle.process,
+                             "started": time.strftime("%Y-%m-%dT%H:%M:%S"), "seconds": run.seconds})
+        result = RunResult(status=status, module_id=bundle.module_id, process=bundle.process, run_name=run.run_name,
+                           session_id=run.session_id, run_dir=rdir, work_dir=wdir, outdir=out, log_file=run.log_file,
+                           duration=run.seconds, stub=bool(stub), resumed=resume_id is not None,
+                           manifest=read_manifest_file(out) if run.success else None,
+                           tasks=tuple(observer.tasks), counts=dict(observer.counts), stdout=run.stdout,
+                           error=run.error)
+        if not run.success and check:
+            raise _failure(result, observer.failed_tasks, run.error)
+        return result
+
+
+def _failure(result: RunResult, failed: list[TaskRecord], error: str | None) -> RunFailed:
+    if failed:
+        task = failed[0]
+        tail = stderr_tail(task.workdir)
+        label = f"{task.process} ({task.tag})" if task.tag else task.name
+        status = f"exit status {task.exit_status}" if task.exit_status is not None else "an error"
+        lines = [f"Process {label} failed with {status}", f"  work dir: {task.workdir}"]
+        if tail:
+            lines.append("  .command.err (last lines):")
+            lines.extend("    " + line for line in tail.splitlines())
+        if error:
+            lines.append("  nextflow: " + error.splitlines()[0])
+        lines.append(f"  log: {result.log_file}")
+        exc: RunFailed = TaskFailedError("\n".join(lines), process=task.process, tag=task.tag,
+                                         exit_status=task.exit_status, stderr_tail=tail,
+                                         workdir=str(task.workdir) if task.workdir else None, result=result)
+    else:
+        exc = RunFailed(f"Run {result.run_name} failed: {error or 'unknown error'}\n  log: {result.log_file}",
+                        result=result)
+    return exc

@@ -1,0 +1,292 @@
+"""Live run events: a JPype proxy of Nextflow's ``TraceObserverV2`` feeding per-process task counts.
+
+Nextflow calls the observer from its own threads; :class:`RunObserver` is thread-safe and calls the
+optional Python ``callback(snapshot)`` on those threads (keep callbacks short and non-blocking).
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+__all__ = ["ProcessCounts", "TaskRecord", "Snapshot", "RunObserver", "make_proxy"]
+
+_log = logging.getLogger("pynf.backends.local.engine")
+
+
+@dataclass(frozen=True)
+class ProcessCounts:
+    """Task counts of one process."""
+
+    pending: int = 0
+    submitted: int = 0
+    running: int = 0
+    completed: int = 0
+    failed: int = 0
+    cached: int = 0
+    terminated: bool = False
+
+    @property
+    def total(self) -> int:
+        """Tasks seen so far (done, cached, failed or still in flight)."""
+        return self.pending + self.submitted + self.running + self.completed + self.failed + self.cached
+
+
+@dataclass(frozen=True)
+class TaskRecord:
+    """One task of a run as reported by Nextflow."""
+
+    name: str
+    process: str
+    tag: str | None
+    hash: str | None
+    status: str  # COMPLETED | FAILED | CACHED
+    exit_status: int | None
+    workdir: Path | None
+    error_action: str | None = None
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """State of a run at one event: per-process counts plus the event that caused it."""
+
+    processes: dict[str, ProcessCounts]
+    event: str
+    task: str | None = None
+    finished: bool = False
+
+
+@dataclass
+class RunObserver:
+    """Collects task events of one run (counts per process, finished tasks, published files)."""
+
+    callback: Callable[[Snapshot], None] | None = None
+    counts: dict[str, ProcessCounts] = field(default_factory=dict)
+    tasks: list[TaskRecord] = field(default_factory=list)
+    failed_tasks: list[TaskRecord] = field(default_factory=list)
+    published: list[Path] = field(default_factory=list)
+    finished: bool = False
+    callback_errors: list[str] = field(default_factory=list)
+    _state: dict[str, str] = field(default_factory=dict, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def _bump(self, process: str, **delta: int) -> None:
+        cur = self.counts.get(process, ProcessCounts())
+        self.counts[process] = replace(cur, **{k: max(0, getattr(cur, k) + v) for k, v in delta.items()})
+
+    def _emit(self, event: str, task: str | None = None) -> None:
+        if self.callback is None:
+            return
+        snap = Snapshot(processes=dict(self.counts), event=event, task=task, finished=self.finished)
+        try:
+            self.callback(snap)
+        except Exception as exc:  # a broken callback must not break the run
+            if len(self.callback_errors) < 5:
+                self.callback_errors.append(f"{type(exc).__name__}: {exc}")
+                _log.warning("progress callback raised %s: %s", type(exc).__name__, exc)
+
+    # --- event entry points (called by the proxy, on Nextflow threads) ---
+    def process_created(self, process: str) -> None:
+        """A process was defined in the run."""
+        with self._lock:
+            self.counts.setdefault(process, ProcessCounts())
+        self._emit("process_create")
+
+    def process_terminated(self, process: str) -> None:
+        """A process will receive no more tasks."""
+        with self._lock:
+            self.counts[process] = replace(self.counts.get(process, ProcessCounts()), terminated=True)
+        self._emit("process_terminate")
+
+    def _move(self, process: str, key: str, dst: str) -> None:
+        src = self._state.get(key)
+        self._state[key] = dst
+        delta = {dst: 1}
+        if src and src != dst:
+            delta[src] = -1
+        elif src == dst:
+            return
+        self._bump(process, **delta)
+
+    def task_moved(self, process: str, key: str, name: str, event: str, dst: str) -> None:
+        """Task ``key`` (unique id) moved to state ``dst`` (pending/submitted/running)."""
+        with self._lock:
+            self._move(process, key, dst)
+        self._emit(event, name)
+
+    def task_finished(self, record: TaskRecord, key: str) -> None:
+        """A task completed, failed or was taken from the cache."""
+        dst = {"COMPLETED": "completed", "FAILED": "failed", "CACHED": "cached"}[record.status]
+        with self._lock:
+            self._move(record.process, key, dst)
+            self.tasks.append(record)
+            if record.status == "FAILED":
+                self.failed_tasks.append(record)
+        self._emit("task_" + record.status.lower(), record.name)
+
+    def flow_error(self, record: TaskRecord) -> None:
+        """Nextflow reported the task that ends the run with an error."""
+        with self._lock:
+            if record.name not in {t.name for t in self.failed_tasks}:
+                self.failed_tasks.append(record)
+        self._emit("flow_error", record.name)
+
+    def file_published(self, target: str) -> None:
+        """A file was published (``publishDir`` or workflow output)."""
+        with self._lock:
+            self.published.append(Path(target))
+
+    def flow_complete(self) -> None:
+        """The run finished (successfully or not)."""
+        with self._lock:
+            self.finished = True
+        self._emit("flow_complete")
+
+    @property
+    def cached_count(self) -> int:
+        """Tasks taken from the resume cache."""
+        return sum(c.cached for c in self.counts.values())
+
+
+def _str(value) -> str | None:
+    return None if value is None else str(value)
+
+
+def _int(value) -> int | None:
+    try:
+        return None if value is None else int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _record(event, status: str | None = None) -> tuple[TaskRecord, str]:
+    """Build a TaskRecord from a ``TaskEvent``; also returns the process name."""
+    handler = event.getHandler()
+    trace = event.getTrace()
+    task = handler.getTask() if handler is not None else None
+    process = _str(task.getProcessor().getName()) if task is not None else _str(trace.get("process"))
+    name = _str(task.getName()) if task is not None else _str(trace.get("name"))
+    tag = _str(trace.get("tag")) if trace is not None else None
+    workdir = task.getWorkDir() if task is not None else (trace.get("workdir") if trace is not None else None)
+    exit_status = _int(task.getExitStatus()) if task is not None else _int(trace.get("exit"))
+    if exit_status is not None and exit_status == 2147483647:  # Integer.MAX_VALUE: never ran
+        exit_status = None
+    if status is None:
+        ok = task is not None and not task.isFailed() and exit_status in (0, None)
+        status = "COMPLETED" if ok else "FAILED"
+    rec = TaskRecord(name=name or "?", process=process or "?", tag=tag, hash=_str(trace.get("hash")) if trace else None,
+                     status=status, exit_status=exit_status, workdir=Path(str(workdir)) if workdir is not None else None,
+                     error_action=_str(trace.get("error_action")) if trace else None)
+    return rec, process or "?"
+
+
+def _key(event) -> str:
+    handler = event.getHandler()
+    if handler is not None:
+        return str(handler.getTask().getId())
+    return str(event.getTrace().get("task_id"))
+
+
+def _guarded(method):
+    """Nextflow must never see a Python exception from an observer call: log it and carry on."""
+
+    @functools.wraps(method)
+    def call(self, *args):
+        try:
+            return method(self, *args)
+        except Exception:  # noqa: BLE001 - any failure here would derail Nextflow's own error handling
+            _log.debug("observer %s failed", method.__name__, exc_info=True)
+            return None
+
+    return call
+
+
+def make_proxy(obs: RunObserver):
+    """A Java ``nextflow.trace.TraceObserverV2`` forwarding every event to ``obs`` (JVM must be running)."""
+    from jpype import JImplements, JOverride
+
+    @JImplements("nextflow.trace.TraceObserverV2")
+    class _Proxy:
+        @JOverride
+        @_guarded
+        def onFlowCreate(self, session):
+            pass
+
+        @JOverride
+        @_guarded
+        def onFlowBegin(self):
+            pass
+
+        @JOverride
+        @_guarded
+        def onFlowComplete(self):
+            obs.flow_complete()
+
+        @JOverride
+        @_guarded
+        def onProcessCreate(self, process):
+            obs.process_created(str(process.getName()))
+
+        @JOverride
+        @_guarded
+        def onProcessTerminate(self, process):
+            obs.process_terminated(str(process.getName()))
+
+        def _moved(self, event, name, dst):
+            task = event.getHandler().getTask()
+            obs.task_moved(str(task.getProcessor().getName()), _key(event), str(task.getName()), name, dst)
+
+        @JOverride
+        @_guarded
+        def onTaskPending(self, event):
+            self._moved(event, "task_pending", "pending")
+
+        @JOverride
+        @_guarded
+        def onTaskSubmit(self, event):
+            self._moved(event, "task_submit", "submitted")
+
+        @JOverride
+        @_guarded
+        def onTaskStart(self, event):
+            self._moved(event, "task_start", "running")
+
+        @JOverride
+        @_guarded
+        def onTaskComplete(self, event):
+            rec, _ = _record(event)
+            obs.task_finished(rec, _key(event))
+
+        @JOverride
+        @_guarded
+        def onTaskCached(self, event):
+            rec, _ = _record(event, "CACHED")
+            obs.task_finished(rec, _key(event))
+
+        @JOverride
+        def enableMetrics(self):
+            return False
+
+        @JOverride
+        @_guarded
+        def onFlowError(self, event):
+            if event is None or (event.getHandler() is None and event.getTrace() is None):
+                return  # a run-level error (no task): the run's own error reports it
+            rec, _ = _record(event, "FAILED")
+            obs.flow_error(rec)
+
+        @JOverride
+        @_guarded
+        def onWorkflowOutput(self, event):
+            pass
+
+        @JOverride
+        @_guarded
+        def onFilePublish(self, event):
+            obs.file_published(str(event.getTarget()))
+
+    return _Proxy()

@@ -1,0 +1,88 @@
+"""``RunResult``: what a local run produced — status, outputs by channel, topics, tasks, directories."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pynf.backends.local.observer import ProcessCounts, TaskRecord
+from pynf.render.manifest import ManifestOutputs
+
+__all__ = ["RunResult"]
+
+
+@dataclass(frozen=True)
+class RunResult(ManifestOutputs):
+    """The outcome of one run of a bundle on the local backend (immutable)."""
+
+    status: str  # SUCCEEDED | FAILED
+    module_id: str
+    process: str
+    run_name: str
+    session_id: str | None
+    run_dir: Path
+    work_dir: Path
+    outdir: Path
+    log_file: Path
+    duration: float
+    stub: bool
+    resumed: bool
+    manifest: dict | None
+    tasks: tuple[TaskRecord, ...] = ()
+    counts: dict[str, ProcessCounts] = field(default_factory=dict)
+    stdout: str = ""
+    error: str | None = None
+
+    def __repr__(self) -> str:
+        return (f"RunResult(status={self.status!r}, module_id={self.module_id!r}, process={self.process!r}, "
+                f"run_name={self.run_name!r}, outdir={str(self.outdir)!r})")
+
+    @property
+    def succeeded(self) -> bool:
+        """True when the run ended successfully."""
+        return self.status == "SUCCEEDED"
+
+    @property
+    def cached_tasks(self) -> int:
+        """Tasks reused from an earlier run's cache (``resume=True``)."""
+        return sum(1 for t in self.tasks if t.status == "CACHED")
+
+    @property
+    def executed_tasks(self) -> int:
+        """Tasks that actually ran in this run (completed or failed)."""
+        return sum(1 for t in self.tasks if t.status in ("COMPLETED", "FAILED"))
+
+    def get_workflow_outputs(self) -> dict[str, list]:
+        """Outputs by channel (same as :attr:`outputs`)."""
+        return self.outputs
+
+    def get_task_workdirs(self) -> dict[str, Path]:
+        """Task name -> work directory, for every task of the run (cached ones included)."""
+        return {t.name: t.workdir for t in self.tasks if t.workdir is not None}
+
+    def get_stdout(self) -> str:
+        """What the run printed on Nextflow's standard output (e.g. ``view()``)."""
+        return self.stdout
+
+    def get_execution_report(self) -> dict:
+        """A JSON-ready summary: status, run name, session, directories, duration and per-process counts."""
+        return {
+            "status": self.status,
+            "module_id": self.module_id,
+            "process": self.process,
+            "runName": self.run_name,
+            "sessionId": self.session_id,
+            "runDir": str(self.run_dir),
+            "workDir": str(self.work_dir),
+            "outdir": str(self.outdir),
+            "logFile": str(self.log_file),
+            "duration": self.duration,
+            "stub": self.stub,
+            "resumed": self.resumed,
+            "errorMessage": self.error,
+            "processes": {name: {"completed": c.completed, "cached": c.cached, "failed": c.failed}
+                          for name, c in sorted(self.counts.items())},
+            "tasks": [{"name": t.name, "process": t.process, "tag": t.tag, "status": t.status,
+                       "exit": t.exit_status, "workdir": str(t.workdir) if t.workdir else None}
+                      for t in self.tasks],
+        }

@@ -1,0 +1,427 @@
+"""Run one Nextflow script in-process on the embedded JVM, the way ``nextflow run`` does.
+
+Threads: runs are serialized by a process-wide lock (:data:`RUN_LOCK`); calling :func:`run_script`
+from several threads is safe, the runs simply execute one after the other. Nextflow keeps global
+state (``Global.session``, ``SysEnv``, ``System.out``), so two runs can never overlap in one JVM —
+use separate processes for parallel runs.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from pynf.backends.local import helpers
+from pynf.backends.local.jvm import start_jvm
+from pynf.backends.local.observer import RunObserver, make_proxy
+
+__all__ = ["RUN_LOCK", "EmbeddedRun", "run_script", "new_run_name"]
+
+_log = logging.getLogger("pynf.backends.local.engine")
+
+#: Serializes embedded runs in this process (Nextflow's state is global per JVM).
+RUN_LOCK = threading.RLock()
+
+_LOG_PATTERN = "%d{MMM-dd HH:mm:ss.SSS} [%thread] %-5level %logger{36} - %msg%n"
+
+
+@dataclass
+class EmbeddedRun:
+    """Outcome of one embedded run (success or failure; exceptions are captured, not raised)."""
+
+    success: bool
+    session_id: str | None
+    run_name: str
+    error: str | None
+    error_type: str | None
+    stdout: str
+    log_file: Path
+    seconds: float
+    observer: RunObserver
+
+
+def new_run_name() -> str:
+    """A fresh run name that matches Nextflow's run-name pattern."""
+    return "pynf_" + uuid.uuid4().hex[:12]
+
+
+class _J:
+    """Lazily looked-up Java classes."""
+
+    _cache: dict[str, object] = {}
+
+    def __getattr__(self, name: str):
+        from jpype import JClass
+
+        names = {
+            "ArrayList": "java.util.ArrayList", "HashMap": "java.util.HashMap", "Paths": "java.nio.file.Paths",
+            "System": "java.lang.System", "PrintStream": "java.io.PrintStream",
+            "BAOS": "java.io.ByteArrayOutputStream", "Signal": "sun.misc.Signal", "SignalHandler": "sun.misc.SignalHandler",
+            "Session": "nextflow.Session", "NextflowMeta": "nextflow.NextflowMeta", "NF": "nextflow.NF",
+            "Global": "nextflow.Global", "SysEnv": "nextflow.SysEnv", "ScriptFile": "nextflow.script.ScriptFile",
+            "ScriptLoaderFactory": "nextflow.script.ScriptLoaderFactory", "ScriptMeta": "nextflow.script.ScriptMeta",
+            "ExecutionStack": "nextflow.script.ExecutionStack", "TaskProcessor": "nextflow.processor.TaskProcessor",
+            "CmdRun": "nextflow.cli.CmdRun", "CliOptions": "nextflow.cli.CliOptions",
+            "ConfigBuilder": "nextflow.config.ConfigBuilder", "Plugins": "nextflow.plugin.Plugins",
+            "CH": "nextflow.extension.CH", "LoggerHelper": "nextflow.util.LoggerHelper",
+            "FileAppender": "ch.qos.logback.core.FileAppender",
+            "Encoder": "ch.qos.logback.classic.encoder.PatternLayoutEncoder",
+            "LoggerFactory": "org.slf4j.LoggerFactory", "Throwable": "java.lang.Throwable",
+            "Thread": "java.lang.Thread", "Dataflow": "groovyx.gpars.dataflow.Dataflow",
+        }
+        if name not in self._cache:
+            self._cache[name] = JClass(names[name])
+        return self._cache[name]
+
+
+J = _J()
+
+
+def _attach_log(path: Path):
+    ctx = J.LoggerFactory.getILoggerFactory()
+    enc = J.Encoder()
+    enc.setContext(ctx)
+    enc.setPattern(_LOG_PATTERN)
+    enc.start()
+    app = J.FileAppender()
+    app.setContext(ctx)
+    app.setName("pynf-run")
+    app.setFile(str(path))
+    app.setAppend(True)
+    app.setEncoder(enc)
+    app.start()
+    ctx.getLogger("ROOT").addAppender(app)
+    return app
+
+
+def _detach_log(app) -> None:
+    ctx = J.LoggerFactory.getILoggerFactory()
+    ctx.getLogger("ROOT").detachAppender(app)
+    app.stop()
+
+
+# State left by the previous run is reset when the next run starts (not after each run: the result is
+# returned sooner, and a JVM's first run needs no reset at all).
+_AFTER_RUN: dict[str, set[int]] = {}
+
+
+def _tidy_previous_run() -> None:
+    if "threads_before" in _AFTER_RUN:
+        _reset_statics()
+        _stop_lingering_threads(_AFTER_RUN.pop("threads_before"))
+    else:  # first run in this JVM: only what a parser oracle sharing the JVM could have touched
+        for step in (lambda: J.ScriptMeta.reset(), lambda: J.TaskProcessor.reset(), _reset_counters,
+                     _clear_channel_maps):
+            try:
+                step()
+            except Exception as exc:
+                _log.debug("reset step failed: %s", exc)
+
+
+def _reset_statics() -> None:
+    """Reset Nextflow's JVM-wide state the way its own test-suite does between runs."""
+    for step in (lambda: J.TaskProcessor.reset(), lambda: J.ScriptMeta.reset(), lambda: J.ExecutionStack.reset(),
+                 lambda: J.Global.reset(), lambda: J.NF.init(), lambda: J.Plugins.stop(),
+                 lambda: J.LoggerHelper.setAborted(False), _clear_channel_maps, _reset_counters,
+                 _clear_memoized, _clear_log_status, _flush_bean_caches):
+        try:
+            step()
+        except Exception as exc:
+            _log.debug("reset step failed: %s", exc)
+
+
+def _static_field(class_name: str, field_name: str):
+    from jpype import JClass
+
+    field = JClass(class_name).class_.getDeclaredField(field_name)
+    field.setAccessible(True)
+    return field.get(None)
+
+
+def _clear_channel_maps() -> None:
+    """Topic channels and queue->broadcast bridges are static maps Nextflow never clears."""
+    for name in ("allTopics", "bridges"):
+        _static_field("nextflow.extension.CH", name).clear()
+
+
+# Static counters a fresh `nextflow run` starts from zero. The eval-output counter names the
+# variables stored in `.command.env`, so it must restart for `resume` to find cached eval outputs.
+_COUNTERS = (("nextflow.script.params.CmdEvalParam", "counter"), ("nextflow.processor.TaskId", "allCount"))
+
+
+# Static @Memoized methods keyed by Session (they would keep every finished run's Session, with its
+# compiled script and AST, alive) or by config file path (stale content across runs).
+_MEMOIZED = ("nextflow.fusion.FusionHelper", "nextflow.file.PathVisitor", "nextflow.script.IncludeDef",
+             "nextflow.config.parser.v1.ConfigBase", "nextflow.config.parser.v2.ConfigDsl")
+
+
+def _clear_memoized() -> None:
+    from jpype import JClass
+
+    executor = JClass("java.util.concurrent.ExecutorService")
+    for class_name in _MEMOIZED:
+        try:
+            cls = JClass(class_name).class_
+        except Exception:  # not in this Nextflow version
+            continue
+        for field in cls.getDeclaredFields():
+            if not str(field.getName()).startswith("memoizedMethodClosure$"):
+                continue
+            field.setAccessible(True)
+            closure = field.get(None)
+            holder = closure.getClass() if closure is not None else None
+            while holder is not None:
+                try:
+                    cache_field = holder.getDeclaredField("cache")
+                    break
+                except Exception:
+                    holder = holder.getSuperclass()
+            if holder is None:
+                continue
+            cache_field.setAccessible(True)
+            cache = cache_field.get(closure)
+            for value in list(cache.clearAll().values()):
+                if isinstance(value, executor):
+                    value.shutdown()
+
+
+def _clear_log_status() -> None:
+    J.LoggerFactory.getILoggerFactory().getStatusManager().clear()  # statuses keep old appenders
+
+
+def _flush_bean_caches() -> None:
+    """The JDK's bean-introspection cache (filled by Groovy metaclasses) holds every run's script classes."""
+    from jpype import JClass
+
+    JClass("java.beans.Introspector").flushCaches()
+
+
+def _reset_counters() -> None:
+    for class_name, field_name in _COUNTERS:
+        _static_field(class_name, field_name).set(0)
+
+
+# How long a finished run may take to let its dataflow actors go idle before the run returns.
+_QUIESCE_SECONDS = 10.0
+_IDLE_SECONDS = 0.05
+
+
+def _await_actors_idle(timeout: float = _QUIESCE_SECONDS) -> bool:
+    """Wait until no dataflow actor thread is busy with the finished run's operators.
+
+    After an abort, Nextflow interrupts the run's operators; their error handlers run a moment
+    later on the shared actor pool and set JVM-wide flags (``TaskProcessor.errorShown``). Should
+    they run after the next run has reset those flags, that run's first error is swallowed and
+    ``Session.await`` never returns. So a run returns only once the pool is idle.
+    """
+    try:
+        pool = J.Dataflow.retrieveCurrentDFPGroup().getThreadPool().getExecutorService()
+        pool.getActiveCount()
+    except Exception as exc:  # another pool kind: nothing to wait on
+        _log.debug("actor pool not inspectable: %s", exc)
+        return True
+    deadline = time.monotonic() + timeout
+    idle_since = None
+    while True:  # idle = no busy actor and no queued message, for a short while in a row
+        now = time.monotonic()
+        if int(pool.getActiveCount()) > 0 or not pool.getQueue().isEmpty():
+            idle_since = None
+        elif idle_since is None:
+            idle_since = now
+        elif now - idle_since >= _IDLE_SECONDS:
+            return True
+        if now > deadline:
+            _log.warning("dataflow actors still busy %.0f s after the run ended", timeout)
+            return False
+        time.sleep(0.005)
+
+
+def _thread_ids() -> set[int]:
+    threads = J.Thread.getAllStackTraces().keySet()
+    return {int(t.getId()) for t in threads}
+
+
+# Daemon threads a run leaves parked forever (the CLI's JVM exits instead): the local executor's
+# submit loop and the stats observer's agent. Both end cleanly when interrupted.
+_LINGERING = ("nextflow.processor.TaskPollingMonitor.submitLoop", "nextflow.util.SimpleAgent.run")
+
+
+_QUIET: list = []
+
+
+def _quiet_handler():
+    if not _QUIET:
+        from jpype import JProxy
+
+        _QUIET.append(JProxy("java.lang.Thread$UncaughtExceptionHandler",
+                             dict={"uncaughtException": lambda thread, exc: None}))
+    return _QUIET[0]
+
+
+def _stop_lingering_threads(before: set[int]) -> int:
+    stopped = 0
+    traces = J.Thread.getAllStackTraces()
+    for thread in traces.keySet():
+        if int(thread.getId()) in before or not thread.isAlive():
+            continue
+        frames = {f"{f.getClassName()}.{f.getMethodName()}" for f in traces.get(thread)}
+        if any(name in frames for name in _LINGERING):
+            thread.setUncaughtExceptionHandler(_quiet_handler())  # they end by an InterruptedException
+            thread.interrupt()
+            stopped += 1
+    return stopped
+
+
+def _launcher():
+    from pynf.backends.local.jvm import _STATE
+
+    return helpers.load("PynfLauncher", _STATE["engine"].version)
+
+
+def _ensure_context_class_loader() -> None:
+    """Python threads attached to the JVM have no context class loader; Nextflow's config parser needs one."""
+    from jpype import JClass
+
+    thread = JClass("java.lang.Thread").currentThread()
+    if thread.getContextClassLoader() is None:
+        thread.setContextClassLoader(JClass("java.lang.ClassLoader").getSystemClassLoader())
+
+
+def _add_observer(session, proxy) -> None:
+    field = J.Session.class_.getDeclaredField("observersV2")
+    field.setAccessible(True)
+    field.get(session).add(proxy)
+
+
+def _message(exc) -> tuple[str, str]:
+    """(type, message) of a Java or Python exception, following Java causes to the most specific one."""
+    try:
+        throwable = exc.__javaobject__ if hasattr(exc, "__javaobject__") else exc
+        if isinstance(throwable, J.Throwable):
+            parts, cur, seen = [], throwable, 0
+            while cur is not None and seen < 5:
+                msg = cur.getMessage()
+                if msg is not None and str(msg) not in parts:
+                    parts.append(str(msg))
+                cur, seen = cur.getCause(), seen + 1
+            return str(throwable.getClass().getName()), "\n".join(parts) or str(throwable.getClass().getName())
+    except Exception:
+        pass
+    return type(exc).__name__, str(exc)
+
+
+def _build_config(script: Path, run_dir: Path, params_file: Path | None, config_file: Path | None,
+                  work_dir: Path, outdir: Path | None, stub: bool, resume_id: str | None, run_name: str):
+    cmd = J.CmdRun()
+    if params_file is not None:
+        cmd.setParamsFile(str(params_file))
+    cmd.setStubRun(bool(stub))
+    cmd.setWorkDir(str(work_dir))
+    cmd.setRunName(run_name)
+    if outdir is not None:
+        cmd.setOutputDir(str(outdir))
+    if resume_id:
+        cmd.setResume(resume_id)
+    opts = J.CliOptions()
+    files = J.ArrayList()
+    if config_file is not None:
+        files.add(str(config_file))
+    else:  # an explicit empty config keeps ~/.nextflow/config and cwd configs out
+        empty = run_dir / ".pynf-empty.config"
+        empty.write_text("")
+        files.add(str(empty))
+    opts.setConfig(files)
+    builder = (J.ConfigBuilder().setOptions(opts).setCmdRun(cmd)
+               .setBaseDir(J.Paths.get(str(script.parent))).setCurrentDir(J.Paths.get(str(run_dir))))
+    return builder.build()
+
+
+def run_script(script: Path, *, run_dir: Path, params_file: Path | None = None, config_file: Path | None = None,
+               work_dir: Path | None = None, outdir: Path | None = None, stub: bool = False,
+               resume_id: str | None = None, observer: RunObserver | None = None,
+               run_name: str | None = None) -> EmbeddedRun:
+    """Run ``script`` in this process's JVM; all paths must be absolute. Never raises for run failures."""
+    start_jvm()
+    observer = observer or RunObserver()
+    run_dir.mkdir(parents=True, exist_ok=True)
+    work_dir = work_dir or run_dir / "work"
+    run_name = run_name or new_run_name()
+    log_file = run_dir / "nextflow.log"
+    with RUN_LOCK:
+        t0 = time.monotonic()
+        _tidy_previous_run()
+        _ensure_context_class_loader()
+        threads_before = _thread_ids()
+        env = J.HashMap(J.SysEnv.get())
+        env.put("NXF_CACHE_DIR", str(run_dir / ".nextflow"))
+        env.put("NXF_IGNORE_RESUME_HISTORY", "true")
+        env.remove("TOWER_ACCESS_TOKEN")
+        J.SysEnv.push(env)
+        appender = _attach_log(log_file)
+        orig_out = J.System.out
+        buffer = J.BAOS()
+        J.System.setOut(J.PrintStream(buffer, True, "UTF-8"))
+        int_signal = J.Signal("INT")
+        previous_int = None
+        session = None
+        error = error_type = None
+        try:
+            J.Plugins.init()
+            config = _build_config(script, run_dir, params_file, config_file, work_dir, outdir, stub, resume_id,
+                                   run_name)
+            J.Plugins.load(config)
+            J.NextflowMeta.instance.enableDsl2()
+            session = J.Session(config)
+            script_file = J.ScriptFile(J.Paths.get(str(script)))
+            session.init(script_file, J.ArrayList())
+            _add_observer(session, make_proxy(observer))
+            # session.start() installs Nextflow's own Ctrl-C handler (1st press aborts the run; the System.exit
+            # of the 3rd press is blocked by the exit guard). The caller's handler is put back afterwards.
+            previous_int = J.Signal.handle(int_signal, J.SignalHandler.SIG_DFL)
+            J.Signal.handle(int_signal, previous_int)
+            session.start()
+            try:
+                _launcher().launch(session, script_file.getMain())
+                session.await_()
+            except BaseException as exc:  # noqa: BLE001 - Java exceptions, KeyboardInterrupt: abort the session
+                session.abort(exc.__javaobject__ if hasattr(exc, "__javaobject__") else None)
+                error_type, error = _message(exc)
+                if isinstance(exc, KeyboardInterrupt):
+                    raise
+        except KeyboardInterrupt:
+            raise
+        except Exception as exc:
+            error_type, error = _message(exc)
+        finally:
+            try:
+                if session is not None:
+                    session.destroy()
+                    J.Plugins.stop()
+                    session.cleanup()
+                    J.Global.cleanUp()
+                    _await_actors_idle()
+            except Exception as exc:
+                _log.debug("session teardown failed: %s", exc)
+            if previous_int is not None:
+                J.Signal.handle(int_signal, previous_int)
+            J.System.out.flush()
+            J.System.setOut(orig_out)
+            _detach_log(appender)
+            J.SysEnv.pop()
+            success = session is not None and bool(session.isSuccess()) and error is None
+            if session is not None and error is None and not success:
+                err = session.getError()
+                error_type, error = _message(err) if err is not None else ("RunFailed", "the run was aborted")
+            session_id = str(session.getUniqueId()) if session is not None else None
+            _AFTER_RUN["threads_before"] = threads_before  # tidied when the next run starts
+        if error_type == "nextflow.exception.AbortSignalException":
+            raise KeyboardInterrupt(f"run {run_name} interrupted; the session was aborted ({log_file})")
+        stdout = bytes(buffer.toByteArray()).decode("utf-8", "replace")
+        return EmbeddedRun(success=success, session_id=session_id, run_name=run_name, error=error,
+                           error_type=error_type, stdout=stdout, log_file=log_file,
+                           seconds=round(time.monotonic() - t0, 3), observer=observer)
+

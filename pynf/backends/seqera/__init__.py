@@ -1,0 +1,1 @@
+"""The ``seqera`` backend: settings, API client, wrapper repository, run handles and results."""

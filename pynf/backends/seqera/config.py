@@ -1,0 +1,166 @@
+"""Settings for remote runs on Seqera Platform: the ``SeqeraConfig`` dataclass and how missing values are found.
+
+Every value can be given three ways, first match wins: the ``SeqeraConfig`` field, an environment
+variable, and pynf's user config file (``<user config dir>/pynf/config.toml``, table ``[seqera]``).
+Nothing here touches the network: a missing setting fails before any request is made.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+from pynf.errors import SeqeraConfigError
+
+__all__ = ["SeqeraConfig", "DEFAULT_API_ENDPOINT", "user_config_path", "load_user_config"]
+
+#: The public Seqera Platform API (Seqera Cloud).
+DEFAULT_API_ENDPOINT = "https://api.cloud.seqera.io"
+
+# field name -> (environment variable, user-config key)
+_SOURCES: dict[str, tuple[str, str]] = {
+    "access_token": ("TOWER_ACCESS_TOKEN", "access_token"),
+    "api_endpoint": ("TOWER_API_ENDPOINT", "api_endpoint"),
+    "workspace_id": ("TOWER_WORKSPACE_ID", "workspace_id"),
+    "compute_env_id": ("TOWER_COMPUTE_ENV_ID", "compute_env_id"),
+    "work_dir": ("PYNF_SEQERA_WORK_DIR", "work_dir"),
+    "wrapper_repo": ("PYNF_WRAPPER_REPO", "wrapper_repo"),
+    "wrapper_repo_token": ("PYNF_WRAPPER_REPO_TOKEN", "wrapper_repo_token"),
+    "wrapper_repo_user": ("PYNF_WRAPPER_REPO_USER", "wrapper_repo_user"),
+}
+
+_HOW = {
+    "access_token": "SeqeraConfig(access_token=...) or the environment variable TOWER_ACCESS_TOKEN "
+                    "(create a token under 'Your tokens' in the Platform web UI)",
+    "workspace_id": "SeqeraConfig(workspace_id=...) / `--workspace` or the environment variable "
+                    "TOWER_WORKSPACE_ID (a numeric id or 'Organization/Workspace')",
+}
+
+_WRAPPER_REPO_HELP = (
+    "no wrapper repository is configured. Seqera Platform launches pipelines from Git repositories only "
+    "(the launch API takes a repository URL and the path of the main script inside it, never script text), "
+    "so pynf commits each compiled module wrapper to a Git repository that your workspace can read and "
+    "launches it from there. Create an empty repository (e.g. on GitHub or GitLab, private is fine when "
+    "the workspace has credentials for it) and give its URL as SeqeraConfig(wrapper_repo=...) / "
+    "`--wrapper-repo`, or the environment variable PYNF_WRAPPER_REPO, or in {path} as\n"
+    "  [seqera]\n  wrapper_repo = \"https://github.com/you/pynf-wrappers.git\"\n"
+    "For a private HTTPS remote, put a push token in PYNF_WRAPPER_REPO_TOKEN (never in the URL)."
+)
+
+
+def user_config_path() -> Path:
+    """Path of pynf's user config file (``platformdirs.user_config_dir("pynf")/config.toml``)."""
+    return Path(platformdirs.user_config_dir("pynf")) / "config.toml"
+
+
+def load_user_config() -> dict[str, Any]:
+    """The ``[seqera]`` table of the user config file, or ``{}`` when the file does not exist."""
+    path = user_config_path()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise SeqeraConfigError(f"cannot read pynf's user config file {path}: {exc}") from None
+    table = data.get("seqera", {})
+    if not isinstance(table, dict):
+        raise SeqeraConfigError(f"{path}: [seqera] must be a table")
+    return table
+
+
+@dataclass(frozen=True)
+class SeqeraConfig:
+    """Where and how to run on Seqera Platform; unset fields come from env vars or the user config file."""
+
+    workspace_id: int | str | None = None
+    compute_env_id: str | None = None
+    work_dir: str | None = None
+    access_token: str | None = field(default=None, repr=False)
+    api_endpoint: str | None = None
+    wrapper_repo: str | None = None
+    wrapper_repo_token: str | None = field(default=None, repr=False)
+    wrapper_repo_user: str | None = None
+    wrapper_branch: str | None = None
+    outdir: str | None = None
+    config_profiles: tuple[str, ...] = ()
+    label_ids: tuple[int, ...] = ()
+    pre_run_script: str | None = None
+    on_interrupt: str = "cancel"
+    poll_interval: float = 2.0
+    max_poll_interval: float = 30.0
+    unknown_status_timeout: float = 300.0
+    verify: bool | str = True
+    request_timeout: float = 60.0
+
+    def __post_init__(self) -> None:
+        if self.on_interrupt not in ("cancel", "detach"):
+            raise SeqeraConfigError(f"on_interrupt must be 'cancel' or 'detach', not {self.on_interrupt!r}")
+        for name in ("config_profiles", "label_ids"):
+            value = getattr(self, name)
+            if isinstance(value, str | int):
+                value = (value,)
+            object.__setattr__(self, name, tuple(value or ()))
+        for name in ("poll_interval", "max_poll_interval", "unknown_status_timeout", "request_timeout"):
+            if not getattr(self, name) > 0:
+                raise SeqeraConfigError(f"{name} must be positive")
+
+    def resolved(self, env: Mapping[str, str] | None = None) -> SeqeraConfig:
+        """A copy with unset fields filled from env vars, then the user config file (no network)."""
+        env = os.environ if env is None else env
+        user: dict[str, Any] | None = None
+        updates: dict[str, Any] = {}
+        for name, (var, key) in _SOURCES.items():
+            if getattr(self, name) not in (None, ""):
+                continue
+            value: Any = env.get(var) or None
+            if value is None:
+                if user is None:
+                    user = load_user_config()
+                value = user.get(key)
+            if value not in (None, ""):
+                updates[name] = value
+        out = dataclasses.replace(self, **updates) if updates else self
+        if not out.api_endpoint:
+            out = dataclasses.replace(out, api_endpoint=DEFAULT_API_ENDPOINT)
+        return out
+
+    def require(self, *names: str) -> None:
+        """Raise SeqeraConfigError naming each missing setting and both ways to give it."""
+        missing = [n for n in names if getattr(self, n) in (None, "")]
+        if not missing:
+            return
+        if "wrapper_repo" in missing and len(missing) == 1:
+            raise SeqeraConfigError("Seqera: " + _WRAPPER_REPO_HELP.format(path=user_config_path()))
+        lines = []
+        for n in missing:
+            if n == "wrapper_repo":
+                lines.append("- wrapper_repo: " + _WRAPPER_REPO_HELP.format(path=user_config_path()))
+            else:
+                lines.append(f"- {n}: set {_HOW.get(n, f'SeqeraConfig({n}=...) or env ' + _SOURCES[n][0])}")
+        raise SeqeraConfigError("Seqera settings missing (checked before contacting the platform):\n"
+                                + "\n".join(lines))
+
+    def web_url(self) -> str:
+        """The web UI base URL derived from the API endpoint (``api.`` host prefix and ``/api`` suffix dropped)."""
+        return web_url_for(self.api_endpoint or DEFAULT_API_ENDPOINT)
+
+
+def web_url_for(api_endpoint: str) -> str:
+    """Web UI URL for an API endpoint: https://api.cloud.seqera.io -> https://cloud.seqera.io."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(api_endpoint.rstrip("/"))
+    host = parts.netloc
+    if host.startswith("api."):
+        host = host[4:]
+    path = parts.path
+    if path.endswith("/api"):
+        path = path[:-4]
+    return urlunsplit((parts.scheme, host, path, "", "")).rstrip("/")

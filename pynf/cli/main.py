@@ -1,0 +1,142 @@
+"""The ``pynf`` command line: compile, inspect, run, export modules; manage engine and sources.
+
+Exit codes: 0 ok, 1 module/input/run errors (message on stderr), 2 usage errors.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from pynf import __version__
+from pynf.cli.options import build_run_options, input_options, parse_assignments, parse_inputs, run_options
+from pynf.errors import PynfError
+
+__all__ = ["main", "cli"]
+
+_EMITS = ("wrapper", "params", "config", "ir", "all")
+
+
+#: Subcommands that live with their subsystems, imported only when used (keeps startup fast).
+_LAZY = {
+    "run": "pynf.cli.run:run_command",
+    "modules": "pynf.cli.modules:modules",
+    "export": "pynf.cli.modules:export_command",
+    "engine": "pynf.cli.engine:engine",
+    "runs": "pynf.cli.runs:runs",
+}
+
+
+class _Group(click.Group):
+    """Loads subsystem commands lazily; turns pynf's own errors into a message and exit code 1."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(super().list_commands(ctx)) | set(_LAZY))
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in _LAZY:
+            import importlib
+
+            module, attr = _LAZY[name].split(":")
+            return getattr(importlib.import_module(module), attr)
+        return super().get_command(ctx, name)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except PynfError as e:
+            click.echo(f"error: {e}", err=True)
+            ctx.exit(1)
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            ctx.exit(130)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="pynf")
+def cli() -> None:
+    """Compile nf-core or local Nextflow modules into standalone wrappers and run them."""
+
+
+def _load(module: str, process: str | None):
+    from pynf.sources.load import load_module
+
+    return load_module(module, process=process)
+
+
+@cli.command("compile")
+@click.argument("module")
+@click.option("--process", help="Process to wrap when the file defines several.")
+@click.option("--emit", type=click.Choice(_EMITS), default="wrapper", show_default=True, help="What to produce.")
+@click.option("--out", "out", type=click.Path(file_okay=False), help="Write the bundle (or the emitted file) here.")
+@input_options
+@run_options
+def compile_command(module: str, process: str | None, emit: str, out: str | None, inputs: tuple[str, ...],
+                    params: tuple[str, ...], **kw: Any) -> None:
+    """Compile MODULE (a directory, a main.nf, or a module ID) into a wrapper bundle."""
+    from pynf.compiler import to_json_dict
+    from pynf.render.compile import compile_bundle
+
+    loaded = _load(module, process)
+    if emit == "ir":
+        text = json.dumps(to_json_dict(loaded.module), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+        _emit_text(text, out, "ir.json")
+        return
+    given = parse_inputs(inputs)
+    bundle = compile_bundle(loaded.module, process=loaded.process.name, inputs=given,
+                            params=parse_assignments(params, "--param"), options=build_run_options(kw),
+                            module_id=loaded.module_id, require_inputs=False)
+    for warning in loaded.module.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    if given is None and loaded.process.inputs and emit in ("params", "all"):
+        click.echo("note: no --input given: params.json has no inputs yet (pynf_inputs is empty); "
+                   "add them with --input NAME=VALUE", err=True)
+    if emit == "all":
+        if out is None:
+            raise click.UsageError("--emit all writes a bundle directory: give --out DIR")
+        bundle.write(out)
+        click.echo(f"wrote {len(bundle.files())} files to {out}", err=True)
+        return
+    text, name = {"wrapper": (bundle.main_nf, "main.nf"), "params": (bundle.params_text, "params.json"),
+                  "config": (bundle.config_text, "nextflow.config")}[emit]
+    _emit_text(text, out, name)
+
+
+def _emit_text(text: str, out: str | None, name: str) -> None:
+    if out is None:
+        click.echo(text, nl=False)
+    else:
+        Path(out).mkdir(parents=True, exist_ok=True)
+        (Path(out) / name).write_text(text, encoding="utf-8")
+        click.echo(f"wrote {Path(out) / name}", err=True)
+
+
+@cli.command("inspect")
+@click.argument("module")
+@click.option("--process", help="Process to show when the file defines several.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")
+def inspect_command(module: str, process: str | None, as_json: bool) -> None:
+    """Show MODULE's inputs and outputs with meta.yml types and descriptions."""
+    from pynf.cli.describe import print_description
+    from pynf.describe import describe
+
+    loaded = _load(module, process)
+    info = describe(loaded.module, loaded.process, module_id=loaded.module_id)
+    if as_json:
+        click.echo(json.dumps(info, indent=2, sort_keys=True, ensure_ascii=False))
+    else:
+        print_description(info)
+
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the ``pynf`` console script."""
+    cli.main(args=argv, prog_name="pynf")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main(sys.argv[1:])

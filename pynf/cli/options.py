@@ -1,0 +1,123 @@
+"""Click options shared by ``pynf compile``, ``pynf run`` and ``pynf export``.
+
+``--input NAME=VALUE`` (repeatable; a repeated NAME collects a list), ``--input @file.json``
+(a JSON/YAML mapping of names to values), ``--param K=V``, and the run options that become
+``configText``.  Values are JSON when they parse as JSON, else plain strings.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Callable
+
+import click
+import yaml
+
+from pynf.render.options import CONTAINER_ENGINES, RunOptions
+
+__all__ = ["input_options", "run_options", "parse_assignments", "parse_inputs", "build_run_options"]
+
+
+def _value(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
+
+
+def _load_file(ref: str, what: str) -> Any:
+    path = Path(ref[1:])
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as e:
+        raise click.BadParameter(f"cannot read {path}: {e.strerror}", param_hint=what) from None
+    try:
+        return json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
+    except (ValueError, yaml.YAMLError) as e:
+        raise click.BadParameter(f"{path} is not valid JSON/YAML: {e}", param_hint=what) from None
+
+
+def parse_assignments(items: tuple[str, ...], what: str) -> dict[str, Any]:
+    """``("a=1", "b=x", "@more.json")`` -> ``{"a": 1, "b": "x", ...}``; a repeated key collects a list."""
+    out: dict[str, Any] = {}
+    repeated: set[str] = set()
+    for item in items:
+        if item.startswith("@"):
+            data = _load_file(item, what)
+            if not isinstance(data, dict):
+                raise click.BadParameter(f"{item[1:]} must hold a mapping of names to values", param_hint=what)
+            out.update(data)
+            continue
+        name, sep, text = item.partition("=")
+        if not sep or not name.strip():
+            raise click.BadParameter(f"expected NAME=VALUE or @file, got {item!r}", param_hint=what)
+        name, value = name.strip(), _value(text)
+        if name in out:
+            if name not in repeated:
+                out[name] = [out[name]]
+                repeated.add(name)
+            out[name].append(value)
+        else:
+            out[name] = value
+    return out
+
+
+def parse_inputs(items: tuple[str, ...]) -> dict[str, Any] | None:
+    """Inputs from ``--input`` options (None when none were given)."""
+    return parse_assignments(items, "--input") if items else None
+
+
+def build_run_options(kw: dict[str, Any]) -> RunOptions:
+    """Pop the run-option keywords added by :func:`run_options` and build ``RunOptions``."""
+    ext = parse_assignments(kw.pop("ext", ()), "--ext")
+    extra = ""
+    for cfg in kw.pop("config_file", ()):
+        extra += Path(cfg).read_text(encoding="utf-8").rstrip("\n") + "\n"
+    limits = {}
+    for key in ("cpus", "memory", "time"):
+        value = kw.pop(f"max_{key}", None)
+        if value is not None:
+            limits[key] = value
+    return RunOptions(
+        ext=ext,
+        cpus=kw.pop("cpus", None),
+        memory=kw.pop("memory", None),
+        time=kw.pop("time", None),
+        container=kw.pop("container", None) or "none",
+        executor=kw.pop("executor", None),
+        queue=kw.pop("queue", None),
+        resource_limits=limits,
+        extra_config=extra,
+    )
+
+
+def input_options(fn: Callable) -> Callable:
+    """``--input`` and ``--param``."""
+    fn = click.option("--param", "params", multiple=True, metavar="K=V|@file",
+                      help="A workflow param (JSON or text value), or @file.json/.yml with several.")(fn)
+    fn = click.option("--input", "inputs", multiple=True, metavar="NAME=VALUE|@file",
+                      help="An input by element or channel name (JSON or text value; repeat a NAME for a "
+                           "list), or @file.json/.yml mapping names to values.")(fn)
+    return fn
+
+
+def run_options(fn: Callable) -> Callable:
+    """The options that become the bundle's configText."""
+    decorators = [
+        click.option("--ext", multiple=True, metavar="KEY=VALUE", help="task.ext.KEY for the process (e.g. args='-q 20')."),
+        click.option("--cpus", type=int, help="CPUs per task."),
+        click.option("--memory", help="Memory per task, e.g. '4 GB'."),
+        click.option("--time", help="Time limit per task, e.g. '2h'."),
+        click.option("--container", type=click.Choice(CONTAINER_ENGINES), help="Container engine (default: none)."),
+        click.option("--executor", help="Nextflow executor (default: local)."),
+        click.option("--queue", help="Executor queue."),
+        click.option("--max-cpus", type=int, help="resourceLimits.cpus"),
+        click.option("--max-memory", help="resourceLimits.memory"),
+        click.option("--max-time", help="resourceLimits.time"),
+        click.option("--config", "config_file", multiple=True, type=click.Path(exists=True, dir_okay=False),
+                     help="Extra Nextflow config file appended to configText."),
+    ]
+    for d in reversed(decorators):
+        fn = d(fn)
+    return fn

@@ -1,0 +1,136 @@
+"""``pynf run``: compile a module and run it on the embedded engine (or Seqera Platform)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+
+from pynf.cli.options import build_run_options, input_options, parse_assignments, parse_inputs, run_options
+
+__all__ = ["run_command", "result_rows"]
+
+
+def result_rows(outputs: dict[str, list]) -> list[tuple[str, str]]:
+    """(channel, item) rows for a results table; paths shown as paths, meta maps as JSON."""
+    rows = []
+    for key, items in outputs.items():
+        if not items:
+            rows.append((key, "(no items)"))
+        for item in items:
+            rows.append((key, _show(item)))
+    return rows
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, Path):
+        return str(value)
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_show(v) for v in value)
+    return json.dumps(value, sort_keys=True, default=str)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, Path):
+        return str(value)
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+@click.command("run")
+@click.argument("module")
+@click.option("--process", help="Process to run when the file defines several.")
+@input_options
+@run_options
+@click.option("--stub", is_flag=True, help="Run the process's stub: block instead of its script.")
+@click.option("--resume", is_flag=True, help="Reuse cached tasks of the last run of this module (same run dir).")
+@click.option("--outdir", type=click.Path(file_okay=False), help="Where outputs are published.")
+@click.option("--work-dir", type=click.Path(file_okay=False), help="Nextflow work directory.")
+@click.option("--run-dir", type=click.Path(file_okay=False), help="Run directory (work/, outdir, logs).")
+@click.option("--backend", type=click.Choice(["local", "seqera"]), default="local", show_default=True)
+@click.option("--workspace", help="Seqera workspace (id or Org/Workspace); default TOWER_WORKSPACE_ID.")
+@click.option("--compute-env", help="Seqera compute environment (id or name); default TOWER_COMPUTE_ENV_ID.")
+@click.option("--wrapper-repo", help="Git repository the Seqera workspace can read (default PYNF_WRAPPER_REPO).")
+@click.option("--no-wait", is_flag=True, help="Seqera: print the run's id and watch URL and return at once.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+def run_command(module: str, process: str | None, inputs: tuple[str, ...], params: tuple[str, ...], stub: bool,
+                resume: bool, outdir: str | None, work_dir: str | None, run_dir: str | None, backend: str,
+                workspace: str | None, compute_env: str | None, wrapper_repo: str | None, no_wait: bool,
+                as_json: bool, **kw: Any) -> None:
+    """Compile MODULE with its inputs and run it; print outputs by channel."""
+    from pynf.backends.base import RunRequest
+    from pynf.dispatch import execute
+
+    request = RunRequest(module=module, process=process, inputs=parse_inputs(inputs),
+                         params=parse_assignments(params, "--param"), options=build_run_options(kw), backend=backend,
+                         stub=stub, resume=resume, outdir=outdir, work_dir=work_dir, run_dir=run_dir,
+                         wait=not no_wait)
+    if backend == "seqera":
+        request = request.but(seqera=_seqera_config(workspace=workspace, compute_env=compute_env,
+                                                    wrapper_repo=wrapper_repo))
+        _run_remote(request, as_json=as_json)
+        return
+    if as_json:
+        result = execute(request)
+    else:
+        from pynf.backends.local.progress import RichProgress
+
+        with RichProgress(title=module) as show:
+            result = execute(request.but(progress=show))
+    _print_result(result.get_execution_report(), result.outputs, result.topics, as_json)
+
+
+def _print_result(report: dict, outputs: dict, topics: dict, as_json: bool) -> None:
+    if as_json:
+        click.echo(json.dumps({"report": _jsonable(report), "outputs": _jsonable(outputs),
+                               "topics": _jsonable(topics)}, indent=2, sort_keys=True))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"{report.get('process')} — {report.get('status')}")
+    table.add_column("channel")
+    table.add_column("item", overflow="fold")
+    for key, text in result_rows(outputs or {}):
+        table.add_row(key, text)
+    for key, text in result_rows(topics or {}):
+        table.add_row(f"topic:{key}", text)
+    console = Console()
+    console.print(table)
+    where = report.get("outdir") or report.get("url")
+    if where:
+        console.print(f"outputs in {where}")
+
+
+def _seqera_config(*, workspace, compute_env, wrapper_repo):
+    import dataclasses
+
+    from pynf.backends.seqera.config import SeqeraConfig
+
+    overrides = {k: v for k, v in {"workspace_id": workspace, "compute_env_id": compute_env,
+                                   "wrapper_repo": wrapper_repo}.items() if v is not None}
+    return dataclasses.replace(SeqeraConfig(), **overrides)
+
+
+def _run_remote(request, *, as_json) -> None:
+    """Launch on Seqera Platform: ``--work-dir`` is a remote path; a relative ``--outdir`` goes under
+    ``<work dir>/pynf-out/<run name>/``."""
+    from pynf.cli.runs import ProgressLine
+    from pynf.dispatch import execute
+
+    line = None if (as_json or not request.wait) else ProgressLine()
+    try:
+        result = execute(request.but(progress=line))
+    finally:
+        if line is not None:
+            line.close()
+    if not request.wait:
+        info = {"workflowId": result.workflow_id, "url": result.url}
+        click.echo(json.dumps(info) if as_json else f"launched {result.workflow_id}: {result.url}")
+        return
+    _print_result(result.get_execution_report(), result.outputs, result.topics, as_json)

@@ -1,0 +1,142 @@
+"""Click commands for remote runs: the ``pynf runs`` group (status, logs, cancel, wait) and ``ProgressLine``,
+the live progress display for waiting on a remote run."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from pynf.errors import PynfError, RemoteRunFailed
+from pynf.backends.seqera.config import SeqeraConfig
+from pynf.backends.seqera.launch import SeqeraPlatform
+from pynf.backends.seqera.run import RunProgress
+
+__all__ = ["runs", "ProgressLine"]
+
+
+class ProgressLine:
+    """Progress callback for ``RemoteRun.wait``: a live rich status line (or plain lines when not a TTY)."""
+
+    def __init__(self, url: str | None = None, *, stream=None):
+        from rich.console import Console
+
+        self.console = Console(file=stream or sys.stderr)
+        self.url = url
+        self._live = None
+        self._last = ""
+
+    def __call__(self, progress: RunProgress) -> None:
+        if self.url is None and progress.url:
+            self.url = progress.url
+            self.console.print(f"run {progress.workflow_id}: {progress.url}", highlight=False, soft_wrap=True)
+        text = progress.summary()
+        if self.console.is_terminal:
+            from rich.live import Live
+            from rich.text import Text
+
+            if self._live is None:
+                self._live = Live(Text(text), console=self.console, transient=False, refresh_per_second=4)
+                self._live.start()
+            self._live.update(Text(text))
+        elif text != self._last:
+            self.console.print(text, highlight=False)
+        self._last = text
+
+    def close(self) -> None:
+        """Stop the live display."""
+        if self._live is not None:
+            self._live.stop()
+            self._live = None
+
+
+def _platform(workspace: str | None) -> SeqeraPlatform:
+    return SeqeraPlatform(SeqeraConfig(workspace_id=workspace), need_wrapper_repo=False)
+
+
+def _fail(exc: PynfError) -> None:
+    raise click.ClickException(str(exc))
+
+
+@click.group("runs")
+def runs() -> None:
+    """Inspect and control runs on Seqera Platform."""
+
+
+@runs.command("status")
+@click.argument("workflow_id")
+@click.option("--workspace", default=None, help="Workspace id or Org/Workspace (default: $TOWER_WORKSPACE_ID).")
+@click.option("--json", "as_json", is_flag=True, help="Print the execution report as JSON.")
+def status_cmd(workflow_id: str, workspace: str | None, as_json: bool) -> None:
+    """Show a run's status, task counts and watch URL."""
+    try:
+        run = _platform(workspace).attach(workflow_id)
+        st = run.status()
+        wf = run._last.get("workflow") or {}
+        prog = run.progress()
+    except PynfError as exc:
+        _fail(exc)
+    report = {"workflowId": workflow_id, "runName": wf.get("runName"), "status": st, "url": run.url,
+              "submit": wf.get("submit"), "start": wf.get("start"), "complete": wf.get("complete"),
+              "errorMessage": wf.get("errorMessage"), "tasks": prog.tasks}
+    if as_json:
+        click.echo(json.dumps(report, indent=2))
+        return
+    click.echo(f"{workflow_id}  {report['runName'] or ''}  {st}")
+    click.echo(f"  tasks: {prog.summary().split(None, 1)[-1]}")
+    if report["errorMessage"]:
+        click.echo(f"  error: {report['errorMessage']}")
+    click.echo(f"  {run.url}")
+
+
+@runs.command("logs")
+@click.argument("workflow_id")
+@click.option("--workspace", default=None, help="Workspace id or Org/Workspace (default: $TOWER_WORKSPACE_ID).")
+@click.option("--follow", "-f", is_flag=True, help="Keep printing until the run ends.")
+def logs_cmd(workflow_id: str, workspace: str | None, follow: bool) -> None:
+    """Print the Nextflow log of a run (its head job's console output)."""
+    try:
+        for line in _platform(workspace).attach(workflow_id).logs(follow=follow):
+            click.echo(line)
+    except PynfError as exc:
+        _fail(exc)
+
+
+@runs.command("cancel")
+@click.argument("workflow_id")
+@click.option("--workspace", default=None, help="Workspace id or Org/Workspace (default: $TOWER_WORKSPACE_ID).")
+def cancel_cmd(workflow_id: str, workspace: str | None) -> None:
+    """Cancel a run."""
+    try:
+        run = _platform(workspace).attach(workflow_id)
+        run.cancel()
+        st = run.status()
+    except PynfError as exc:
+        _fail(exc)
+    click.echo(f"{workflow_id}  {st}")
+
+
+@runs.command("wait")
+@click.argument("workflow_id")
+@click.option("--workspace", default=None, help="Workspace id or Org/Workspace (default: $TOWER_WORKSPACE_ID).")
+@click.option("--timeout", type=float, default=None, help="Give up waiting after this many seconds.")
+def wait_cmd(workflow_id: str, workspace: str | None, timeout: float | None) -> None:
+    """Follow a run to its end (Ctrl-C detaches; the run keeps going)."""
+    try:
+        platform = _platform(workspace)
+        run = platform.attach(workflow_id)
+        run.on_interrupt = "detach"
+        line = ProgressLine()
+        try:
+            result = run.wait(timeout, progress=line)
+        finally:
+            line.close()
+    except RemoteRunFailed as exc:
+        raise click.ClickException(str(exc)) from None
+    except PynfError as exc:
+        _fail(exc)
+    click.echo(f"{workflow_id}  {result.status}  {result.url}")
+    if result.outputs is not None:
+        for channel, items in result.outputs.items():
+            click.echo(f"  {channel}: {len(items)} item(s)")

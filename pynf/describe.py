@@ -1,0 +1,50 @@
+"""Describe a module's interface (inputs, outputs, topics) as data (``pynf inspect --json``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pynf.compiler import Channel, Module, Process
+
+__all__ = ["describe"]
+
+
+def _element(el) -> dict[str, Any]:
+    doc = el.doc
+    return {
+        "name": el.label,
+        "kind": el.kind,
+        "type": doc.type if doc else None,
+        "description": doc.description if doc else None,
+        "pattern": doc.pattern if doc else None,
+        "enum": list(doc.enum) if doc else [],
+    }
+
+
+def _channel(ch: Channel) -> dict[str, Any]:
+    return {
+        "key": ch.key,
+        "kind": ch.kind,
+        "emit": ch.emit,
+        "topic": ch.topic,
+        "optional": ch.optional,
+        "elements": [_element(e) for e in ch.elements],
+        "line": ch.pos.line,
+    }
+
+
+def describe(module: Module, process: Process, *, module_id: str | None = None) -> dict[str, Any]:
+    """The module's interface as plain data (what ``pynf inspect --json`` prints)."""
+    return {
+        "module": module_id or module.path,
+        "process": process.name,
+        "processes": [p.name for p in module.processes],
+        "description": module.description,
+        "tools": list(module.tools),
+        "keywords": list(module.keywords),
+        "inputs": [_channel(c) for c in process.inputs],
+        "outputs": [_channel(c) for c in process.outputs],
+        "topics": list(process.topics),
+        "has_stub": process.stub is not None,
+        "warnings": list(module.warnings),
+    }

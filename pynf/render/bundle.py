@@ -1,0 +1,74 @@
+"""A compiled bundle: the wrapper ``main.nf``, its params and config text, and sidecar files.
+
+A bundle is what every backend runs.  ``content_hash`` covers the wrapper and the sidecars
+(not params or config), so the same module always maps to the same hash.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pynf.errors import BundleError
+
+__all__ = ["Bundle", "MANIFEST_NAME"]
+
+#: File name of the output manifest the wrapper writes into the outdir.
+MANIFEST_NAME = "pynf-manifest.json"
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """Everything needed to run one module process: write it to a directory and launch ``main.nf``."""
+
+    module_id: str
+    process: str
+    main_nf: str
+    params_text: str
+    config_text: str
+    sidecars: tuple[tuple[str, bytes], ...] = ()
+    executables: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def content_hash(self) -> str:
+        """SHA-256 (hex, first 16 chars) of the wrapper and sidecars, independent of inputs."""
+        h = hashlib.sha256()
+        h.update(self.main_nf.encode())
+        for rel, data in sorted(self.sidecars):
+            h.update(b"\0" + rel.encode() + b"\0")
+            h.update(hashlib.sha256(data).digest())
+        return h.hexdigest()[:16]
+
+    def params(self) -> dict:
+        """The params text as a fresh dict (empty text = no params); ``BundleError`` if it is not a JSON object."""
+        if not self.params_text.strip():
+            return {}
+        try:
+            data = json.loads(self.params_text)
+        except ValueError as exc:
+            raise BundleError(f"bundle params are not valid JSON: {exc}") from None
+        if not isinstance(data, dict):
+            raise BundleError("bundle params must be a JSON object")
+        return data
+
+    def files(self, *, params_name: str = "params.json", config_name: str = "nextflow.config") -> dict[str, bytes]:
+        """All files of the bundle by relative path, sorted."""
+        out = {"main.nf": self.main_nf.encode(), params_name: self.params_text.encode(),
+               config_name: self.config_text.encode()}
+        out.update(dict(self.sidecars))
+        return dict(sorted(out.items()))
+
+    def write(self, directory: str | os.PathLike[str], **names: str) -> Path:
+        """Write the bundle into ``directory`` (created if needed) and return its path."""
+        root = Path(directory)
+        root.mkdir(parents=True, exist_ok=True)
+        for rel, data in self.files(**names).items():
+            target = root / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+            if rel in self.executables:
+                target.chmod(0o755)
+        return root

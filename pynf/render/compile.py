@@ -1,0 +1,35 @@
+"""``compile_bundle``: module (path or parsed ``Module``) + inputs/params/options -> ``Bundle``."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from pynf.render.bundle import Bundle
+from pynf.compiler.ir import Module
+from pynf.render.options import RenderOptions, RunOptions
+from pynf.render.renderer import render
+
+__all__ = ["compile_bundle"]
+
+
+def compile_bundle(module: str | os.PathLike[str] | Module, *, process: str | None = None, inputs: Any = None,
+                   params: Mapping[str, Any] | None = None, options: RunOptions | None = None,
+                   module_id: str | None = None, check_files: bool = True, require_inputs: bool = True) -> Bundle:
+    """Parse ``module`` unless already parsed, and render its bundle.
+
+    ``module`` is a parsed ``Module``, a main.nf path or its directory, or an nf-core-style module
+    ID (``fastqc``, ``samtools/view``), which is resolved (and pinned) through :mod:`pynf.sources`.
+    """
+    if isinstance(module, Module):
+        parsed = module
+    else:
+        from pynf.sources.load import load_module
+
+        loaded = load_module(module, process=process)
+        parsed = loaded.module
+        module_id = module_id or loaded.module_id
+    return render(parsed, RenderOptions(process=process, inputs=inputs, params=dict(params or {}),
+                                        run=options or RunOptions(), module_id=module_id,
+                                        check_files=check_files, require_inputs=require_inputs))

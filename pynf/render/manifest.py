@@ -1,0 +1,81 @@
+"""The wrapper's manifest (``pynf-manifest.json``), read back into Python: one decoder for every backend.
+
+The wrapper writes one manifest per run into its outdir: ``{"outputs": {key: [item, ...]}, "topics": {...}}``
+where an item is a list of ``{"kind": "val"|"path"|"env"|"eval"|"stdout", "value": ...}`` elements.
+:class:`ManifestOutputs` gives a result the decoded views (``outputs``, ``topics``, output files).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from pynf.render.bundle import MANIFEST_NAME
+
+__all__ = ["MANIFEST_NAME", "ManifestOutputs", "decode_item", "read_manifest_file"]
+
+_PATH_KINDS = ("path", "file")
+
+
+def _decode_element(element: dict, local: bool) -> Any:
+    value = element.get("value")
+    if element.get("kind") in _PATH_KINDS and local:
+        if isinstance(value, list):
+            return [Path(v) for v in value]
+        return Path(value) if isinstance(value, str) else value
+    return value
+
+
+def decode_item(item: list, *, local: bool = True) -> Any:
+    """One manifest item -> Python: the value for one-element items, else a tuple.
+
+    Paths become :class:`~pathlib.Path` when ``local`` (else they stay URI strings); meta maps are dicts.
+    """
+    values = [_decode_element(e, local) for e in item]
+    return values[0] if len(values) == 1 else tuple(values)
+
+
+def read_manifest_file(outdir: str | Path) -> dict | None:
+    """The manifest in a local ``outdir``, or None when it is absent or not a JSON object."""
+    try:
+        data = json.loads((Path(outdir) / MANIFEST_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+class ManifestOutputs:
+    """Decoded views of a result's manifest; the result provides ``manifest`` and ``local_paths``."""
+
+    manifest: dict | None
+    local_paths: bool = True
+
+    def _decoded(self, section: str) -> dict[str, list]:
+        if self.manifest is None:
+            return {}
+        return {k: [decode_item(i, local=self.local_paths) for i in v]
+                for k, v in (self.manifest.get(section) or {}).items()}
+
+    @property
+    def outputs(self) -> dict[str, list]:
+        """Output channels by key (emit name or index): one decoded item per emitted value ({} when unread)."""
+        return self._decoded("outputs")
+
+    @property
+    def topics(self) -> dict[str, list]:
+        """Topic channels (e.g. ``versions``) by name, decoded like :attr:`outputs`."""
+        return self._decoded("topics")
+
+    def get_output_files(self) -> list:
+        """Every published output file listed in the manifest, channel by channel (Path when local)."""
+        out: list = []
+        for items in ((self.manifest or {}).get("outputs") or {}).values():
+            for item in items:
+                for element in item:
+                    if element.get("kind") in _PATH_KINDS:
+                        value = element.get("value")
+                        for p in value if isinstance(value, list) else [value]:
+                            if isinstance(p, str):
+                                out.append(Path(p) if self.local_paths else p)
+        return out

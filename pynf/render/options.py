@@ -1,0 +1,115 @@
+"""Option dataclasses for rendering and running a module: ``RunOptions`` and ``RenderOptions``.
+
+``RunOptions`` becomes the bundle's ``nextflow.config`` text; ``RenderOptions`` carries everything
+``render()`` needs besides the module IR (process choice, inputs, params, run options, identity).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+from pynf.errors import PynfError
+
+__all__ = ["CONTAINER_ENGINES", "OptionsError", "RunOptions", "RenderOptions"]
+
+#: Accepted values for ``RunOptions.container``.
+CONTAINER_ENGINES = ("none", "docker", "podman", "singularity", "apptainer", "conda")
+
+_MEMORY = re.compile(r"\d+(\.\d+)?\s*(B|KB|MB|GB|TB|PB)", re.IGNORECASE)
+_DURATION = re.compile(r"(\d+(\.\d+)?\s*(ms|s|m|h|d)\s*)+", re.IGNORECASE)
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+class OptionsError(PynfError):
+    """A run option has a value pynf cannot turn into configuration."""
+
+
+def _frozen(mapping: Mapping[str, Any] | None) -> Mapping[str, Any]:
+    return MappingProxyType(dict(mapping or {}))
+
+
+def _check_memory(name: str, value: str | None) -> None:
+    if value is not None and not (isinstance(value, str) and _MEMORY.fullmatch(value.strip())):
+        raise OptionsError(f"{name}: expected a memory amount such as '4 GB' or '512 MB', got {value!r}")
+
+
+def _check_time(name: str, value: str | None) -> None:
+    if value is not None and not (isinstance(value, str) and _DURATION.fullmatch(value.strip())):
+        raise OptionsError(f"{name}: expected a duration such as '30m', '2h' or '1d 6h', got {value!r}")
+
+
+def _check_cpus(name: str, value: int | None) -> None:
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
+        raise OptionsError(f"{name}: expected a positive whole number, got {value!r}")
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """How to run the process: task.ext values, resources, container engine, executor, extra config.
+
+    ``ext`` sets ``task.ext.<key>`` for the process (``{"args": "-q 20", "prefix": "s1"}``);
+    values may be strings, numbers, booleans, lists or maps.  ``memory`` is like ``"4 GB"``,
+    ``time`` like ``"2h"``.  ``resource_limits`` takes ``cpus``/``memory``/``time``.
+    ``extra_config`` is raw Nextflow config text appended as written (your own code, not data).
+    """
+
+    ext: Mapping[str, Any] = field(default_factory=dict)
+    cpus: int | None = None
+    memory: str | None = None
+    time: str | None = None
+    container: str = "none"
+    executor: str | None = None
+    queue: str | None = None
+    resource_limits: Mapping[str, Any] = field(default_factory=dict)
+    extra_config: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "ext", _frozen(self.ext))
+        object.__setattr__(self, "resource_limits", _frozen(self.resource_limits))
+        for key in self.ext:
+            if not isinstance(key, str) or not _NAME.fullmatch(key):
+                raise OptionsError(f"ext: {key!r} is not a valid task.ext name (letters, digits, _)")
+        _check_cpus("cpus", self.cpus)
+        _check_memory("memory", self.memory)
+        _check_time("time", self.time)
+        if self.container not in CONTAINER_ENGINES:
+            raise OptionsError(f"container: expected one of {', '.join(CONTAINER_ENGINES)}, got {self.container!r}")
+        for key in self.resource_limits:
+            if key not in ("cpus", "memory", "time"):
+                raise OptionsError(f"resource_limits: unknown key {key!r} (expected cpus, memory, time)")
+        _check_cpus("resource_limits.cpus", self.resource_limits.get("cpus"))
+        _check_memory("resource_limits.memory", self.resource_limits.get("memory"))
+        _check_time("resource_limits.time", self.resource_limits.get("time"))
+        for name in ("executor", "queue"):
+            value = getattr(self, name)
+            if value is not None and (not isinstance(value, str) or not value.strip()):
+                raise OptionsError(f"{name}: expected a non-empty string, got {value!r}")
+        if not isinstance(self.extra_config, str):
+            raise OptionsError(f"extra_config: expected config text (a string), got {type(self.extra_config).__name__}")
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    """What ``render()`` needs besides the module: process, inputs, params, run options, identity.
+
+    ``inputs`` is Python data as described in ``pynf.render.inputs``; ``params`` are extra top-level
+    params (``outdir`` defaults to ``"results"``).  ``module_id`` names the module in the wrapper
+    header (default: the module directory's name); ``module_dir`` is where sidecars
+    (templates/, environment.yml, resources/usr/bin) are read from (default: beside main.nf).
+    ``require_inputs=False`` with ``inputs=None`` renders a bundle whose paramsText has no inputs
+    yet (``pynf_inputs: []``), for inspecting or hand-editing the wrapper.
+    """
+
+    process: str | None = None
+    inputs: Any = None
+    params: Mapping[str, Any] = field(default_factory=dict)
+    run: RunOptions = field(default_factory=RunOptions)
+    module_id: str | None = None
+    module_dir: str | os.PathLike[str] | None = None
+    check_files: bool = True
+    require_inputs: bool = True

@@ -1,0 +1,1 @@
+"""Tests, tier: engine."""

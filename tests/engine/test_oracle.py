@@ -1,0 +1,37 @@
+"""benchmarks/oracle.py end to end on our own fixture modules: a clean JSON report on stdout."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from ..paths import MODULE_FIXTURES, REPO
+from ..support import require_engine
+
+pytestmark = pytest.mark.engine
+
+# Module forms Nextflow 25.04's strict (v2) parser rejects: `stdout` inside a tuple (a false error,
+# fixed upstream in 25.04.5) and an unquoted `env X` declaration.
+V2_REJECTS = {"stdin_stdout", "legacy_forms"}
+
+
+def test_oracle_reports_clean_json_over_the_fixtures(tmp_path):
+    require_engine()
+    corpus = tmp_path / "corpus"
+    names = sorted(p.name for p in MODULE_FIXTURES.iterdir() if (p / "main.nf").is_file())
+    for name in names:
+        shutil.copytree(MODULE_FIXTURES / name, corpus / name)
+    proc = subprocess.run([sys.executable, str(REPO / "benchmarks" / "oracle.py"), "--corpus", str(corpus), "--json"],
+                          capture_output=True, text=True, timeout=900)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    report = json.loads(proc.stdout)  # nothing but the report on stdout
+    assert report["modules"] == len(names) and report["agree"] == len(names), report["disagree"]
+    assert report["wrapper_v1_ok"] == len(names)
+    failures = {f["module"]: f for f in report["wrapper_failures"]}
+    assert set(failures) == V2_REJECTS & set(names)
+    assert "`stdout` is not defined" in failures["stdin_stdout"]["v2"]
+    assert report["wrapper_v2_ok"] == len(names) - len(failures)

@@ -25,7 +25,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from pynf import __version__  # noqa: E402
 from pynf.compiler import parse  # noqa: E402
@@ -68,7 +67,7 @@ def run_oracle(corpus: Path, modules: list[Path], raw: Path, done: dict) -> None
 
 def run_stubs(corpus: Path, modules: list[Path], raw: Path, done: dict, workers: int) -> None:
     """The stub sweep over the stub modules among ``modules`` not yet in ``raw``."""
-    import stub_sweep
+    from benchmarks import stub_sweep
 
     wanted = {m.resolve() for m in modules}
     todo = [m for m in stub_sweep.stub_modules(corpus)

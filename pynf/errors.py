@@ -17,6 +17,7 @@ __all__ = [
     "ModuleSourceError",
     "ExportError",
     "BundleError",
+    "InterfaceDriftError",
     "SeqeraError",
     "SeqeraAuthError",
     "SeqeraValidationError",
@@ -26,6 +27,8 @@ __all__ = [
     "SeqeraWaitTimeout",
     "RemoteRunFailed",
     "PynfWarning",
+    "InterfaceDriftWarning",
+    "NotReviewedHint",
 ]
 
 
@@ -119,6 +122,14 @@ class BundleError(PynfError):
     """A bundle is inconsistent (e.g. its params text is not a JSON object)."""
 
 
+class InterfaceDriftError(PynfError):
+    """A reviewed module's interface changed in a breaking way since its review; ``diff`` says how."""
+
+    def __init__(self, message: str, *, diff: Any = None):
+        super().__init__(message)
+        self.diff = diff
+
+
 class SeqeraError(PynfError):
     """Base class of errors from the Seqera Platform backend."""
 
@@ -165,3 +176,11 @@ class SeqeraWaitTimeout(SeqeraError, TimeoutError):
 
 class PynfWarning(UserWarning):
     """Base class of pynf's warnings (issued with :func:`warnings.warn`; also kept as data on the IR/result)."""
+
+
+class InterfaceDriftWarning(PynfWarning):
+    """A reviewed module's interface changed since its review, compatibly (the diff is in the message)."""
+
+
+class NotReviewedHint(PynfWarning):
+    """A module runs that was never reviewed (``pynf modules review ID``); given once per module."""

@@ -60,6 +60,19 @@ class _Group(click.Group):
 @click.version_option(__version__, prog_name="pynf")
 def cli() -> None:
     """Compile nf-core or local Nextflow modules into standalone wrappers and run them."""
+    import warnings
+
+    from pynf.errors import PynfWarning
+
+    shown = warnings.showwarning
+
+    def show(message, category, filename, lineno, file=None, line=None):  # pynf's warnings: one plain line
+        if issubclass(category, PynfWarning):
+            click.echo(f"warning: {message}", err=True)
+        else:
+            shown(message, category, filename, lineno, file, line)
+
+    warnings.showwarning = show
 
 
 def _load(module: str, process: str | None):
@@ -122,10 +135,11 @@ def _emit_text(text: str, out: str | None, name: str) -> None:
 def inspect_command(module: str, process: str | None, as_json: bool) -> None:
     """Show MODULE's inputs and outputs with meta.yml types and descriptions."""
     from pynf.cli.describe import print_description
-    from pynf.describe import describe
+    from pynf.describe import describe, registry_status
 
     loaded = _load(module, process)
-    info = describe(loaded.module, loaded.process, module_id=loaded.module_id)
+    info = {**describe(loaded.module, loaded.process, module_id=loaded.module_id),
+            "verified": registry_status(loaded.directory)}
     if as_json:
         click.echo(json.dumps(info, indent=2, sort_keys=True, ensure_ascii=False))
     else:

@@ -5,10 +5,12 @@ stub sweep.  It holds hashes and flags only, keyed by a module's *content hash*:
 
 ``module_content_hash(dir)`` is SHA-256 over the files that make a module what it runs as — ``main.nf``,
 ``meta.yml`` and the files a bundle carries (``environment.yml``, ``templates/**``,
-``resources/usr/bin/*``; see ``render.collect_sidecars``) — each as relative path, executable bit and
-bytes.  Tests, snapshots and other repository files are left out, so the same module gets the same
-hash whether it comes from a Git checkout, pynf's cache or a copied directory; any change to what
-runs gives a new hash, which the registry then does not know ("not verified").
+``resources/usr/bin/**``: what ``render.collect_sidecars`` takes) — one line per file with its path in
+the module directory, its executable bit and its Git blob id (SHA-1 of ``blob <size>\\0<bytes>``, which
+Git trees record).  Tests, snapshots and other repository files are left out, so the same module gets
+the same hash from a Git checkout, pynf's cache or a copied directory, and the hashes of every module at
+a commit can be read from the tree alone (``tree_content_hashes``), without downloading a file.  Any
+change to what runs gives a new hash, which the registry then does not know ("not verified").
 """
 
 from __future__ import annotations
@@ -23,36 +25,68 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-__all__ = ["REGISTRY_VERSION", "RegistryEntry", "module_content_hash", "load_registry", "lookup", "registry_summary"]
+__all__ = ["REGISTRY_VERSION", "RegistryEntry", "module_content_hash", "tree_content_hashes", "load_registry", "lookup",
+           "registry_summary"]
 
 REGISTRY_VERSION = 1
 #: Field order of one registry row (the file stores rows as lists to stay small).
 FIELDS = ("module", "interface_hash", "nf_lang_agree", "wrapper_v1", "wrapper_v2", "stub")
 
 
-def _module_files(root: Path) -> dict[str, tuple[bool, bytes]]:
-    from ..render.renderer import collect_sidecars
+def _counted(rel: str) -> bool:
+    """True for the files the content hash covers (paths relative to the module directory)."""
+    return rel in ("main.nf", "meta.yml", "environment.yml") or rel.startswith(("templates/", "resources/usr/bin/"))
 
-    files: dict[str, tuple[bool, bytes]] = {}
-    for name in ("main.nf", "meta.yml"):
-        path = root / name
-        if path.is_file():
-            files[name] = (bool(os.stat(path).st_mode & stat.S_IXUSR), path.read_bytes())
-    sidecars, executables = collect_sidecars(root)
-    for rel, data in sidecars:
-        files[rel] = (rel in executables, data)
-    return files
+
+def _blob_id(data: bytes) -> str:
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()  # noqa: S324 - Git's object id
+
+
+def _digest(files: dict[str, tuple[str, str]]) -> str:
+    h = hashlib.sha256()
+    for rel, (kind, blob) in sorted(files.items()):
+        h.update(f"{rel}\0{kind}\0{blob}\n".encode())
+    return "sha256:" + h.hexdigest()
 
 
 def module_content_hash(directory: str | os.PathLike[str]) -> str:
-    """``sha256:<hex>`` of a module directory's main.nf, meta.yml and bundle files (see module docstring)."""
+    """``sha256:<hex>`` of a module directory (or its main.nf): see the module docstring for what it covers."""
     root = Path(directory)
     if root.is_file():
         root = root.parent
-    h = hashlib.sha256()
-    for rel, (executable, data) in sorted(_module_files(root).items()):
-        h.update(rel.encode() + b"\0" + (b"x" if executable else b"f") + b"\0" + hashlib.sha256(data).digest())
-    return "sha256:" + h.hexdigest()
+    files: dict[str, tuple[str, str]] = {}
+    for path in root.rglob("*"):
+        rel = path.relative_to(root).as_posix()
+        if not _counted(rel):
+            continue
+        if path.is_symlink():
+            files[rel] = ("l", _blob_id(os.readlink(path).encode()))
+        elif path.is_file():
+            files[rel] = ("x" if os.stat(path).st_mode & stat.S_IXUSR else "f", _blob_id(path.read_bytes()))
+    return _digest(files)
+
+
+def tree_content_hashes(repo: str | os.PathLike[str], sha: str, module_paths: list[str]) -> dict[str, str]:
+    """Content hashes of the modules at ``module_paths`` (``modules/org/tool``) in commit ``sha`` of the
+    Git repository ``repo``, from its trees only (no blob is read or fetched)."""
+    from .._util.git import git
+
+    wanted = sorted(set(module_paths), key=len, reverse=True)  # longest first: nested modules win their files
+    files: dict[str, dict[str, tuple[str, str]]] = {p: {} for p in wanted}
+    prefix = os.path.commonpath(wanted) if wanted else ""
+    out = git("ls-tree", "-r", "--full-tree", sha, "--", prefix or ".", cwd=repo)
+    for line in out.splitlines():
+        meta, _, path = line.partition("\t")
+        mode, kind, blob = meta.split()
+        if kind != "blob":
+            continue
+        owner = next((p for p in wanted if path.startswith(p + "/")), None)
+        if owner is None:
+            continue
+        rel = path[len(owner) + 1:]
+        if _counted(rel):
+            files[owner][rel] = ({"100755": "x", "120000": "l"}.get(mode, "f"), blob)
+    return {p: _digest(f) for p, f in files.items() if "main.nf" in f}
 
 
 @dataclass(frozen=True)

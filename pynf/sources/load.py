@@ -20,6 +20,7 @@ class LoadedModule:
     module_id: str
     directory: Path
     sha: str | None = None
+    remote: str | None = None
 
 
 def load_module(ref: str | os.PathLike[str], *, process: str | None = None, **source_options) -> LoadedModule:
@@ -35,7 +36,8 @@ def load_module(ref: str | os.PathLike[str], *, process: str | None = None, **so
     chosen = module.process(process)
     directory = path if path.is_dir() else path.parent
     module_id = resolved.module_id if resolved.sha else _local_id(path)
-    return LoadedModule(module=module, process=chosen, module_id=module_id, directory=directory, sha=resolved.sha)
+    return LoadedModule(module=module, process=chosen, module_id=module_id, directory=directory, sha=resolved.sha,
+                        remote=resolved.remote)
 
 
 def _local_id(path: Path) -> str:

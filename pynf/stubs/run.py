@@ -55,7 +55,7 @@ def stub_check(module: Module, process: Process, module_id: str, work: Path, bac
     if process.stub is None:
         return f"process {process.name} has no stub block", None
     if backend is None:
-        from pynf.backends.local import LocalBackend
+        from pynf.backends.local.backend import LocalBackend
 
         backend = LocalBackend()
     first_error = None

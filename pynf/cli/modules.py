@@ -160,10 +160,15 @@ def info_command(module_id: str, as_json: bool, sha: str | None, remote: str | N
     with _reported():
         resolved = resolve(module_id, remote=remote, branch=branch, sha=sha, offline=offline)
         info = module_info(parse(resolved.path), resolved)
+    from pynf.cli.review import verified_line
+    from pynf.describe import registry_status
+
+    directory = resolved.path if resolved.path.is_dir() else resolved.path.parent
     if as_json:
-        click.echo(json.dumps(info, indent=2))
+        click.echo(json.dumps({**info, "verified": registry_status(directory)}, indent=2))
     else:
         _print_info(info)
+        click.echo(verified_line(directory))
 
 
 @modules.command("pull")

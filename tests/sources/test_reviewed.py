@@ -217,6 +217,24 @@ def test_content_unknown_to_the_registry_is_not_verified(align, tmp_path):
     assert info["verified"]["verified"] is False and info["verified"]["registry"] is None
     assert info["verified"]["content_hash"].startswith("sha256:")
     assert "Verified: no" in invoke("inspect", "align").output
+    assert "verified: no" in invoke("modules", "info", "align").stdout
+    assert json.loads(invoke("modules", "info", "align", "--json").stdout)["verified"]["verified"] is False
     res = invoke("modules", "review", "align", "--no-stub", input="n\n")
     assert res.exit_code == 4 and "not in pynf's registry" in res.output and "not recorded" in res.output
     assert LockFile().reviews() == {}
+
+
+def test_content_hash_from_git_trees_matches_the_extracted_module(align, tmp_path):
+    from pynf.interface.registry import module_content_hash, tree_content_hashes
+    from pynf.sources import resolve
+
+    align.repo.add_fixture("bin_script", "nf-core/bin_script")
+    align.repo.add_fixture("template_greet", "nf-core/template_greet")
+    align.repo.write("modules/nf-core/align/tests/main.nf.test", "nextflow_process {}\n")
+    sha = align.commit("modules with templates and bin scripts")
+    paths = ["modules/nf-core/align", "modules/nf-core/bin_script", "modules/nf-core/template_greet"]
+    hashes = tree_content_hashes(align.repo.path, sha, paths)
+    for path in paths:
+        resolved = resolve(path.split("/", 2)[2])
+        assert hashes[path] == module_content_hash(resolved.path), path
+    assert (resolved.path / "templates").is_dir()

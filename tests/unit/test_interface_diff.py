@@ -120,3 +120,17 @@ def test_render_lists_breaking_changes_first():
 def test_no_change():
     d = _diff(BASE, BASE)
     assert not d and d.summary() == "no interface change" and d.old_hash == d.new_hash
+
+
+def test_ext_keys_new_is_compatible_dropped_is_breaking():
+    from pynf.interface import Interface
+
+    def with_ext(*keys):
+        data = _iface(BASE).data
+        data["processes"][0]["ext"] = sorted(keys)
+        return Interface(data=data)
+
+    d = diff_interfaces(with_ext("args", "prefix"), with_ext("args", "args2", "prefix"))
+    assert _kinds(d) == [("ext-added", False)] and "now reads 'args2'" in d.render()
+    d = diff_interfaces(with_ext("args", "prefix"), with_ext("args"))
+    assert _kinds(d) == [("ext-removed", True)] and "'prefix' is no longer read" in d.render()

@@ -79,7 +79,8 @@ def _process(process: Process) -> dict[str, Any]:
 
 
 def _docs(module: Module) -> dict[str, str]:
-    """Descriptions by place (``module``, ``PROC input 1 reads``, ``PROC output bam *.bam``)."""
+    """Descriptions by place (``module``, ``PROC input 1 element 2``, ``PROC output bam element 1``): by
+    position, so renaming an element does not look like a changed description."""
     out: dict[str, str] = {}
     if module.description:
         out["module"] = " ".join(module.description.split())
@@ -87,9 +88,9 @@ def _docs(module: Module) -> dict[str, str]:
         for direction, channels in (("input", p.inputs), ("output", p.outputs)):
             for i, ch in enumerate(channels, 1):
                 where = f"{p.name} {direction} {ch.emit or i}"
-                for el in ch.elements:
+                for j, el in enumerate(ch.elements, 1):
                     if el.doc is not None and el.doc.description:
-                        out[f"{where} {el.label}"] = " ".join(el.doc.description.split())
+                        out[f"{where} element {j}"] = " ".join(el.doc.description.split())
     return out
 
 
@@ -169,9 +170,9 @@ def render_card(iface: Interface, *, title: str | None = None) -> str:
         lines.append("  inputs:" if p["inputs"] else "  inputs: none")
         for i, ch in enumerate(p["inputs"], 1):
             lines.append(f"    {i}. {channel_signature(ch)}")
-            for e in ch["elements"]:
-                label = e.get("name") or e.get("pattern") or e.get("expr") or ""
-                doc = iface.docs.get(f"{p['name']} input {i} {label}")
+            for j, e in enumerate(ch["elements"], 1):
+                label = e.get("name") or e.get("pattern") or e.get("expr") or e["kind"]
+                doc = iface.docs.get(f"{p['name']} input {i} element {j}")
                 if doc:
                     lines.append(f"         {label}: {doc}")
         lines.append("  outputs:" if p["outputs"] else "  outputs: none")

@@ -29,6 +29,7 @@ __all__ = [
     "PynfWarning",
     "InterfaceDriftWarning",
     "NotReviewedHint",
+    "UnknownExtKeyWarning",
 ]
 
 
@@ -184,3 +185,7 @@ class InterfaceDriftWarning(PynfWarning):
 
 class NotReviewedHint(PynfWarning):
     """A module runs that was never reviewed (``pynf modules review ID``); given once per module."""
+
+
+class UnknownExtKeyWarning(PynfWarning):
+    """``RunOptions(ext=...)`` sets a ``task.ext`` key the process never reads (names the keys it does read)."""

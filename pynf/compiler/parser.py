@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import re
@@ -13,8 +14,9 @@ from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from pynf.errors import ModuleNotFound, ModuleSyntaxError
-from pynf.compiler.ir import Channel, Directive, Element, Module, Position, Process, Section, TopLevel
-from pynf.compiler.lexer import GroovyLexer
+from pynf.compiler.ext import ext_reads, template_ext_reads
+from pynf.compiler.ir import Channel, Directive, Element, ExtUse, Module, Position, Process, Section, TopLevel
+from pynf.compiler.lexer import GroovyLexer, _Source
 
 __all__ = ["parse", "parse_source", "MAX_MODULE_BYTES"]
 
@@ -52,13 +54,35 @@ def parse(module: str | os.PathLike[str], *, with_meta: bool = True) -> Module:
             f"file is {size / 1e6:.1f} MB; a module's main.nf is expected to be under {MAX_MODULE_BYTES // 2**20} MB",
             file=str(path), line=1, column=1)
     data = path.read_bytes()
-    ir = parse_source(_decode(data, str(path)), filename=str(path))
+    ir = _with_template_ext_uses(parse_source(_decode(data, str(path)), filename=str(path)), path.parent)
     meta = path.parent / "meta.yml"
     if with_meta and path.name == "main.nf" and meta.is_file():
         from pynf.compiler.meta import merge_meta
 
         ir = merge_meta(ir, meta)
     return ir
+
+
+def _with_template_ext_uses(module: Module, module_dir: Path) -> Module:
+    """Add the ``task.ext`` reads of the templates the processes render (``templates/NAME``)."""
+    processes = []
+    for p in module.processes:
+        sections = [s for s in (p.body, p.stub) if s is not None and s.template]
+        extra: list[ExtUse] = []
+        for name in dict.fromkeys(s.template for s in sections):
+            file = module_dir / "templates" / name
+            try:
+                text = file.read_text(encoding="utf-8") if file.is_file() else None
+            except (OSError, UnicodeDecodeError):
+                text = None
+            if text is None:
+                continue
+            lines = _Source(text, str(file))
+            for key, a, b in template_ext_reads(text):
+                (l1, c1), (l2, c2) = lines.linecol(a), lines.linecol(b)
+                extra.append(ExtUse(key, f"template:{name}", Position(l1, c1, l2, c2, a, b), file=f"templates/{name}"))
+        processes.append(dataclasses.replace(p, ext_uses=p.ext_uses + tuple(extra)) if extra else p)
+    return dataclasses.replace(module, processes=tuple(processes))
 
 
 def _decode(data: bytes, filename: str) -> str:
@@ -145,6 +169,17 @@ class _Builder:
     def __init__(self, source: str, filename: str):
         self.source = source
         self.filename = filename
+        self.lines = _Source(source, filename)
+
+    def span(self, start: int, end: int) -> Position:
+        line, col = self.lines.linecol(start)
+        end_line, end_col = self.lines.linecol(end)
+        return Position(line, col, end_line, end_col, start, end)
+
+    def ext_uses(self, section: str, start: int, code: str) -> list[ExtUse]:
+        """``task.ext`` reads in ``code``, which sits at offset ``start`` of the source."""
+        return [ExtUse(name, section, self.span(start + a, start + b))
+                for name, a, b in ext_reads(code, shell=section == "shell")]
 
     # -- positions -----------------------------------------------------
     def pos(self, node: Tree | Token) -> Position:
@@ -206,6 +241,7 @@ class _Builder:
         inputs: list[Channel] = []
         outputs: list[Channel] = []
         sections: dict[str, Section] = {}
+        uses: list[ExtUse] = []
         for child in node.children[3:]:
             if not isinstance(child, Tree):
                 continue
@@ -215,12 +251,13 @@ class _Builder:
                 text = self.source[args[0].start_pos if isinstance(args[0], Token) else args[0].meta.start_pos:
                                    child.meta.end_pos] if args else ""
                 directives.append(Directive(name=str(dname), text=text.strip(), pos=self.pos(child)))
-            elif child.data == "input_section":
+                uses += self.ext_uses(f"directive:{dname}", child.meta.start_pos, self.text(child))
+            elif child.data in ("input_section", "output_section"):
+                direction = "input" if child.data == "input_section" else "output"
+                target = inputs if direction == "input" else outputs
                 for decl in child.find_data("decl"):
-                    inputs.append(self.channel(decl, "input", len(inputs)))
-            elif child.data == "output_section":
-                for decl in child.find_data("decl"):
-                    outputs.append(self.channel(decl, "output", len(outputs)))
+                    target.append(self.channel(decl, direction, len(target)))
+                    uses += self.ext_uses(direction, decl.meta.start_pos, self.text(decl))
             elif child.data == "body_section":
                 sec = self.section(child)
                 if sec is not None:
@@ -230,9 +267,12 @@ class _Builder:
                                                 file=self.filename, line=sec.pos.line, column=sec.pos.column,
                                                 source=self.source)
                     sections[key] = sec
+        for sec in sections.values():
+            uses += self.ext_uses(sec.kind, sec.pos.start, sec.text)
+        uses.sort(key=lambda u: (u.position.start, u.name))
         return Process(name=name, directives=tuple(directives), inputs=tuple(inputs), outputs=tuple(outputs),
                        when=sections.get("when"), body=sections.get("body"), stub=sections.get("stub"),
-                       text=self.text(node), pos=self.pos(node))
+                       text=self.text(node), pos=self.pos(node), ext_uses=tuple(uses))
 
     def section(self, node: Tree) -> Section | None:
         kids = node.children

@@ -59,7 +59,7 @@ def _channel(ch: Channel) -> dict[str, Any]:
 
 
 def _ext_keys(process: Process) -> list[str]:
-    return sorted(set(getattr(process, "ext_keys", ())))  # until the IR has ext keys
+    return sorted(set(process.ext_keys))
 
 
 def _version_queries(process: Process) -> list[str]:

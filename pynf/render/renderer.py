@@ -14,19 +14,26 @@ from __future__ import annotations
 import logging
 import os
 import re
+import warnings as _warnings
 from pathlib import Path
 from typing import Any
 
 from pynf import __version__
 from pynf.render.bundle import MANIFEST_NAME, Bundle
 from pynf.compiler.ir import Channel, Module, Process
+from pynf.errors import UnknownExtKeyWarning
 from pynf.render.inputs import build_params, params_text, signature
 from pynf.render.options import RenderOptions, RunOptions
 from pynf.templates import render_template
 
-__all__ = ["render", "render_wrapper", "render_config", "collect_sidecars", "wrapper_blocks"]
+__all__ = ["render", "render_wrapper", "render_config", "collect_sidecars", "wrapper_blocks", "ext_warnings",
+           "CONFIG_EXT_KEYS"]
 
 log = logging.getLogger(__name__)
+
+#: ``task.ext`` keys that are configuration conventions rather than module inputs: setting them never warns
+#: (``ext.when`` is how nf-core pipelines switch a process off).
+CONFIG_EXT_KEYS = frozenset({"when"})
 
 _LOCAL_INCLUDE = re.compile(r"""\bfrom\s+['"](\.{1,2}/|/)""")
 
@@ -147,6 +154,17 @@ def _module_dir(module: Module, options: RenderOptions) -> Path | None:
     return path if path.is_dir() else None
 
 
+def ext_warnings(process: Process, run: RunOptions) -> list[str]:
+    """Warnings for ``ext`` keys the process never reads (each names the keys it does read)."""
+    unknown = sorted(set(run.ext) - set(process.ext_keys) - CONFIG_EXT_KEYS)
+    if not unknown:
+        return []
+    reads = ", ".join(process.ext_keys) or "none"
+    names = ", ".join(f"'{k}'" for k in unknown)
+    noun = "key" if len(unknown) == 1 else "keys"
+    return [f"process {process.name} does not read ext {noun} {names}; the task.ext keys it reads are: {reads}"]
+
+
 def render(module: Module, options: RenderOptions | None = None) -> Bundle:
     """Render ``module`` into a ``Bundle`` (raises ProcessSelectionError / InputError / OptionsError)."""
     options = options or RenderOptions()
@@ -155,6 +173,9 @@ def render(module: Module, options: RenderOptions | None = None) -> Bundle:
     params = build_params(process, options.inputs, options.params, check_files=options.check_files,
                           require_inputs=options.require_inputs)
     sidecars, executables = collect_sidecars(_module_dir(module, options))
+    notes = ext_warnings(process, options.run)
+    for note in notes:
+        _warnings.warn(UnknownExtKeyWarning(note), stacklevel=2)
     return Bundle(
         module_id=module_id,
         process=process.name,
@@ -163,4 +184,5 @@ def render(module: Module, options: RenderOptions | None = None) -> Bundle:
         config_text=render_config(process, options.run),
         sidecars=sidecars,
         executables=executables,
+        warnings=tuple(notes),
     )

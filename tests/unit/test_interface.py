@@ -8,6 +8,8 @@ import shutil
 
 import pytest
 
+import pynf
+
 from pynf.interface import interface_of, load_interface, lookup, module_content_hash, render_card
 from pynf.interface.registry import FIELDS, REGISTRY_VERSION, registry_summary
 
@@ -97,7 +99,11 @@ def test_shipped_registry_covers_the_corpus(tmp_path):
     found = [lookup(p.parent) for p in sample]
     assert all(e is not None for e in found)
     assert [e.module for e in found] == [str(p.parent.relative_to(CORPUS)) for p in sample]
-    copy = tmp_path / "edited"
-    shutil.copytree(sample[0].parent, copy)
-    (copy / "main.nf").write_text((copy / "main.nf").read_text().replace("task.ext.args", "task.ext.args2", 1) + "\n")
-    assert lookup(copy) is None
+    verified = next(p for p in sample if lookup(p.parent).verified)
+    copy = tmp_path / "copy"
+    shutil.copytree(verified.parent, copy)
+    info = pynf.inspect(copy)
+    assert info["verified"]["verified"] is True and info["verified"]["registry"]["module"] == lookup(copy).module
+    (copy / "main.nf").write_text((copy / "main.nf").read_text() + "\n")
+    info = pynf.inspect(copy)
+    assert info["verified"]["verified"] is False and info["verified"]["registry"] is None and lookup(copy) is None

@@ -123,14 +123,12 @@ def test_no_change():
 
 
 def test_ext_keys_new_is_compatible_dropped_is_breaking():
-    from pynf.interface import Interface
-
-    def with_ext(*keys):
-        data = _iface(BASE).data
-        data["processes"][0]["ext"] = sorted(keys)
-        return Interface(data=data)
-
-    d = diff_interfaces(with_ext("args", "prefix"), with_ext("args", "args2", "prefix"))
-    assert _kinds(d) == [("ext-added", False)] and "now reads 'args2'" in d.render()
-    d = diff_interfaces(with_ext("args", "prefix"), with_ext("args"))
+    with_args = BASE.replace('"aligner ${index}', '"aligner ${task.ext.args ?: \'\'} ${index}')
+    with_both = with_args.replace("    script:\n", "    script:\n    def prefix = task.ext.prefix ?: meta.id\n")
+    assert _iface(with_both).processes[0]["ext"] == ["args", "prefix"]
+    d = _diff(with_args, with_both)
+    assert _kinds(d) == [("ext-added", False)] and "now reads 'prefix'" in d.render()
+    d = _diff(with_both, with_args)
     assert _kinds(d) == [("ext-removed", True)] and "'prefix' is no longer read" in d.render()
+    comment_only = with_args.replace("    script:\n", "    script:\n    // task.ext.prefix is not read here\n")
+    assert not _diff(with_args, comment_only)

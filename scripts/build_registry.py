@@ -9,7 +9,9 @@ module content hash (``pynf.interface.registry.module_content_hash``) and holds 
         [--raw build/registry-raw.jsonl] [--out pynf/data/registry.json] [--limit N] [--from-raw]
 
 Per-module results go to ``--raw`` (JSON lines) as they are measured; a rerun skips the modules
-already there, and ``--from-raw`` only recomputes the hashes and rewrites the registry from it.
+already there, and ``--from-raw`` only recomputes the hashes and rewrites the registry from it
+(``--import-stub-rows`` first adds the rows of stub sweep workers, e.g. of a sweep cut short).
+A module not stub-run has ``stub: null`` and is not counted as verified.
 Prints the figures (modules, nf-lang agreement, wrappers v1/v2, stub runs).
 """
 
@@ -83,15 +85,17 @@ def compose(corpus: Path, modules: list[Path], raw: Path) -> dict:
     """The registry document from the raw rows (hashes computed now, from the corpus files)."""
     rows = _read_raw(raw)
     entries: dict[str, list] = {}
-    counts = {"modules": 0, "nf_lang_agree": 0, "wrapper_v1": 0, "wrapper_v2": 0, "stub_runs": 0, "stub_passed": 0,
-              "verified": 0}
+    counts = {"modules": 0, "nf_lang_agree": 0, "wrapper_v1": 0, "wrapper_v2": 0, "stub_capable": 0, "stub_runs": 0,
+              "stub_passed": 0, "verified": 0}
     for module_dir in modules:
         name = str(module_dir.relative_to(corpus))
         checked = rows.get(("oracle", name))
         if checked is None:
             continue  # not measured (yet): not in the registry
         try:
-            interface_hash = interface_of(parse(module_dir)).hash
+            parsed = parse(module_dir)
+            interface_hash = interface_of(parsed).hash
+            counts["stub_capable"] += len(parsed.processes) == 1 and parsed.processes[0].stub is not None
         except PynfError:
             interface_hash = None
         stub_row = rows.get(("stub", name))
@@ -104,7 +108,7 @@ def compose(corpus: Path, modules: list[Path], raw: Path) -> dict:
         counts["wrapper_v2"] += row[4]
         counts["stub_runs"] += stub is not None
         counts["stub_passed"] += stub is True
-        counts["verified"] += row[2] and row[3] and row[4] and stub is not False
+        counts["verified"] += bool(row[2] and row[3] and row[4] and stub)
     return {"version": REGISTRY_VERSION, "fields": list(FIELDS), "pynf": __version__,
             "built": _dt.date.today().isoformat(), "corpus": corpus.name, "summary": counts,
             "modules": dict(sorted(entries.items()))}
@@ -131,6 +135,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--workers", type=int, default=1, help="stub sweep worker processes (0 = in this process)")
     ap.add_argument("--limit", type=int, help="only the first N modules (for a trial)")
     ap.add_argument("--from-raw", action="store_true", help="do not measure: rewrite the registry from --raw")
+    ap.add_argument("--import-stub-rows", type=Path, nargs="+", default=[], metavar="JSONL",
+                    help="add stub results written by stub_sweep.py workers (--worker/--out) to --raw first")
     args = ap.parse_args(argv)
     if not args.corpus.is_dir():
         print(f"corpus not found: {args.corpus}", file=sys.stderr)
@@ -141,6 +147,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.limit is not None:
         modules = modules[: args.limit]
     start = time.perf_counter()
+    done = _read_raw(raw)
+    for rows in args.import_stub_rows:
+        for line in rows.read_text().splitlines():
+            row = json.loads(line) if line.strip() else None
+            if row and ("stub", row["module"]) not in done:
+                done[("stub", row["module"])] = row
+                _append(raw, {"phase": "stub", "module": row["module"], "error": row["error"],
+                              "variant": row.get("variant")})
     if not args.from_raw:
         run_oracle(args.corpus, modules, raw, _read_raw(raw))
         run_stubs(args.corpus, modules, raw, _read_raw(raw), args.workers)
@@ -148,7 +162,8 @@ def main(argv: list[str] | None = None) -> int:
     write(doc, args.out)
     s = doc["summary"]
     print(f"registry: {s['modules']} modules, nf-lang agrees on {s['nf_lang_agree']}, wrappers v1 {s['wrapper_v1']} "
-          f"v2 {s['wrapper_v2']}, stub runs {s['stub_passed']}/{s['stub_runs']} passed, verified {s['verified']} "
+          f"v2 {s['wrapper_v2']}, stub runs {s['stub_passed']}/{s['stub_runs']} passed ({s['stub_capable']} modules have a "
+          f"stub block), verified {s['verified']} "
           f"-> {args.out} ({args.out.stat().st_size} bytes) in {time.perf_counter() - start:.0f} s")
     return 0
 

@@ -93,7 +93,8 @@ def tree_content_hashes(repo: str | os.PathLike[str], sha: str, module_paths: li
 class RegistryEntry:
     """What the registry knows of one exact module.
 
-    ``stub`` is None when the module has no stub block (or several processes), so it was not stub-run.
+    ``stub`` is None when the module was not stub-run (no stub block, several processes, or the build
+    did not reach it); such a module is not counted as verified.
     """
 
     content_hash: str
@@ -106,11 +107,11 @@ class RegistryEntry:
 
     @property
     def verified(self) -> bool:
-        """True when Nextflow's parser agrees, both loaders accept the wrapper and the stub run (if any) passed."""
-        return self.nf_lang_agree and self.wrapper_v1 and self.wrapper_v2 and self.stub is not False
+        """True when Nextflow's parser agrees, both loaders accept the wrapper and the stub run passed."""
+        return bool(self.nf_lang_agree and self.wrapper_v1 and self.wrapper_v2 and self.stub)
 
     def summary(self) -> str:
-        """One line: ``verified (nf-lang ✓, v1 ✓, v2 ✓, stub ✓)``."""
+        """One line: ``verified as samtools/sort (nf-lang ok, wrapper v1 ok, v2 ok, stub-run ok)``."""
         def mark(flag: bool | None) -> str:
             return "-" if flag is None else ("ok" if flag else "FAILED")
         state = "verified" if self.verified else "checked, with failures"

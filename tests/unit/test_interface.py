@@ -77,17 +77,20 @@ def test_lookup_answers_by_exact_content(tmp_path):
     module = _copy(tmp_path)
     digest = module_content_hash(module)
     registry = tmp_path / "registry.json"
-    row = ["samtools/sort", interface_of(module).hash, True, True, True, None]
+    row = ["samtools/sort", interface_of(module).hash, True, True, True, True]
     registry.write_text(json.dumps({"version": REGISTRY_VERSION, "fields": list(FIELDS), "modules": {digest: row}}))
     entry = lookup(module, registry=registry)
     assert entry is not None and entry.verified and entry.module == "samtools/sort"
     assert lookup(digest, registry=registry) == entry
-    assert "verified" in entry.summary() and "stub-run -" in entry.summary()
+    assert entry.summary().startswith("verified as samtools/sort") and "stub-run ok" in entry.summary()
     (module / "main.nf").write_text((module / "main.nf").read_text() + "\n")
     assert lookup(module, registry=registry) is None
     failing = dict(zip(FIELDS, row), wrapper_v2=False)
     registry.write_text(json.dumps({"version": REGISTRY_VERSION, "modules": {digest: list(failing.values())}}))
     assert lookup(digest, registry=registry).verified is False
+    not_run = dict(zip(FIELDS, row), stub=None)
+    registry.write_text(json.dumps({"version": REGISTRY_VERSION, "modules": {digest: list(not_run.values())}}))
+    assert lookup(digest, registry=registry).verified is False and "stub-run -" in lookup(digest, registry=registry).summary()
 
 
 def test_shipped_registry_covers_the_corpus(tmp_path):

@@ -257,6 +257,39 @@ def _render_wrappers(path: Path, directory: Path) -> list[Path]:
 
 
 # ---------------------------------------------------------------- main
+def check_module(path: Path, name: str, oracle: NextflowOracle, checker: WrapperChecker | None, tmp: Path) -> dict:
+    """One module: ``agree`` (pynf's IR matches nf-lang's), ``diff`` (why not), and with a checker
+    ``v1``/``v2`` (every rendered wrapper compiles with that loader) and ``wrapper_failures``."""
+    row: dict = {"module": name, "agree": False, "diff": None}
+    if checker is not None:
+        row.update({"v1": False, "v2": False, "wrapper_failures": []})
+    try:
+        ours = ir_signature(path)
+    except PynfError as e:
+        row["diff"] = f"pynf failed: {e}"[:500]
+        return row
+    try:
+        theirs = oracle.signature(path)
+    except Exception as e:  # noqa: BLE001 - report whatever Nextflow raised
+        row["diff"] = f"nextflow failed: {e}"[:500]
+        return row
+    row["agree"] = ours == theirs
+    if not row["agree"]:
+        row["diff"] = _diff(ours, theirs)
+    if checker is not None:
+        try:
+            wrappers = _render_wrappers(path, tmp / name)
+        except PynfError as e:
+            row["wrapper_failures"].append({"module": name, "render": str(e)[:300]})
+            return row
+        results = [checker.check(w) for w in wrappers]
+        row["v1"] = all(r["v1"] is None for r in results)
+        row["v2"] = all(r["v2"] is None for r in results)
+        row["wrapper_failures"] = [{"module": name, **{k: v for k, v in r.items() if v}}
+                                   for r in results if r["v1"] or r["v2"]]
+    return row
+
+
 def run(corpus: Path, limit: int | None, wrappers: bool, seed: int | None = None) -> dict:
     paths = sorted(corpus.rglob("main.nf"))
     if limit is not None and limit < len(paths):
@@ -269,33 +302,14 @@ def run(corpus: Path, limit: int | None, wrappers: bool, seed: int | None = None
     agree, disagree, v1_ok, v2_ok, wrapper_failures = 0, [], 0, 0, []
     with tempfile.TemporaryDirectory(prefix="pynf-oracle-") as tmp:
         for path in paths:
-            name = str(path.parent.relative_to(corpus))
-            try:
-                ours = ir_signature(path)
-            except PynfError as e:
-                disagree.append({"module": name, "diff": f"pynf failed: {e}"[:500]})
-                continue
-            try:
-                theirs = oracle.signature(path)
-            except Exception as e:  # noqa: BLE001 - report whatever Nextflow raised
-                disagree.append({"module": name, "diff": f"nextflow failed: {e}"[:500]})
-                continue
-            if ours == theirs:
-                agree += 1
-            else:
-                disagree.append({"module": name, "diff": _diff(ours, theirs)})
+            row = check_module(path, str(path.parent.relative_to(corpus)), oracle, checker, Path(tmp))
+            agree += row["agree"]
+            if not row["agree"]:
+                disagree.append({"module": row["module"], "diff": row["diff"]})
             if checker is not None:
-                try:
-                    wrappers = _render_wrappers(path, Path(tmp) / name)
-                except PynfError as e:
-                    wrapper_failures.append({"module": name, "render": str(e)[:300]})
-                    continue
-                results = [checker.check(w) for w in wrappers]
-                v1_ok += all(r["v1"] is None for r in results)
-                v2_ok += all(r["v2"] is None for r in results)
-                for r in results:
-                    if r["v1"] or r["v2"]:
-                        wrapper_failures.append({"module": name, **{k: v for k, v in r.items() if v}})
+                v1_ok += row["v1"]
+                v2_ok += row["v2"]
+                wrapper_failures.extend(row["wrapper_failures"])
     report = {"modules": len(paths), "agree": agree, "disagree": disagree, "seconds": round(time.perf_counter() - start, 2)}
     if wrappers:
         report.update({"wrapper_v1_ok": v1_ok, "wrapper_v2_ok": v2_ok, "wrapper_failures": wrapper_failures})

@@ -6,7 +6,7 @@ from typing import Any
 
 from pynf.compiler import Channel, Module, Process
 
-__all__ = ["describe", "describe_module"]
+__all__ = ["describe", "describe_module", "registry_status"]
 
 
 def _element(el) -> dict[str, Any]:
@@ -83,3 +83,16 @@ def describe_module(module: Module, *, module_id: str | None = None, path: str |
         "processes": [_process(p) for p in module.processes],
         "warnings": list(module.warnings),
     }
+
+
+def registry_status(directory: Any) -> dict[str, Any]:
+    """Whether this exact module (by content hash) is in pynf's registry of verified modules."""
+    from pynf.interface.registry import lookup, module_content_hash
+
+    digest = module_content_hash(directory)
+    entry = lookup(digest)
+    return {"content_hash": digest, "verified": bool(entry and entry.verified),
+            "registry": None if entry is None else {"module": entry.module, "interface_hash": entry.interface_hash,
+                                                     "nf_lang_agree": entry.nf_lang_agree,
+                                                     "wrapper_v1": entry.wrapper_v1, "wrapper_v2": entry.wrapper_v2,
+                                                     "stub": entry.stub}}

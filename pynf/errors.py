@@ -20,6 +20,7 @@ __all__ = [
     "GitError",
     "ExportError",
     "BundleError",
+    "InterfaceDriftError",
     "SeqeraError",
     "SeqeraAuthError",
     "SeqeraValidationError",
@@ -35,6 +36,8 @@ __all__ = [
     "ModuleWarning",
     "RenderWarning",
     "SourceWarning",
+    "InterfaceDriftWarning",
+    "NotReviewedHint",
     "UnknownExtKeyWarning",
 ]
 
@@ -155,6 +158,14 @@ class BundleError(PynfError):
     """A bundle is inconsistent (e.g. its params text is not a JSON object)."""
 
 
+class InterfaceDriftError(PynfError):
+    """A reviewed module's interface changed in a breaking way since its review; ``diff`` says how."""
+
+    def __init__(self, message: str, *, diff: Any = None):
+        super().__init__(message)
+        self.diff = diff
+
+
 class SeqeraError(PynfError):
     """Base class of errors from the Seqera Platform backend."""
 
@@ -226,6 +237,15 @@ class RenderWarning(PynfWarning):
 
 class SourceWarning(PynfWarning):
     """Module sources fell back (cached commit, damaged cache re-fetched)."""
+
+
+
+class InterfaceDriftWarning(PynfWarning):
+    """A reviewed module's interface changed since its review, compatibly (the diff is in the message)."""
+
+
+class NotReviewedHint(PynfWarning):
+    """A module runs that was never reviewed (``pynf modules review ID``); given once per module."""
 
 
 class UnknownExtKeyWarning(RenderWarning):

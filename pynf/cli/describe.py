@@ -58,3 +58,14 @@ def print_description(info: dict[str, Any]) -> None:
         if "process" not in info:
             console.print(f"\n[bold]process {proc['name']}[/bold]")
         _tables(console, proc)
+    verified = info.get("verified")
+    if verified is not None:
+        entry = verified["registry"]
+        if entry is None:
+            console.print(f"Verified: no — content {verified['content_hash'][:19]}… is not in pynf's registry",
+                          highlight=False)
+        else:
+            flags = ", ".join(f"{k} {'-' if entry[k] is None else ('ok' if entry[k] else 'FAILED')}"
+                              for k in ("nf_lang_agree", "wrapper_v1", "wrapper_v2", "stub"))
+            console.print(f"Verified: {'yes' if verified['verified'] else 'no'} — as {entry['module']} ({flags})",
+                          highlight=False)

@@ -157,10 +157,11 @@ def _emit_text(text: str, out: str | None, name: str) -> None:
 def inspect_command(module: str, process: str | None, as_json: bool) -> None:
     """Show MODULE's inputs and outputs with meta.yml types and descriptions."""
     from pynf.cli.describe import print_description
-    from pynf.describe import describe
+    from pynf.describe import describe, registry_status
 
     loaded = _load(module, process)
-    info = describe(loaded.module, loaded.process, module_id=loaded.module_id)
+    info = {**describe(loaded.module, loaded.process, module_id=loaded.module_id),
+            "verified": registry_status(loaded.directory)}
     if as_json:
         click.echo(json.dumps(info, indent=2, sort_keys=True, ensure_ascii=False))
     else:

@@ -8,11 +8,12 @@ from typing import Any, Callable
 import click
 
 from pynf.cli.describe import print_description
+from pynf.cli.review import verified_line
 from pynf.cli.options import DIRECTORY, build_run_options, input_options, parse_assignments, parse_inputs, run_options
-from pynf.describe import describe_module
+from pynf.describe import describe_module, registry_status
 from pynf.sources.ids import DEFAULT_BRANCH, DEFAULT_REMOTE
 from pynf.sources.load import parse_module
-from pynf.sources.resolve import list_modules, resolve, update
+from pynf.sources.resolve import list_modules, resolve
 
 __all__ = ["modules", "export_command"]
 
@@ -36,20 +37,42 @@ def modules() -> None:
 @click.option("--filter", "filter_", metavar="TEXT", default=None, help="Only modules whose name contains TEXT.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.option("--sha", default=None, help="List at this commit instead of the branch head.")
+@click.option("--verified", "show_verified", is_flag=True,
+              help="Also say whether each exact module (by content hash) is in pynf's registry of verified modules.")
 @_source_options
-def list_command(filter_: str | None, as_json: bool, sha: str | None, remote: str | None, branch: str | None,
-                 offline: bool | None) -> None:
+def list_command(filter_: str | None, as_json: bool, sha: str | None, show_verified: bool, remote: str | None,
+                 branch: str | None, offline: bool | None) -> None:
     """List the modules available on the remote's branch."""
     refs = list_modules(filter_, remote=remote, branch=branch, sha=sha, offline=offline)
+    status = _verified(refs) if show_verified else {}
     if as_json:
-        doc = {"modules": [{"name": r.name, "org": r.org, "id": r.id, "path": r.path} for r in refs]}
+        doc = {"modules": [{"name": r.name, "org": r.org, "id": r.id, "path": r.path,
+                            **({"verified": status[r.path]} if show_verified else {})} for r in refs]}
         if refs:
             doc.update(remote=refs[0].remote, sha=refs[0].sha)
         click.echo(json.dumps(doc, indent=2))
         return
+    width = max((len(r.name) for r in refs), default=0)
     for r in refs:
-        click.echo(r.name)
+        click.echo(f"{r.name:<{width}}  {'verified' if status[r.path] else 'not verified'}" if show_verified else r.name)
     click.echo(f"{len(refs)} module(s)", err=True)
+
+
+def _verified(refs: list[Any]) -> dict[str, bool]:
+    """Per module path: True when its exact content at the listed commit is a verified registry entry
+    (content hashes read from the commit's trees, no file downloaded)."""
+    from pynf.interface.registry import lookup, tree_content_hashes
+    from pynf.sources.fetch import GitSource
+
+    if not refs:
+        return {}
+    src = GitSource(refs[0].remote, offline=True)
+    hashes = tree_content_hashes(src.cache.repo, refs[0].sha, [r.path for r in refs])
+    out = {}
+    for r in refs:
+        entry = lookup(hashes[r.path]) if r.path in hashes else None
+        out[r.path] = bool(entry and entry.verified)
+    return out
 
 
 @modules.command("info")
@@ -63,10 +86,12 @@ def info_command(module_id: str, as_json: bool, sha: str | None, remote: str | N
     resolved = resolve(module_id, remote=remote, branch=branch, sha=sha, offline=offline)
     info = describe_module(parse_module(resolved.path), module_id=resolved.module_id, path=str(resolved.path),
                            remote=resolved.remote, sha=resolved.sha)
+    directory = resolved.path if resolved.path.is_dir() else resolved.path.parent
     if as_json:
-        click.echo(json.dumps(info, indent=2))
+        click.echo(json.dumps({**info, "verified": registry_status(directory)}, indent=2))
     else:
         print_description(info)
+        click.echo(verified_line(directory))
 
 
 @modules.command("pull")
@@ -80,23 +105,14 @@ def pull_command(module_id: str, sha: str | None, remote: str | None, branch: st
     click.echo(f"{res.module_id} {res.sha} {res.path}")
 
 
-@modules.command("update")
-@click.argument("module_id", metavar="[ID]", required=False)
-@click.option("--git-remote", "remote", default=None, help="Only modules from this remote.")
-@click.option("--branch", default=None, help="Move to the head of this branch instead of the pinned one.")
-def update_command(module_id: str | None, remote: str | None, branch: str | None) -> None:
-    """Move pinned modules (all, or ID) to the head of their branch."""
-    changes = update(module_id, remote=remote, branch=branch)
-    if not changes:
-        click.echo("pynf.lock pins no modules", err=True)
-    for c in changes:
-        name = c.key.split("::", 1)[1]
-        if c.old_sha is None:
-            click.echo(f"{name}: pinned {c.new_sha}")
-        elif c.changed:
-            click.echo(f"{name}: {c.old_sha[:12]} -> {c.new_sha[:12]}")
-        else:
-            click.echo(f"{name}: up to date ({c.new_sha[:12]})")
+def _register_review_commands() -> None:
+    from pynf.cli.review import diff_command, review_command, update_command
+
+    for command in (review_command, diff_command, update_command):
+        modules.add_command(command)
+
+
+_register_review_commands()
 
 
 # -- export ---------------------------------------------------------------------------------------

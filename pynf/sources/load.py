@@ -24,6 +24,7 @@ class LoadedModule:
     module_id: str
     directory: Path
     sha: str | None = None
+    remote: str | None = None
 
 
 def parse_module(path: str | os.PathLike[str]) -> Module:
@@ -45,5 +46,6 @@ def load_module(ref: str | os.PathLike[str], *, process: str | None = None, **so
     chosen = module.process(process)
     directory = path if path.is_dir() else path.parent
     module_id = resolved.module_id if resolved.sha else local_module_id(path)
-    return LoadedModule(module=module, process=chosen, module_id=module_id, directory=directory, sha=resolved.sha)
+    return LoadedModule(module=module, process=chosen, module_id=module_id, directory=directory, sha=resolved.sha,
+                        remote=resolved.remote)
 

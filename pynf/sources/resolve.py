@@ -7,6 +7,7 @@ import os
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from pynf.errors import ModuleNotFound, ModuleSourceError, SourceWarning
 from pynf.sources.fetch import GitSource
@@ -57,6 +58,7 @@ class LockUpdate:
     key: str
     old_sha: str | None
     new_sha: str
+    held: str | None = None  #: the head commit the pin was not moved to (``guard`` refused it)
 
     @property
     def changed(self) -> bool:
@@ -234,8 +236,13 @@ def list_modules(filter: str | None = None, *, remote: str | None = None, branch
 
 
 def update(module: str | None = None, *, remote: str | None = None, branch: str | None = None,
-           lock_path: str | os.PathLike[str] | None = None, offline: bool | None = None) -> list[LockUpdate]:
-    """Move pinned modules (all, or the one named) to the head of their branch; return what changed."""
+           lock_path: str | os.PathLike[str] | None = None, offline: bool | None = None,
+           guard: Callable[[str, LockEntry, Path, Path, str], bool] | None = None) -> list[LockUpdate]:
+    """Move pinned modules (all, or the one named) to the head of their branch; return what changed.
+
+    ``guard(key, entry, old_dir, new_dir, new_sha)`` is asked before a pin moves (both commits'
+    module directories are extracted); when it returns False the pin stays (``LockUpdate.held``).
+    """
     lock = LockFile(lock_path)
     entries = lock.entries()
     remote_filter = normalize_remote(remote) if remote else None
@@ -274,6 +281,12 @@ def update(module: str | None = None, *, remote: str | None = None, branch: str 
             results.append(LockUpdate(key, entry.sha, entry.sha))
             continue
         digest = _materialize(src, new, entry.path, None)
+        if guard is not None:
+            _materialize(src, entry.sha, entry.path, entry.content_hash or None)
+            if not guard(key, entry, src.cache.module_dir(entry.sha, entry.path), src.cache.module_dir(new, entry.path),
+                         new):
+                results.append(LockUpdate(key, entry.sha, entry.sha, held=new))
+                continue
         lock.put(key, LockEntry(sha=new, remote=entry.remote, branch=target_branch, path=entry.path,
                                 content_hash=digest))
         results.append(LockUpdate(key, entry.sha, new))

@@ -56,11 +56,14 @@ def _jsonable(value: Any) -> Any:
 @click.option("--workspace", help="Seqera workspace (id or Org/Workspace); default TOWER_WORKSPACE_ID.")
 @click.option("--compute-env", help="Seqera compute environment (id or name); default TOWER_COMPUTE_ENV_ID.")
 @click.option("--wrapper-repo", help="Git repository the Seqera workspace can read (default PYNF_WRAPPER_REPO).")
+@click.option("--request-timeout", type=click.FloatRange(min=0, min_open=True), default=None, metavar="S",
+              help="Seqera: seconds one API request may take (env PYNF_SEQERA_REQUEST_TIMEOUT; default 60).")
 @click.option("--no-wait", is_flag=True, help="Seqera: print the run's id and watch URL and return at once.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 def run_command(module: str, process: str | None, inputs: tuple[str, ...], params: tuple[str, ...], stub: bool,
                 resume: bool, outdir: str | None, work_dir: str | None, run_dir: str | None, backend: str,
-                workspace: str | None, compute_env: str | None, wrapper_repo: str | None, no_wait: bool,
+                workspace: str | None, compute_env: str | None, wrapper_repo: str | None,
+                request_timeout: float | None, no_wait: bool,
                 as_json: bool, **kw: Any) -> None:
     """Compile MODULE with its inputs and run it; print outputs by channel."""
     from pynf.backends.base import RunRequest
@@ -72,7 +75,7 @@ def run_command(module: str, process: str | None, inputs: tuple[str, ...], param
                          wait=not no_wait)
     if backend == "seqera":
         request = request.but(seqera=_seqera_config(workspace=workspace, compute_env=compute_env,
-                                                    wrapper_repo=wrapper_repo))
+                                                    wrapper_repo=wrapper_repo, request_timeout=request_timeout))
         _run_remote(request, as_json=as_json)
         return
     if as_json:
@@ -93,7 +96,8 @@ def _print_result(report: dict, outputs: dict, topics: dict, as_json: bool) -> N
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title=f"{report.get('process')} — {report.get('status')}")
+    name = report.get("process") or report.get("runName") or report.get("workflowId") or "run"
+    table = Table(title=f"{name} — {report.get('status')}")
     table.add_column("channel")
     table.add_column("item", overflow="fold")
     for key, text in result_rows(outputs or {}):
@@ -107,13 +111,14 @@ def _print_result(report: dict, outputs: dict, topics: dict, as_json: bool) -> N
         console.print(f"outputs in {where}")
 
 
-def _seqera_config(*, workspace, compute_env, wrapper_repo):
+def _seqera_config(*, workspace, compute_env, wrapper_repo, request_timeout=None):
     import dataclasses
 
     from pynf.backends.seqera.config import SeqeraConfig
 
     overrides = {k: v for k, v in {"workspace_id": workspace, "compute_env_id": compute_env,
-                                   "wrapper_repo": wrapper_repo}.items() if v is not None}
+                                   "wrapper_repo": wrapper_repo, "request_timeout": request_timeout}.items()
+                 if v is not None}
     return dataclasses.replace(SeqeraConfig(), **overrides)
 
 

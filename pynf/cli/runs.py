@@ -51,8 +51,15 @@ class ProgressLine:
             self._live = None
 
 
-def _platform(workspace: str | None) -> SeqeraPlatform:
-    return SeqeraPlatform(SeqeraConfig(workspace_id=workspace), need_wrapper_repo=False)
+def _platform(workspace: str | None, request_timeout: float | None = None) -> SeqeraPlatform:
+    return SeqeraPlatform(SeqeraConfig(workspace_id=workspace, request_timeout=request_timeout),
+                          need_wrapper_repo=False)
+
+
+#: ``--request-timeout`` (also on ``pynf run --backend seqera``).
+request_timeout_option = click.option(
+    "--request-timeout", type=click.FloatRange(min=0, min_open=True), default=None, metavar="S",
+    help="Seconds one Seqera API request may take (env PYNF_SEQERA_REQUEST_TIMEOUT; default 60).")
 
 
 def _fail(exc: PynfError) -> None:
@@ -67,11 +74,12 @@ def runs() -> None:
 @runs.command("status")
 @click.argument("workflow_id")
 @click.option("--workspace", default=None, help="Workspace id or Org/Workspace (default: $TOWER_WORKSPACE_ID).")
+@request_timeout_option
 @click.option("--json", "as_json", is_flag=True, help="Print the execution report as JSON.")
-def status_cmd(workflow_id: str, workspace: str | None, as_json: bool) -> None:
+def status_cmd(workflow_id: str, workspace: str | None, request_timeout: float | None, as_json: bool) -> None:
     """Show a run's status, task counts and watch URL."""
     try:
-        run = _platform(workspace).attach(workflow_id)
+        run = _platform(workspace, request_timeout).attach(workflow_id)
         st = run.status()
         wf = run._last.get("workflow") or {}
         prog = run.progress()
@@ -93,11 +101,12 @@ def status_cmd(workflow_id: str, workspace: str | None, as_json: bool) -> None:
 @runs.command("logs")
 @click.argument("workflow_id")
 @click.option("--workspace", default=None, help="Workspace id or Org/Workspace (default: $TOWER_WORKSPACE_ID).")
+@request_timeout_option
 @click.option("--follow", "-f", is_flag=True, help="Keep printing until the run ends.")
-def logs_cmd(workflow_id: str, workspace: str | None, follow: bool) -> None:
+def logs_cmd(workflow_id: str, workspace: str | None, request_timeout: float | None, follow: bool) -> None:
     """Print the Nextflow log of a run (its head job's console output)."""
     try:
-        for line in _platform(workspace).attach(workflow_id).logs(follow=follow):
+        for line in _platform(workspace, request_timeout).attach(workflow_id).logs(follow=follow):
             click.echo(line)
     except PynfError as exc:
         _fail(exc)
@@ -106,25 +115,27 @@ def logs_cmd(workflow_id: str, workspace: str | None, follow: bool) -> None:
 @runs.command("cancel")
 @click.argument("workflow_id")
 @click.option("--workspace", default=None, help="Workspace id or Org/Workspace (default: $TOWER_WORKSPACE_ID).")
-def cancel_cmd(workflow_id: str, workspace: str | None) -> None:
+@request_timeout_option
+def cancel_cmd(workflow_id: str, workspace: str | None, request_timeout: float | None) -> None:
     """Cancel a run."""
     try:
-        run = _platform(workspace).attach(workflow_id)
-        run.cancel()
+        run = _platform(workspace, request_timeout).attach(workflow_id)
+        sent = run.cancel()
         st = run.status()
     except PynfError as exc:
         _fail(exc)
-    click.echo(f"{workflow_id}  {st}")
+    click.echo(f"{workflow_id}  {st}" + ("" if sent else "  (already ended; nothing to cancel)"))
 
 
 @runs.command("wait")
 @click.argument("workflow_id")
 @click.option("--workspace", default=None, help="Workspace id or Org/Workspace (default: $TOWER_WORKSPACE_ID).")
+@request_timeout_option
 @click.option("--timeout", type=float, default=None, help="Give up waiting after this many seconds.")
-def wait_cmd(workflow_id: str, workspace: str | None, timeout: float | None) -> None:
+def wait_cmd(workflow_id: str, workspace: str | None, request_timeout: float | None, timeout: float | None) -> None:
     """Follow a run to its end (Ctrl-C detaches; the run keeps going)."""
     try:
-        platform = _platform(workspace)
+        platform = _platform(workspace, request_timeout)
         run = platform.attach(workflow_id)
         run.on_interrupt = "detach"
         line = ProgressLine()

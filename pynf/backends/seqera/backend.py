@@ -41,6 +41,7 @@ class SeqeraBackend(Backend):
         text = (lambda v: None if v is None else str(v))
         run = self.platform.launch(bundle, run_name=request.run_name, outdir=text(request.outdir), stub=request.stub,
                                    resume=request.resume, work_dir=text(request.work_dir), **request.backend_options)
+        run.process = bundle.process
         if not request.wait:
             return run
         return run.wait(request.timeout, check=request.check, progress=request.progress)

@@ -35,8 +35,11 @@ __all__ = [
 
 
 def cache_root() -> Path:
-    """Where pynf keeps modules: ``modules/`` in ``$PYNF_CACHE_DIR``, else ``$PYNF_HOME/cache``,
-    else the platform's user cache dir for pynf (the same root the engine uses)."""
+    """Where pynf keeps modules: ``$PYNF_MODULES_CACHE_DIR`` itself when set (module sources only; the
+    engine and runs stay where they are), else ``modules/`` in ``$PYNF_CACHE_DIR``, else in
+    ``$PYNF_HOME/cache``, else in the platform's user cache dir for pynf (the same root the engine uses)."""
+    if os.environ.get("PYNF_MODULES_CACHE_DIR"):
+        return Path(os.environ["PYNF_MODULES_CACHE_DIR"]).expanduser().absolute()
     if os.environ.get("PYNF_CACHE_DIR"):
         root = Path(os.environ["PYNF_CACHE_DIR"]).expanduser()
     elif os.environ.get("PYNF_HOME"):

@@ -11,8 +11,8 @@ from typing import Any, Callable, Iterator
 import click
 
 from pynf.cli.options import build_run_options, input_options, parse_assignments, parse_inputs, run_options
+from pynf.cli.options import source_options as _source_options
 from pynf.errors import PynfError
-from pynf.sources.ids import DEFAULT_BRANCH, DEFAULT_REMOTE
 from pynf.sources.resolve import list_modules, resolve, update
 
 __all__ = ["modules", "export_command", "module_info"]
@@ -38,16 +38,6 @@ def _flush(caught: list[warnings.WarningMessage]) -> None:
     caught.clear()
 
 
-def _source_options(f: Callable[..., Any]) -> Callable[..., Any]:
-    f = click.option("--offline", is_flag=True, default=None,
-                     help="Never contact the remote; use pynf.lock and the cache (env PYNF_OFFLINE).")(f)
-    f = click.option("--branch", default=None,
-                     help=f"Branch the IDs follow (env PYNF_MODULES_BRANCH; default {DEFAULT_BRANCH}).")(f)
-    f = click.option("--git-remote", "remote", default=None,
-                     help=f"Git remote of the module repository (env PYNF_MODULES_REMOTE; default {DEFAULT_REMOTE}).")(f)
-    return f
-
-
 @click.group("modules")
 def modules() -> None:
     """Find, fetch and pin modules from a Git repository (nf-core/modules by default)."""
@@ -56,7 +46,6 @@ def modules() -> None:
 @modules.command("list")
 @click.option("--filter", "filter_", metavar="TEXT", default=None, help="Only modules whose name contains TEXT.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-@click.option("--sha", default=None, help="List at this commit instead of the branch head.")
 @_source_options
 def list_command(filter_: str | None, as_json: bool, sha: str | None, remote: str | None, branch: str | None,
                  offline: bool | None) -> None:
@@ -128,7 +117,6 @@ def _print_info(info: dict[str, Any]) -> None:
 @modules.command("info")
 @click.argument("module_id", metavar="ID")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-@click.option("--sha", default=None, help="Use this commit (pins it in pynf.lock).")
 @_source_options
 def info_command(module_id: str, as_json: bool, sha: str | None, remote: str | None, branch: str | None,
                  offline: bool | None) -> None:
@@ -136,7 +124,7 @@ def info_command(module_id: str, as_json: bool, sha: str | None, remote: str | N
     from pynf.compiler import parse
 
     with _reported():
-        resolved = resolve(module_id, remote=remote, branch=branch, sha=sha, offline=offline)
+        resolved = resolve(module_id, remote=remote, branch=branch, sha=sha, offline=offline, pin=False)
         info = module_info(parse(resolved.path), resolved)
     if as_json:
         click.echo(json.dumps(info, indent=2))
@@ -146,7 +134,6 @@ def info_command(module_id: str, as_json: bool, sha: str | None, remote: str | N
 
 @modules.command("pull")
 @click.argument("module_id", metavar="ID")
-@click.option("--sha", default=None, help="Pin this commit (full or abbreviated SHA).")
 @_source_options
 def pull_command(module_id: str, sha: str | None, remote: str | None, branch: str | None,
                  offline: bool | None) -> None:
@@ -186,7 +173,6 @@ def update_command(module_id: str | None, remote: str | None, branch: str | None
 @click.option("--git", "as_git", is_flag=True, help="Make DIR a Git repository with one reproducible commit.")
 @click.option("--repo-url", default=None, help="Where DIR will be pushed (used in the README's tw launch line).")
 @click.option("--force", is_flag=True, help="Replace DIR if it holds an earlier pynf export.")
-@click.option("--sha", default=None, help="Module commit to use (module IDs only).")
 @_source_options
 @input_options
 @run_options

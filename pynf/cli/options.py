@@ -16,7 +16,8 @@ import yaml
 
 from pynf.render.options import CONTAINER_ENGINES, RunOptions
 
-__all__ = ["input_options", "run_options", "parse_assignments", "parse_inputs", "build_run_options"]
+__all__ = ["input_options", "run_options", "source_options", "parse_assignments", "parse_inputs",
+           "build_run_options", "build_source"]
 
 
 def _value(text: str) -> Any:
@@ -121,3 +122,30 @@ def run_options(fn: Callable) -> Callable:
     for d in reversed(decorators):
         fn = d(fn)
     return fn
+
+
+def source_options(fn: Callable) -> Callable:
+    """Where module IDs are looked up: ``--git-remote``, ``--branch``, ``--sha``, ``--offline`` (the same on
+    ``pynf compile|inspect|run|export`` and ``pynf modules list|info|pull``)."""
+    from pynf.sources.ids import DEFAULT_BRANCH, DEFAULT_REMOTE
+
+    decorators = [
+        click.option("--git-remote", "remote", default=None, metavar="URL",
+                     help=f"Git remote of the module repository (env PYNF_MODULES_REMOTE; default {DEFAULT_REMOTE})."),
+        click.option("--branch", default=None,
+                     help=f"Branch module IDs follow (env PYNF_MODULES_BRANCH; default {DEFAULT_BRANCH})."),
+        click.option("--sha", default=None, help="Use this commit of the module repository (full or abbreviated)."),
+        click.option("--offline", is_flag=True, default=None,
+                     help="Never contact the remote; use pynf.lock and the cache (env PYNF_OFFLINE=1)."),
+    ]
+    for d in reversed(decorators):
+        fn = d(fn)
+    return fn
+
+
+def build_source(kw: dict[str, Any]):
+    """Pop the keywords added by :func:`source_options` and build a ``ModuleSource``."""
+    from pynf.sources.load import ModuleSource
+
+    return ModuleSource(remote=kw.pop("remote", None), branch=kw.pop("branch", None), sha=kw.pop("sha", None),
+                        offline=kw.pop("offline", None))

@@ -8,7 +8,8 @@ from typing import Any
 
 import click
 
-from pynf.cli.options import build_run_options, input_options, parse_assignments, parse_inputs, run_options
+from pynf.cli.options import (build_run_options, build_source, input_options, parse_assignments, parse_inputs,
+                              run_options, source_options)
 
 __all__ = ["run_command", "result_rows"]
 
@@ -47,6 +48,7 @@ def _jsonable(value: Any) -> Any:
 @click.option("--process", help="Process to run when the file defines several.")
 @input_options
 @run_options
+@source_options
 @click.option("--stub", is_flag=True, help="Run the process's stub: block instead of its script.")
 @click.option("--resume", is_flag=True, help="Reuse cached tasks of the last run of this module (same run dir).")
 @click.option("--outdir", type=click.Path(file_okay=False), help="Where outputs are published.")
@@ -69,7 +71,8 @@ def run_command(module: str, process: str | None, inputs: tuple[str, ...], param
     from pynf.backends.base import RunRequest
     from pynf.dispatch import execute
 
-    request = RunRequest(module=module, process=process, inputs=parse_inputs(inputs),
+    source = build_source(kw)
+    request = RunRequest(module=module, process=process, inputs=parse_inputs(inputs), source=source,
                          params=parse_assignments(params, "--param"), options=build_run_options(kw), backend=backend,
                          stub=stub, resume=resume, outdir=outdir, work_dir=work_dir, run_dir=run_dir,
                          wait=not no_wait)

@@ -37,11 +37,12 @@ def echo_args(suffix_file: Path) -> list[str]:
     return ["--input", "greeting=Hello", "--input", 'name=["Ann","Bob"]', "--input", f"suffix_file={suffix_file}"]
 
 
-def test_compile_by_id_pins_and_second_run_makes_no_git_call(remote, tmp_path):
+def test_compile_by_id_uses_the_lock_and_second_run_makes_no_git_call(remote, tmp_path):
     repo, shas = remote
     reads = tmp_path / "s1.fq"
     reads.write_text("@r1\nACGT\n+\nIIII\n")
     args = ["compile", "seqtk/seq", "--emit", "wrapper", "--input", 'meta={"id": "s1"}', "--input", f"fastx={reads}"]
+    assert pynf("modules", "pull", "seqtk/seq").exit_code == 0  # compile reads pynf.lock, never writes it
     first = pynf(*args)
     assert first.exit_code == 0, first.stderr
     assert "SEQTK_SEQ" in first.stdout and "nf-core/seqtk/seq" in first.stdout

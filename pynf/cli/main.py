@@ -29,6 +29,7 @@ _LAZY = {
     "export": "pynf.cli.modules:export_command",
     "engine": "pynf.cli.engine:engine",
     "runs": "pynf.cli.runs:runs",
+    "nextflow": "pynf.cli.nextflow:nextflow_command",
 }
 
 

@@ -187,8 +187,13 @@ def export_command(module: str, out: str, process: str | None, params_format: st
     with _reported():
         result = export(module, out, process=process, inputs=input_data, params=param_data,
                         options=build_run_options(run_kw), params_format=params_format, git=as_git, force=force,
-                        repo_url=repo_url, remote=remote, branch=branch, sha=sha, offline=offline, display_dir=out)
+                        repo_url=repo_url, remote=remote, branch=branch, sha=sha, offline=offline)
     click.echo(f"wrote {len(result.files)} files to {result.directory}", err=True)
     if result.commit:
         click.echo(f"commit {result.commit}", err=True)
-    click.echo(f"nextflow run {result.directory / 'main.nf'} -params-file {result.directory / result.params_file}")
+    if "<FILL IN" in result.bundle.params_text:
+        click.echo(f"note: no --input given: {result.directory / result.params_file} is a template; fill in its "
+                   "<FILL IN ...> placeholders (see README.md) before running", err=True)
+    args = f"run {result.directory / 'main.nf'} -params-file {result.directory / result.params_file}"
+    click.echo(f"nextflow {args}")
+    click.echo(f"pynf nextflow {args}   # the same without a Nextflow install")

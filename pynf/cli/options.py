@@ -14,7 +14,7 @@ from typing import Any, Callable
 import click
 import yaml
 
-from pynf.render.options import CONTAINER_ENGINES, RunOptions
+from pynf.render.options import CONTAINER_ENGINES, PUBLISH_MODES, RunOptions
 
 __all__ = ["input_options", "run_options", "source_options", "parse_assignments", "parse_inputs",
            "build_run_options", "build_source"]
@@ -90,6 +90,7 @@ def build_run_options(kw: dict[str, Any]) -> RunOptions:
         queue=kw.pop("queue", None),
         resource_limits=limits,
         extra_config=extra,
+        publish_mode=kw.pop("publish_mode", None) or "copy",
     )
 
 
@@ -116,6 +117,9 @@ def run_options(fn: Callable) -> Callable:
         click.option("--max-cpus", type=int, help="resourceLimits.cpus"),
         click.option("--max-memory", help="resourceLimits.memory"),
         click.option("--max-time", help="resourceLimits.time"),
+        click.option("--publish-mode", type=click.Choice(PUBLISH_MODES), default=None,
+                     help="How outputs reach the outdir (default copy: the outdir outlives work dirs; "
+                          "link/symlink store outputs once)."),
         click.option("--config", "config_file", multiple=True, type=click.Path(exists=True, dir_okay=False),
                      help="Extra Nextflow config file appended to configText."),
     ]

@@ -17,7 +17,7 @@ __all__ = ["compile_bundle"]
 def compile_bundle(module: str | os.PathLike[str] | Module, *, process: str | None = None, inputs: Any = None,
                    params: Mapping[str, Any] | None = None, options: RunOptions | None = None,
                    module_id: str | None = None, check_files: bool = True, require_inputs: bool = True,
-                   source: Any = None, pin: bool = False) -> Bundle:
+                   source: Any = None, pin: bool = False, params_template: bool = False) -> Bundle:
     """Parse ``module`` unless already parsed, and render its bundle.
 
     ``module`` is a parsed ``Module``, a main.nf path or its directory, or an nf-core-style module
@@ -34,4 +34,5 @@ def compile_bundle(module: str | os.PathLike[str] | Module, *, process: str | No
         module_id = module_id or loaded.module_id
     return render(parsed, RenderOptions(process=process, inputs=inputs, params=dict(params or {}),
                                         run=options or RunOptions(), module_id=module_id,
-                                        check_files=check_files, require_inputs=require_inputs))
+                                        check_files=check_files, require_inputs=require_inputs,
+                                        params_template=params_template))

@@ -106,6 +106,7 @@ def render_config(process: Process, run: RunOptions | None = None) -> str:
         time=run.time,
         executor=run.executor,
         queue=run.queue,
+        publish_mode=run.publish_mode,
         resource_limits=[(k, run.resource_limits[k]) for k in ("cpus", "memory", "time")
                          if run.resource_limits.get(k) is not None],
         container=run.container,
@@ -153,7 +154,7 @@ def render(module: Module, options: RenderOptions | None = None) -> Bundle:
     process = module.process(options.process)
     module_id = _module_id(module, options.module_id)
     params = build_params(process, options.inputs, options.params, check_files=options.check_files,
-                          require_inputs=options.require_inputs)
+                          require_inputs=options.require_inputs, template=options.params_template)
     sidecars, executables = collect_sidecars(_module_dir(module, options))
     return Bundle(
         module_id=module_id,

@@ -304,3 +304,23 @@ def test_relative_outdir_argument_is_relative_to_the_current_directory(backend, 
     assert res.outdir == tmp_path / "mine"
     (meta, path), = res.outputs["txt"]
     assert path == tmp_path / "mine" / "rel.txt" and path.read_text() == "cwd\n"
+
+
+def test_publish_mode_symlink_stores_outputs_once(engine, tmp_path):
+    """Issue 11, item 10: with publish_mode='symlink' the outdir links to the task's output."""
+    import shutil
+
+    import pytest as _pytest
+
+    import pynf
+    from pynf.render.options import RunOptions
+
+    if shutil.which("seqtk") is None:
+        _pytest.skip("seqtk is not installed")
+    reads = tmp_path / "r.fq"
+    reads.write_text("@r1\nACGT\n+\nIIII\n")
+    result = pynf.run("fixtures/modules/seqtk_seq", meta={"id": "ln"}, fastx=reads, run_dir=tmp_path / "run",
+                      options=RunOptions(publish_mode="symlink"))
+    (_, fasta), = result.outputs["fasta"]
+    assert fasta.is_symlink() and fasta.read_text() == ">r1\nACGT\n"
+    assert fasta.resolve().is_relative_to((tmp_path / "run" / "work").resolve())

@@ -30,6 +30,7 @@ _LAZY = {
     "engine": "pynf.cli.engine:engine",
     "runs": "pynf.cli.runs:runs",
     "nextflow": "pynf.cli.nextflow:nextflow_command",
+    "cache": "pynf.cli.cache:cache",
 }
 
 

@@ -33,6 +33,16 @@ def _channel(ch: Channel) -> dict[str, Any]:
     }
 
 
+def _ext(process: Process) -> list[dict[str, Any]]:
+    """One entry per ``task.ext`` key: where the process reads it (section, file, line, column)."""
+    out = []
+    for key in process.ext_keys:
+        uses = [u for u in process.ext_uses if u.name == key]
+        out.append({"name": key, "uses": [{"section": u.section, "file": u.file, "line": u.position.line,
+                                           "column": u.position.column} for u in uses]})
+    return out
+
+
 def describe(module: Module, process: Process, *, module_id: str | None = None) -> dict[str, Any]:
     """The module's interface as plain data (what ``pynf inspect --json`` prints)."""
     return {
@@ -45,6 +55,7 @@ def describe(module: Module, process: Process, *, module_id: str | None = None) 
         "inputs": [_channel(c) for c in process.inputs],
         "outputs": [_channel(c) for c in process.outputs],
         "topics": list(process.topics),
+        "ext": _ext(process),
         "has_stub": process.stub is not None,
         "warnings": list(module.warnings),
     }

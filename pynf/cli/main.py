@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import sys
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,7 @@ import click
 from pynf import __version__
 from pynf.cli.options import (build_run_options, build_source, input_options, parse_assignments, parse_inputs,
                               run_options, source_options)
-from pynf.errors import PynfError
+from pynf.errors import PynfError, PynfWarning
 
 __all__ = ["main", "cli"]
 
@@ -49,14 +50,29 @@ class _Group(click.Group):
         return super().get_command(ctx, name)
 
     def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except PynfError as e:
-            click.echo(f"error: {e}", err=True)
-            ctx.exit(1)
-        except KeyboardInterrupt:
-            click.echo("interrupted", err=True)
-            ctx.exit(130)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", PynfWarning)
+            try:
+                return super().invoke(ctx)
+            except PynfError as e:
+                _print_warnings(caught)
+                click.echo(f"error: {e}", err=True)
+                ctx.exit(1)
+            except KeyboardInterrupt:
+                click.echo("interrupted", err=True)
+                ctx.exit(130)
+            finally:
+                _print_warnings(caught)
+
+
+def _print_warnings(caught: list[warnings.WarningMessage]) -> None:
+    """pynf's own warnings as ``warning: ...`` lines on stderr; others as Python would show them."""
+    for w in caught:
+        if issubclass(w.category, PynfWarning):
+            click.echo(f"warning: {w.message}", err=True)
+        else:
+            warnings.showwarning(w.message, w.category, w.filename, w.lineno)
+    caught.clear()
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})

@@ -22,7 +22,10 @@ MANIFEST_NAME = "pynf-manifest.json"
 
 @dataclass(frozen=True)
 class Bundle:
-    """Everything needed to run one module process: write it to a directory and launch ``main.nf``."""
+    """Everything needed to run one module process: write it to a directory and launch ``main.nf``.
+
+    ``warnings`` holds the text of every warning rendering issued (e.g. an unknown ``ext`` key).
+    """
 
     module_id: str
     process: str
@@ -31,6 +34,7 @@ class Bundle:
     config_text: str
     sidecars: tuple[tuple[str, bytes], ...] = ()
     executables: frozenset[str] = field(default_factory=frozenset)
+    warnings: tuple[str, ...] = ()  # what rendering warned about (also issued with warnings.warn)
 
     @property
     def content_hash(self) -> str:

@@ -13,22 +13,27 @@ from __future__ import annotations
 
 import logging
 import os
-import re
+import warnings as _warnings
 from pathlib import Path
 from typing import Any
 
 from pynf import __version__
 from pynf.render.bundle import MANIFEST_NAME, Bundle
 from pynf.compiler.ir import Channel, Module, Process
+from pynf.errors import UnknownExtKeyWarning
+from pynf.render.includes import LOCAL_INCLUDE, include_target, local_include_files
 from pynf.render.inputs import build_params, params_text, signature
 from pynf.render.options import RenderOptions, RunOptions
 from pynf.templates import render_template
 
-__all__ = ["render", "render_wrapper", "render_config", "collect_sidecars", "wrapper_blocks"]
+__all__ = ["render", "render_wrapper", "render_config", "collect_sidecars", "wrapper_blocks", "ext_warnings",
+           "CONFIG_EXT_KEYS"]
 
 log = logging.getLogger(__name__)
 
-_LOCAL_INCLUDE = re.compile(r"""\bfrom\s+['"](\.{1,2}/|/)""")
+#: ``task.ext`` keys that are configuration conventions rather than module inputs: setting them never warns
+#: (``ext.when`` is how nf-core pipelines switch a process off).
+CONFIG_EXT_KEYS = frozenset({"when"})
 
 
 def _channel_context(ch: Channel) -> dict[str, Any]:
@@ -36,16 +41,24 @@ def _channel_context(ch: Channel) -> dict[str, Any]:
     return {"key": ch.key, "signature": signature(ch), "kinds": kinds, "tuple": ch.kind == "tuple"}
 
 
+def _module_main(module: Module) -> Path:
+    path = Path(module.path)
+    return path if path.name.endswith(".nf") else path / "main.nf"
+
+
 def wrapper_blocks(module: Module) -> tuple[list[str], list[str]]:
     """The module's top-level code and processes in source order, plus warnings for dropped parts.
 
-    Includes of local files (``from './x'``) cannot work in a single-file bundle and an unnamed
-    entry ``workflow`` would clash with the wrapper's: both are replaced by a comment.
+    Includes of files inside the module directory are kept (the files travel as sidecars, see
+    :mod:`pynf.render.includes`); includes of other local files cannot work in a bundle and an
+    unnamed entry ``workflow`` would clash with the wrapper's: both are replaced by a comment.
     """
     items: list[tuple[int, str]] = []
     warnings: list[str] = []
+    main = _module_main(module)
     for top in module.toplevel:
-        if top.kind == "include" and _LOCAL_INCLUDE.search(top.text):
+        if (top.kind == "include" and LOCAL_INCLUDE.search(top.text)
+                and include_target(main.parent, main, top.text) is None):
             first = top.text.strip().splitlines()[0]
             warnings.append(f"dropped include of a local file (not part of the bundle): {first}")
             items.append((top.pos.start, f"// pynf: dropped include of a local file: {first}"))
@@ -107,6 +120,7 @@ def render_config(process: Process, run: RunOptions | None = None) -> str:
         executor=run.executor,
         queue=run.queue,
         publish_mode=run.publish_mode,
+        cluster_options=list(run.cluster_options) if isinstance(run.cluster_options, tuple) else run.cluster_options,
         resource_limits=[(k, run.resource_limits[k]) for k in ("cpus", "memory", "time")
                          if run.resource_limits.get(k) is not None],
         container=run.container,
@@ -148,6 +162,17 @@ def _module_dir(module: Module, options: RenderOptions) -> Path | None:
     return path if path.is_dir() else None
 
 
+def ext_warnings(process: Process, run: RunOptions) -> list[str]:
+    """Warnings for ``ext`` keys the process never reads (each names the keys it does read)."""
+    unknown = sorted(set(run.ext) - set(process.ext_keys) - CONFIG_EXT_KEYS)
+    if not unknown:
+        return []
+    reads = ", ".join(process.ext_keys) or "none"
+    names = ", ".join(f"'{k}'" for k in unknown)
+    noun = "key" if len(unknown) == 1 else "keys"
+    return [f"process {process.name} does not read ext {noun} {names}; the task.ext keys it reads are: {reads}"]
+
+
 def render(module: Module, options: RenderOptions | None = None) -> Bundle:
     """Render ``module`` into a ``Bundle`` (raises ProcessSelectionError / InputError / OptionsError)."""
     options = options or RenderOptions()
@@ -156,6 +181,13 @@ def render(module: Module, options: RenderOptions | None = None) -> Bundle:
     params = build_params(process, options.inputs, options.params, check_files=options.check_files,
                           require_inputs=options.require_inputs, template=options.params_template)
     sidecars, executables = collect_sidecars(_module_dir(module, options))
+    includes = local_include_files(_module_main(module),
+                                   [t.text for t in module.toplevel if t.kind == "include"])
+    if includes:
+        sidecars = tuple(sorted({**dict(sidecars), **includes}.items()))
+    notes = ext_warnings(process, options.run)
+    for note in notes:
+        _warnings.warn(UnknownExtKeyWarning(note), stacklevel=2)
     return Bundle(
         module_id=module_id,
         process=process.name,
@@ -164,4 +196,5 @@ def render(module: Module, options: RenderOptions | None = None) -> Bundle:
         config_text=render_config(process, options.run),
         sidecars=sidecars,
         executables=executables,
+        warnings=tuple(notes),
     )

@@ -9,6 +9,7 @@ the same commit SHA (fixed identity and dates; user and system Git config are ig
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import shlex
 import shutil
@@ -66,8 +67,8 @@ def _source_line(source: ResolvedModule | None, bundle: Bundle) -> str:
 def _fill_in(bundle: Bundle, params_file: str) -> list[str]:
     """README lines listing the inputs still holding a ``<FILL IN ...>`` placeholder (a params template)."""
     try:
-        entries = json.loads(bundle.params_text).get("pynf_inputs") or []
-    except (ValueError, AttributeError):  # YAML params: the placeholders are the same, found by text
+        entries = bundle.params().get("pynf_inputs") or []
+    except (BundleError, AttributeError):  # YAML params: the placeholders are the same, found by text
         entries = []
     names = [e.get("name") for e in entries if PLACEHOLDER in json.dumps(e)]
     if not names and PLACEHOLDER not in bundle.params_text:

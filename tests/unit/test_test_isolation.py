@@ -7,13 +7,13 @@ from pathlib import Path
 import platformdirs
 
 from pynf._util.paths import engine_root
-from pynf.sources.cache import RemoteCache, cache_root
+from pynf.sources.cache import RemoteCache, modules_root
 
 
 def test_module_sources_go_to_a_temporary_cache(private_module_cache, tmp_path):
     user_cache = Path(platformdirs.user_cache_dir("pynf")).absolute()
-    assert cache_root() == private_module_cache
-    assert not cache_root().is_relative_to(user_cache)
+    assert modules_root() == private_module_cache
+    assert not modules_root().is_relative_to(user_cache)
     remote = tmp_path / "some-remote"
     assert RemoteCache(remote.as_uri()).dir.is_relative_to(private_module_cache)
 

@@ -42,18 +42,21 @@ def run(module: str | os.PathLike[str], inputs: Any = None, params: Mapping[str,
         outdir: str | os.PathLike[str] | None = None, work_dir: str | os.PathLike[str] | None = None,
         run_dir: str | os.PathLike[str] | None = None, options: RunOptions | None = None,
         progress: Callable[[Any], Any] | None = None, check: bool = True, seqera: Any = None,
-        **keyword_inputs: Any):
+        timeout: float | None = None, **keyword_inputs: Any):
     """Run one module process and return its result (``RunResult`` locally, ``SeqeraResult`` remotely).
 
     Inputs go in ``inputs`` (a list in channel order or a mapping by name) or as keywords named
     after the module's elements: ``pynf.run("seqtk_seq", meta={"id": "s1"}, fastx="r.fq")``.
     Wrap a channel's value in :class:`pynf.Queue` to run the process once per item.
     Raises :class:`~pynf.errors.InputError` before anything starts when inputs do not fit.
+    ``timeout`` (seconds): a local run still going then is aborted with :class:`~pynf.errors.RunTimeout`
+    naming what it waited for; for Seqera it bounds the wait (the remote run keeps going).
     """
     return execute(RunRequest(module=module, inputs=merge_keywords(inputs, keyword_inputs or None),
                               params=dict(params or {}), process=process, options=options or RunOptions(),
                               backend=backend, seqera=seqera, stub=stub, resume=resume, outdir=outdir,
-                              work_dir=work_dir, run_dir=run_dir, progress=progress, check=check))
+                              work_dir=work_dir, run_dir=run_dir, progress=progress, check=check,
+                              timeout=timeout))
 
 
 def run_module(module_id: str, request: ExecutionRequest | None = None):

@@ -57,11 +57,14 @@ def _jsonable(value: Any) -> Any:
 @click.option("--compute-env", help="Seqera compute environment (id or name); default TOWER_COMPUTE_ENV_ID.")
 @click.option("--wrapper-repo", help="Git repository the Seqera workspace can read (default PYNF_WRAPPER_REPO).")
 @click.option("--no-wait", is_flag=True, help="Seqera: print the run's id and watch URL and return at once.")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=None,
+              help="Seconds: a local run still going then is aborted (naming what it waited for); "
+                   "Seqera: stop waiting.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 def run_command(module: str, process: str | None, inputs: tuple[str, ...], params: tuple[str, ...], stub: bool,
                 resume: bool, outdir: str | None, work_dir: str | None, run_dir: str | None, backend: str,
                 workspace: str | None, compute_env: str | None, wrapper_repo: str | None, no_wait: bool,
-                as_json: bool, **kw: Any) -> None:
+                timeout: float | None, as_json: bool, **kw: Any) -> None:
     """Compile MODULE with its inputs and run it; print outputs by channel."""
     from pynf.backends.base import RunRequest
     from pynf.dispatch import execute
@@ -69,7 +72,7 @@ def run_command(module: str, process: str | None, inputs: tuple[str, ...], param
     request = RunRequest(module=module, process=process, inputs=parse_inputs(inputs),
                          params=parse_assignments(params, "--param"), options=build_run_options(kw), backend=backend,
                          stub=stub, resume=resume, outdir=outdir, work_dir=work_dir, run_dir=run_dir,
-                         wait=not no_wait)
+                         wait=not no_wait, timeout=timeout)
     if backend == "seqera":
         request = request.but(seqera=_seqera_config(workspace=workspace, compute_env=compute_env,
                                                     wrapper_repo=wrapper_repo))

@@ -209,6 +209,42 @@ def _channel(ch: Channel, value: Any, check: bool) -> ChannelInput:
     return ChannelInput(ch.key, "value", (_item(ch, value, check),))
 
 
+def _partial(ch: Channel, value: Any) -> bool:
+    """``value`` is an item keyed by element names, possibly lacking some (a dict of known labels)."""
+    labels = _labels(ch)
+    return (isinstance(value, Mapping) and bool(value) and len(set(labels)) == len(labels)
+            and set(value) <= set(labels))
+
+
+def _fill_elements(ch: Channel, value: Any, elements: Mapping[int, Any]) -> Any:
+    """Broadcast element keywords into a tuple channel given whole: every item (of a queue, or the one
+    item) keyed by element names that lacks an element gets the keyword's value; items keep their own."""
+    labels = _labels(ch)
+    filled: list[bool] = []
+
+    def fill(item: Any) -> Any:
+        if not _partial(ch, item):
+            return item
+        out = dict(item)
+        for ei, v in elements.items():
+            if labels[ei] not in out:
+                out[labels[ei]] = v
+                filled.append(True)
+        return out
+
+    if _is_queue(value):
+        result: Any = Queue(fill(item) for item in _queue_items(value, ch.key))
+    elif isinstance(value, (list, tuple)) and value and all(_partial(ch, v) for v in value):
+        result = [fill(item) for item in value]
+    else:
+        result = fill(value)
+    if not filled:
+        names = ", ".join(labels[ei] for ei in sorted(elements))
+        raise InputError(f"input {ch.key} {signature(ch)} is given both whole and by element ({names}), and no "
+                         f"item of it lacks {names}; give each element once", input=labels[min(elements)])
+    return result
+
+
 def merge_keywords(inputs: Any, keywords: Mapping[str, Any] | None) -> Any:
     """Combine ``inputs`` (mapping, list or None) with keyword inputs into one mapping."""
     if not keywords:
@@ -279,18 +315,17 @@ def resolve_inputs(process: Process, inputs: Any = None, *, check_files: bool = 
                              f"instead (e.g. inputs={{'{hits[0][0]}': ...}})", input=key)
         (ci, ei), = hits
         if ei is None:
-            if ci in whole or ci in parts:
+            if ci in whole:
                 raise InputError(f"input {ci} {signature(process.inputs[ci])} is given more than once", input=key)
             whole[ci] = inputs[key]
         else:
-            if ci in whole:
-                raise InputError(f"input {ci} {signature(process.inputs[ci])} is given both whole and by element",
-                                 input=key)
             if _is_queue(inputs[key]):
                 raise InputError(f"a queue must hold whole items of input {ci} {signature(process.inputs[ci])}; "
                                  f"give Queue([...]) for the channel (key '{ci}') instead of per element", input=key)
             parts.setdefault(ci, {})[ei] = inputs[key]
 
+    for ci in sorted(set(parts) & set(whole)):  # element keywords fill the items of a whole channel
+        whole[ci] = _fill_elements(process.inputs[ci], whole[ci], parts.pop(ci))
     missing = []
     for ci, ch in enumerate(process.inputs):
         if ci in parts:

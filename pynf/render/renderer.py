@@ -5,8 +5,10 @@ paramsText, run options as escaped literals in configText.  Rendering is determi
 
 The manifest's topics are built from the process's own outputs that declare ``topic:`` (in a
 one-process wrapper those are exactly the topic's items), so no ``channel.topic()`` is needed and
-topic channels cannot leak between runs in one JVM.  Outputs are published with a ``withName``
-``publishDir`` (mode copy) in configText; extra config that overrides it breaks manifest paths.
+topic channels cannot leak between runs in one JVM.  The wrapper publishes outputs itself (it copies each
+output file from the task's work dir into outdir, or into a per-task folder for queue runs, see
+:func:`per_task_rule`) so the manifest names exactly the copy of each task's file; configText sets
+``fair = true`` so items come back in input order.
 """
 
 from __future__ import annotations
@@ -29,6 +31,17 @@ __all__ = ["render", "render_wrapper", "render_config", "collect_sidecars", "wra
 log = logging.getLogger(__name__)
 
 _LOCAL_INCLUDE = re.compile(r"""\bfrom\s+['"](\.{1,2}/|/)""")
+
+
+def per_task_rule(process: Process) -> str:
+    """Groovy condition (same in wrapper and config): does each task publish into its own folder?
+
+    True for a queue run (an input given as a queue) and for a process with an ``each`` input: those
+    can run several tasks whose outputs may share file names. A one-task run publishes into outdir.
+    """
+    if any(ch.kind == "each" for ch in process.inputs):
+        return "true"
+    return "(params.pynf_inputs ?: []).any { e -> e.mode == 'queue' }"
 
 
 def _channel_context(ch: Channel) -> dict[str, Any]:
@@ -87,6 +100,7 @@ def render_wrapper(module: Module, process: Process, *, module_id: str | None = 
         outputs=outputs,
         output_keys=[o["key"] for o in outputs],
         topics={name: topics[name] for name in sorted(topics)},
+        per_task_rule=per_task_rule(process),
     )
 
 

@@ -25,7 +25,7 @@ import json
 import math
 import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -343,10 +343,13 @@ def resolve_inputs(process: Process, inputs: Any = None, *, check_files: bool = 
 
 
 def build_params(process: Process, inputs: Any = None, params: Mapping[str, Any] | None = None, *,
-                 check_files: bool = True, require_inputs: bool = True) -> dict[str, Any]:
+                 check_files: bool = True, require_inputs: bool = True,
+                 untyped: Collection[int] | None = ()) -> dict[str, Any]:
     """The params object: user params + ``outdir`` (default "results") + ``pynf_inputs``.
 
     With ``inputs=None`` and ``require_inputs=False``, ``pynf_inputs`` is left empty (to be filled in).
+    Values are checked against meta.yml's types (:mod:`pynf.render.doctypes`) except for the channels in
+    ``untyped`` (``None``: no check at all).
     """
     data: dict[str, Any] = {"outdir": "results"}
     for key, value in (params or {}).items():
@@ -361,7 +364,12 @@ def build_params(process: Process, inputs: Any = None, params: Mapping[str, Any]
     if inputs is None and not require_inputs:
         data["pynf_inputs"] = []
     else:
-        data["pynf_inputs"] = [c.to_json() for c in resolve_inputs(process, inputs, check_files=check_files)]
+        channels = resolve_inputs(process, inputs, check_files=check_files)
+        if untyped is not None:
+            from pynf.render.doctypes import check_documented_types
+
+            check_documented_types(process, channels, skip=untyped)
+        data["pynf_inputs"] = [c.to_json() for c in channels]
     return data
 
 

@@ -44,6 +44,18 @@ def per_task_rule(process: Process) -> str:
     return "(params.pynf_inputs ?: []).any { e -> e.mode == 'queue' }"
 
 
+_META_INPUT = re.compile(r"meta\.yml: input (\d+) ")
+
+
+def undocumented_inputs(module: Module, process: Process) -> set[int]:
+    """Input channels whose meta.yml docs do not line up with main.nf (their types are not checked)."""
+    if not any(ch.elements and ch.elements[0].doc for ch in process.inputs):
+        return set()
+    if any(w.startswith("meta.yml: lists ") and "input channel" in w for w in module.warnings):
+        return set(range(len(process.inputs)))
+    return {int(m.group(1)) - 1 for w in module.warnings if (m := _META_INPUT.match(w))}
+
+
 def _channel_context(ch: Channel) -> dict[str, Any]:
     kinds = [e.kind for e in ch.elements] or [ch.kind]
     return {"key": ch.key, "signature": signature(ch), "kinds": kinds, "tuple": ch.kind == "tuple"}
@@ -167,7 +179,7 @@ def render(module: Module, options: RenderOptions | None = None) -> Bundle:
     process = module.process(options.process)
     module_id = _module_id(module, options.module_id)
     params = build_params(process, options.inputs, options.params, check_files=options.check_files,
-                          require_inputs=options.require_inputs)
+                          require_inputs=options.require_inputs, untyped=undocumented_inputs(module, process))
     sidecars, executables = collect_sidecars(_module_dir(module, options))
     return Bundle(
         module_id=module_id,

@@ -14,6 +14,7 @@ import pynf
 from pynf.backends.local.backend import LocalBackend
 from pynf.errors import EvalOutputError, InputError, RunTimeout
 from pynf.render.bundle import MANIFEST_NAME, Bundle
+from pynf.render.options import RunOptions
 
 from ..paths import CORPUS, MODULE_FIXTURES
 from ..support import require_engine, require_tools
@@ -36,9 +37,11 @@ def _item(sample: str, text: str, seconds: int | None = None) -> dict:
 
 
 def test_queue_of_fixed_output_names_returns_each_tasks_file_in_input_order(tmp_path):
-    # a: 4 s, b: 2 s, c: 0 s -> the tasks finish in reverse order (2 cores: c starts when b ends)
+    # a: 4 s, b: 2 s, c: 0 s, all three at once -> the tasks finish in reverse order
     items = [_item("a", "first", 4), _item("b", "second", 2), _item("c", "third", 0)]
-    result = pynf.run(FIXED, inputs=[pynf.Queue(items), "plain"], run_dir=tmp_path / "run", outdir=tmp_path / "out")
+    all_at_once = RunOptions(extra_config="executor.cpus = 3")
+    result = pynf.run(FIXED, inputs=[pynf.Queue(items), "plain"], run_dir=tmp_path / "run", outdir=tmp_path / "out",
+                      options=all_at_once)
 
     reports = result.outputs["report"]
     assert [meta["id"] for meta, _ in reports] == ["a", "b", "c"]
@@ -58,8 +61,8 @@ def test_queue_of_fixed_output_names_returns_each_tasks_file_in_input_order(tmp_
 
     # resume: the cached tasks publish to the same folders, the result is the same
     again = pynf.run(FIXED, inputs=[pynf.Queue(items), "plain"], run_dir=tmp_path / "run",
-                     outdir=tmp_path / "out", resume=True)
-    assert again.cached_tasks == 3 if hasattr(again, "cached_tasks") else True
+                     outdir=tmp_path / "out", resume=True, options=all_at_once)
+    assert sorted(t.status for t in again.tasks) == ["CACHED"] * 3
     assert again.outputs["report"] == reports
 
 

@@ -7,8 +7,7 @@
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
+from pynf._version import __version__
 from pynf.api import compile, inspect, run, run_module  # noqa: E402
 from pynf.render.bundle import Bundle  # noqa: E402
 from pynf.render.inputs import Queue  # noqa: E402

@@ -17,7 +17,7 @@ from pynf.dispatch import execute
 from pynf.render.bundle import Bundle
 from pynf.render.compile import compile_bundle
 from pynf.render.inputs import merge_keywords
-from pynf.render.options import RunOptions
+from pynf.render.options import RunOptions, mapping_argument
 from pynf.sources.load import load_module
 from pynf.types import ExecutionRequest, checked_request
 
@@ -53,7 +53,7 @@ def run(module: str | os.PathLike[str], inputs: Any = None, params: Mapping[str,
     naming what it waited for; for Seqera it bounds the wait (the remote run keeps going).
     """
     return execute(RunRequest(module=module, inputs=merge_keywords(inputs, keyword_inputs or None),
-                              params=dict(params or {}), process=process, options=options or RunOptions(),
+                              params=mapping_argument(params, "params"), process=process, options=options or RunOptions(),
                               backend=backend, seqera=seqera, stub=stub, resume=resume, outdir=outdir,
                               work_dir=work_dir, run_dir=run_dir, progress=progress, check=check,
                               timeout=timeout))

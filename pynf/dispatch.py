@@ -14,7 +14,7 @@ __all__ = ["compile_request", "execute"]
 def compile_request(request: RunRequest) -> Bundle:
     """The bundle ``request`` describes: its module compiled with its inputs, params and options."""
     return compile_bundle(request.module, process=request.process, inputs=request.inputs,
-                          params=dict(request.params or {}), options=request.options, module_id=request.module_id)
+                          params=request.params, options=request.options, module_id=request.module_id)
 
 
 def execute(request: RunRequest) -> Any:

@@ -10,6 +10,8 @@ __all__ = [
     "ModuleNotFound",
     "ProcessSelectionError",
     "InputError",
+    "OptionsError",
+    "GroovyLiteralError",
     "EngineError",
     "JavaNotFound",
     "RunFailed",
@@ -17,6 +19,7 @@ __all__ = [
     "EvalOutputError",
     "RunTimeout",
     "ModuleSourceError",
+    "GitError",
     "ExportError",
     "BundleError",
     "SeqeraError",
@@ -25,9 +28,14 @@ __all__ = [
     "SeqeraNotFound",
     "SeqeraUnavailable",
     "SeqeraConfigError",
+    "WrapperRepoError",
     "SeqeraWaitTimeout",
     "RemoteRunFailed",
     "PynfWarning",
+    "ModuleWarning",
+    "RenderWarning",
+    "SourceWarning",
+    "UnknownExtKeyWarning",
 ]
 
 
@@ -77,6 +85,14 @@ class InputError(PynfError):
     def __init__(self, message: str, *, input: str | None = None):
         self.input = input
         super().__init__(f"input '{input}': {message}" if input else message)
+
+
+class OptionsError(PynfError):
+    """A run option has a value pynf cannot turn into configuration."""
+
+
+class GroovyLiteralError(OptionsError):
+    """A value has no Groovy literal form (NaN, infinity, non-string map keys, arbitrary objects)."""
 
 
 class EngineError(PynfError):
@@ -138,6 +154,18 @@ class ModuleSourceError(PynfError):
     """A module ID could not be resolved from its Git source (unknown ID, unreachable remote, no cache)."""
 
 
+class GitError(ModuleSourceError):
+    """A git command failed; carries the command, exit status and stderr tail."""
+
+    def __init__(self, message: str, *, args: tuple[str, ...] = (), returncode: int | None = None,
+                 stderr: str = "", network: bool = False):
+        self.git_args = args
+        self.returncode = returncode
+        self.stderr = stderr
+        self.network = network
+        super().__init__(message)
+
+
 class ExportError(PynfError):
     """An export bundle could not be written (e.g. the target directory holds other files)."""
 
@@ -178,6 +206,10 @@ class SeqeraConfigError(SeqeraError):
     """A required Seqera setting is missing; names the setting and how to give it."""
 
 
+class WrapperRepoError(SeqeraError):
+    """The wrapper repository could not be read or pushed to."""
+
+
 class RemoteRunFailed(RunFailed):
     """A run on Seqera Platform ended FAILED (or CANCELLED)."""
 
@@ -192,3 +224,19 @@ class SeqeraWaitTimeout(SeqeraError, TimeoutError):
 
 class PynfWarning(UserWarning):
     """Base class of pynf's warnings (issued with :func:`warnings.warn`; also kept as data on the IR/result)."""
+
+
+class ModuleWarning(PynfWarning):
+    """The parser met something it keeps going past (also in ``Module.warnings``)."""
+
+
+class RenderWarning(PynfWarning):
+    """Rendering dropped part of the module (a local include, an entry workflow); also in ``Bundle.warnings``."""
+
+
+class SourceWarning(PynfWarning):
+    """Module sources fell back (cached commit, damaged cache re-fetched)."""
+
+
+class UnknownExtKeyWarning(RenderWarning):
+    """``RunOptions(ext=...)`` sets a ``task.ext`` key the process never reads (names the keys it does read)."""

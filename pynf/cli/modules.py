@@ -2,40 +2,19 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
-import sys
-import warnings
-from typing import Any, Callable, Iterator
+from typing import Any, Callable
 
 import click
 
-from pynf.cli.options import build_run_options, input_options, parse_assignments, parse_inputs, run_options
-from pynf.errors import PynfError
+from pynf.cli.describe import print_description
+from pynf.cli.options import DIRECTORY, build_run_options, input_options, parse_assignments, parse_inputs, run_options
+from pynf.describe import describe_module
 from pynf.sources.ids import DEFAULT_BRANCH, DEFAULT_REMOTE
+from pynf.sources.load import parse_module
 from pynf.sources.resolve import list_modules, resolve, update
 
-__all__ = ["modules", "export_command", "module_info"]
-
-
-@contextlib.contextmanager
-def _reported() -> Iterator[None]:
-    """Print warnings as ``warning: ...`` and typed errors as ``error: ...`` (exit 1) on stderr."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        try:
-            yield
-        except PynfError as exc:
-            _flush(caught)
-            click.echo(f"error: {exc}", err=True)
-            sys.exit(1)
-    _flush(caught)
-
-
-def _flush(caught: list[warnings.WarningMessage]) -> None:
-    for w in caught:
-        click.echo(f"warning: {w.message}", err=True)
-    caught.clear()
+__all__ = ["modules", "export_command"]
 
 
 def _source_options(f: Callable[..., Any]) -> Callable[..., Any]:
@@ -61,8 +40,7 @@ def modules() -> None:
 def list_command(filter_: str | None, as_json: bool, sha: str | None, remote: str | None, branch: str | None,
                  offline: bool | None) -> None:
     """List the modules available on the remote's branch."""
-    with _reported():
-        refs = list_modules(filter_, remote=remote, branch=branch, sha=sha, offline=offline)
+    refs = list_modules(filter_, remote=remote, branch=branch, sha=sha, offline=offline)
     if as_json:
         doc = {"modules": [{"name": r.name, "org": r.org, "id": r.id, "path": r.path} for r in refs]}
         if refs:
@@ -74,57 +52,6 @@ def list_command(filter_: str | None, as_json: bool, sha: str | None, remote: st
     click.echo(f"{len(refs)} module(s)", err=True)
 
 
-def _element_doc(element: Any) -> dict[str, Any]:
-    doc = element.doc
-    return {"kind": element.kind, "label": element.label,
-            "type": doc.type if doc else None, "description": doc.description if doc else None,
-            "pattern": doc.pattern if doc else None}
-
-
-def _channel_doc(channel: Any) -> dict[str, Any]:
-    out = {"key": channel.key, "kind": channel.kind, "elements": [_element_doc(e) for e in channel.elements]}
-    if channel.direction == "output":
-        out.update(emit=channel.emit, topic=channel.topic, optional=channel.optional)
-    return out
-
-
-def module_info(module: Any, resolved: Any) -> dict[str, Any]:
-    """JSON-ready summary of a parsed module: source, description, tools, per-process inputs/outputs."""
-    return {
-        "module": resolved.module_id, "path": str(resolved.path), "remote": resolved.remote, "sha": resolved.sha,
-        "description": module.description, "tools": list(module.tools), "keywords": list(module.keywords),
-        "processes": [{"name": p.name, "inputs": [_channel_doc(c) for c in p.inputs],
-                       "outputs": [_channel_doc(c) for c in p.outputs], "topics": list(p.topics)}
-                      for p in module.processes],
-        "warnings": list(module.warnings),
-    }
-
-
-def _print_info(info: dict[str, Any]) -> None:
-    where = f"{info['remote']} @ {info['sha']}" if info["sha"] else "local"
-    click.echo(f"{info['module']}  ({where})")
-    click.echo(f"path: {info['path']}")
-    if info["description"]:
-        click.echo(f"description: {' '.join(info['description'].split())}")
-    if info["tools"]:
-        click.echo(f"tools: {', '.join(info['tools'])}")
-    for proc in info["processes"]:
-        click.echo(f"\nprocess {proc['name']}")
-        for title, channels in (("inputs", proc["inputs"]), ("outputs", proc["outputs"])):
-            click.echo(f"  {title}:")
-            for ch in channels:
-                parts = ", ".join(f"{e['kind']}({e['label']})" + (f": {e['type']}" if e["type"] else "")
-                                  for e in ch["elements"])
-                extra = "".join(f" [{k}: {ch[k]}]" for k in ("topic",) if ch.get(k))
-                extra += " [optional]" if ch.get("optional") else ""
-                click.echo(f"    {ch['key']}: {ch['kind']} {parts}{extra}")
-                for e in ch["elements"]:
-                    if e["description"]:
-                        click.echo(f"      {e['label']}: {' '.join(e['description'].split())}")
-    for w in info["warnings"]:
-        click.echo(f"warning: {w}", err=True)
-
-
 @modules.command("info")
 @click.argument("module_id", metavar="ID")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
@@ -133,15 +60,13 @@ def _print_info(info: dict[str, Any]) -> None:
 def info_command(module_id: str, as_json: bool, sha: str | None, remote: str | None, branch: str | None,
                  offline: bool | None) -> None:
     """Show a module's description, tools, inputs and outputs."""
-    from pynf.compiler import parse
-
-    with _reported():
-        resolved = resolve(module_id, remote=remote, branch=branch, sha=sha, offline=offline)
-        info = module_info(parse(resolved.path), resolved)
+    resolved = resolve(module_id, remote=remote, branch=branch, sha=sha, offline=offline)
+    info = describe_module(parse_module(resolved.path), module_id=resolved.module_id, path=str(resolved.path),
+                           remote=resolved.remote, sha=resolved.sha)
     if as_json:
         click.echo(json.dumps(info, indent=2))
     else:
-        _print_info(info)
+        print_description(info)
 
 
 @modules.command("pull")
@@ -151,8 +76,7 @@ def info_command(module_id: str, as_json: bool, sha: str | None, remote: str | N
 def pull_command(module_id: str, sha: str | None, remote: str | None, branch: str | None,
                  offline: bool | None) -> None:
     """Fetch a module into the cache and pin its commit in pynf.lock."""
-    with _reported():
-        res = resolve(module_id, remote=remote, branch=branch, sha=sha, offline=offline)
+    res = resolve(module_id, remote=remote, branch=branch, sha=sha, offline=offline)
     click.echo(f"{res.module_id} {res.sha} {res.path}")
 
 
@@ -162,8 +86,7 @@ def pull_command(module_id: str, sha: str | None, remote: str | None, branch: st
 @click.option("--branch", default=None, help="Move to the head of this branch instead of the pinned one.")
 def update_command(module_id: str | None, remote: str | None, branch: str | None) -> None:
     """Move pinned modules (all, or ID) to the head of their branch."""
-    with _reported():
-        changes = update(module_id, remote=remote, branch=branch)
+    changes = update(module_id, remote=remote, branch=branch)
     if not changes:
         click.echo("pynf.lock pins no modules", err=True)
     for c in changes:
@@ -180,7 +103,7 @@ def update_command(module_id: str | None, remote: str | None, branch: str | None
 
 @click.command("export")
 @click.argument("module")
-@click.option("-o", "--out", "out", required=True, type=click.Path(file_okay=False), help="Directory to write.")
+@click.option("-o", "--out", "out", required=True, type=DIRECTORY, help="Directory to write.")
 @click.option("--process", default=None, help="Process to wrap when the module defines several.")
 @click.option("--params-format", type=click.Choice(["json", "yaml"]), default="json", show_default=True)
 @click.option("--git", "as_git", is_flag=True, help="Make DIR a Git repository with one reproducible commit.")
@@ -198,10 +121,9 @@ def export_command(module: str, out: str, process: str | None, params_format: st
 
     input_data = parse_inputs(inputs)
     param_data = parse_assignments(params, "--param")
-    with _reported():
-        result = export(module, out, process=process, inputs=input_data, params=param_data,
-                        options=build_run_options(run_kw), params_format=params_format, git=as_git, force=force,
-                        repo_url=repo_url, remote=remote, branch=branch, sha=sha, offline=offline, display_dir=out)
+    result = export(module, out, process=process, inputs=input_data, params=param_data,
+                    options=build_run_options(run_kw), params_format=params_format, git=as_git, force=force,
+                    repo_url=repo_url, remote=remote, branch=branch, sha=sha, offline=offline, display_dir=out)
     click.echo(f"wrote {len(result.files)} files to {result.directory}", err=True)
     if result.commit:
         click.echo(f"commit {result.commit}", err=True)

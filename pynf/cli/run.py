@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from pynf.cli.options import build_run_options, input_options, parse_assignments, parse_inputs, run_options
+from pynf.cli.options import DIRECTORY, build_run_options, input_options, parse_assignments, parse_inputs, run_options
 
 __all__ = ["run_command", "result_rows"]
 
@@ -49,9 +49,9 @@ def _jsonable(value: Any) -> Any:
 @run_options
 @click.option("--stub", is_flag=True, help="Run the process's stub: block instead of its script.")
 @click.option("--resume", is_flag=True, help="Reuse cached tasks of the last run of this module (same run dir).")
-@click.option("--outdir", type=click.Path(file_okay=False), help="Where outputs are published.")
-@click.option("--work-dir", type=click.Path(file_okay=False), help="Nextflow work directory.")
-@click.option("--run-dir", type=click.Path(file_okay=False), help="Run directory (work/, outdir, logs).")
+@click.option("--outdir", type=DIRECTORY, help="Where outputs are published.")
+@click.option("--work-dir", type=DIRECTORY, help="Nextflow work directory.")
+@click.option("--run-dir", type=DIRECTORY, help="Run directory (work/, outdir, logs).")
 @click.option("--backend", type=click.Choice(["local", "seqera"]), default="local", show_default=True)
 @click.option("--workspace", help="Seqera workspace (id or Org/Workspace); default TOWER_WORKSPACE_ID.")
 @click.option("--compute-env", help="Seqera compute environment (id or name); default TOWER_COMPUTE_ENV_ID.")

@@ -18,7 +18,6 @@ Format (keys sorted, two-space indent, trailing newline)::
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 import re
@@ -26,6 +25,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Callable
 
+from pynf._util.files import json_object
+from pynf._util.locks import file_lock
 from pynf.errors import ModuleSourceError
 
 __all__ = ["LOCK_NAME", "LockEntry", "LockFile", "lock_key"]
@@ -67,12 +68,11 @@ class LockFile:
     def _parse(self, text: str) -> dict[str, LockEntry]:
         if not text.strip():
             return {}
-        try:
-            data = json.loads(text)
-        except ValueError as exc:
-            raise ModuleSourceError(f"{self.path} is not valid JSON ({exc}); fix or delete it") from exc
-        if not isinstance(data, dict) or data.get("version") != _VERSION or not isinstance(data.get("modules"), dict):
-            raise ModuleSourceError(f"{self.path} is not a pynf lock file (expected {{\"version\": 1, \"modules\": {{...}}}})")
+        wrong = f"{self.path} is not a pynf lock file (expected {{\"version\": 1, \"modules\": {{...}}}})"
+        data = json_object(text, error=ModuleSourceError, invalid=f"{self.path} is not valid JSON; fix or delete it",
+                           not_object=wrong)
+        if data.get("version") != _VERSION or not isinstance(data.get("modules"), dict):
+            raise ModuleSourceError(wrong)
         out: dict[str, LockEntry] = {}
         for key, value in data["modules"].items():
             try:
@@ -90,8 +90,9 @@ class LockFile:
     def entries(self) -> dict[str, LockEntry]:
         """All pinned modules by key (empty when the file does not exist)."""
         try:
-            with open(self.path) as fh:
-                fcntl.flock(fh.fileno(), fcntl.LOCK_SH)
+            if not self.path.is_file():
+                return {}
+            with file_lock(self.path, shared=True), open(self.path) as fh:
                 return self._parse(fh.read())
         except FileNotFoundError:
             return {}
@@ -105,21 +106,18 @@ class LockFile:
     def update(self, change: Callable[[dict[str, LockEntry]], None]) -> dict[str, LockEntry]:
         """Apply ``change`` to the entries under an exclusive lock and write the result back."""
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+            with file_lock(self.path), open(self.path, "r+") as fh:
+                entries = self._parse(fh.read())
+                change(entries)
+                doc = {"version": _VERSION,
+                       "modules": {k: asdict(v) for k, v in sorted(entries.items())}}
+                fh.seek(0)
+                fh.truncate()
+                fh.write(json.dumps(doc, indent=2, sort_keys=True) + "\n")
+                fh.flush()
+                os.fsync(fh.fileno())
         except OSError as exc:
             raise ModuleSourceError(f"cannot write {self.path}: {exc}") from exc
-        with os.fdopen(fd, "r+") as fh:
-            fcntl.flock(fd, fcntl.LOCK_EX)
-            entries = self._parse(fh.read())
-            change(entries)
-            doc = {"version": _VERSION,
-                   "modules": {k: asdict(v) for k, v in sorted(entries.items())}}
-            fh.seek(0)
-            fh.truncate()
-            fh.write(json.dumps(doc, indent=2, sort_keys=True) + "\n")
-            fh.flush()
-            os.fsync(fd)
         return entries
 
     def put(self, key: str, entry: LockEntry) -> None:

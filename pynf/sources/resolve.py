@@ -8,7 +8,7 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
-from pynf.errors import ModuleNotFound, ModuleSourceError
+from pynf.errors import ModuleNotFound, ModuleSourceError, SourceWarning
 from pynf.sources.fetch import GitSource
 from pynf.sources.ids import (ModuleId, default_branch, default_remote, is_local_module, normalize_remote,
                   offline_default, parse_module_id)
@@ -138,7 +138,7 @@ def _head(src: GitSource, branch: str) -> str:
             cached = src.cache.cached_head(branch)
             if cached is None or "does not exist" in str(exc):
                 raise
-            warnings.warn(f"{exc}; using the cached commit {cached[:12]} of branch '{branch}'", stacklevel=3)
+            warnings.warn(f"{exc}; using the cached commit {cached[:12]} of branch '{branch}'", SourceWarning, stacklevel=3)
             return cached
     cached = src.cache.cached_head(branch)
     if cached is None:
@@ -157,7 +157,7 @@ def _materialize(src: GitSource, sha: str, path: str, expected: str | None) -> s
         if digest is None or (expected is not None and digest != expected):
             if src.cache.has_trace(sha, path):
                 warnings.warn(f"cached module {path}@{sha[:12]} is damaged or incomplete; fetching it again",
-                              stacklevel=3)
+                              SourceWarning, stacklevel=3)
             if src.offline and not src.cache.repo.is_dir():
                 raise ModuleSourceError(f"offline and {path}@{sha[:12]} from {src.remote} is not cached: "
                                         "run the command once while online")
@@ -167,7 +167,7 @@ def _materialize(src: GitSource, sha: str, path: str, expected: str | None) -> s
             except ModuleSourceError:
                 if src.offline or src.fsck():
                     raise
-                warnings.warn(f"module cache for {src.remote} failed `git fsck`; re-fetching", stacklevel=3)
+                warnings.warn(f"module cache for {src.remote} failed `git fsck`; re-fetching", SourceWarning, stacklevel=3)
                 src.cache.forget_repo()
                 src.ensure_repo()
                 digest = src.extract(sha, path)
@@ -270,7 +270,7 @@ def update(module: str | None = None, *, remote: str | None = None, branch: str 
                        f"(commit {new[:12]}); it stays pinned at {entry.sha[:12]}")
             if module is not None:
                 raise ModuleSourceError(message)
-            warnings.warn(message, stacklevel=2)
+            warnings.warn(message, SourceWarning, stacklevel=2)
             results.append(LockUpdate(key, entry.sha, entry.sha))
             continue
         digest = _materialize(src, new, entry.path, None)

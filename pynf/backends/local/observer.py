@@ -161,11 +161,6 @@ class RunObserver:
                     waits.append(f"task {self._names.get(key, key)}: {what.get(state, 'still running')}")
         return waits
 
-    @property
-    def cached_count(self) -> int:
-        """Tasks taken from the resume cache."""
-        return sum(c.cached for c in self.counts.values())
-
 
 def _str(value) -> str | None:
     return None if value is None else str(value)

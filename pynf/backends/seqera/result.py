@@ -6,7 +6,7 @@ import json
 import logging
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from pynf.render.manifest import MANIFEST_NAME, ManifestOutputs, read_manifest_file
@@ -41,7 +41,7 @@ def read_manifest(outdir: str) -> dict | None:
     try:
         with fsspec.open(outdir.rstrip("/") + "/" + MANIFEST_NAME, "r") as fh:
             return json.load(fh)
-    except (FileNotFoundError, ImportError, ValueError, OSError) as exc:
+    except Exception as exc:  # noqa: BLE001 - each fsspec backend fails its own way (botocore: NoCredentialsError)
         log.info("cannot read the manifest under %s: %s", outdir, exc)
         return None
 

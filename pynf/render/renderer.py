@@ -14,6 +14,7 @@ output file from the task's work dir into outdir, or into a per-task folder for 
 from __future__ import annotations
 
 import os
+import re
 import warnings
 from pathlib import Path
 from typing import Any

@@ -52,14 +52,16 @@ def run(module: str | os.PathLike[str], inputs: Any = None, params: Mapping[str,
         outdir: str | os.PathLike[str] | None = None, work_dir: str | os.PathLike[str] | None = None,
         run_dir: str | os.PathLike[str] | None = None, options: RunOptions | None = None,
         progress: Callable[[Any], Any] | None = None, check: bool = True, seqera: Any = None,
-        remote: str | None = None, branch: str | None = None, sha: str | None = None, offline: bool | None = None,
-        **keyword_inputs: Any):
+        timeout: float | None = None, remote: str | None = None, branch: str | None = None, sha: str | None = None,
+        offline: bool | None = None, **keyword_inputs: Any):
     """Run one module process and return its result (``RunResult`` locally, ``SeqeraResult`` remotely).
 
     Inputs go in ``inputs`` (a list in channel order or a mapping by name) or as keywords named
     after the module's elements: ``pynf.run("seqtk_seq", meta={"id": "s1"}, fastx="r.fq")``.
     Wrap a channel's value in :class:`pynf.Queue` to run the process once per item.
     Raises :class:`~pynf.errors.InputError` before anything starts when inputs do not fit.
+    ``timeout`` (seconds): a local run still going then is aborted with :class:`~pynf.errors.RunTimeout`
+    naming what it waited for; for Seqera it bounds the wait (the remote run keeps going).
     ``remote``/``branch``/``sha``/``offline`` say where a module ID is looked up; the commit used is
     pinned in ``pynf.lock``.
     """
@@ -67,7 +69,8 @@ def run(module: str | os.PathLike[str], inputs: Any = None, params: Mapping[str,
                               params=mapping_argument(params, "params"), process=process, options=options or RunOptions(),
                               source=ModuleSource(remote, branch, sha, offline),
                               backend=backend, seqera=seqera, stub=stub, resume=resume, outdir=outdir,
-                              work_dir=work_dir, run_dir=run_dir, progress=progress, check=check))
+                              work_dir=work_dir, run_dir=run_dir, progress=progress, check=check,
+                              timeout=timeout))
 
 
 def run_module(module_id: str, request: ExecutionRequest | None = None):

@@ -16,6 +16,8 @@ __all__ = [
     "JavaNotFound",
     "RunFailed",
     "TaskFailedError",
+    "EvalOutputError",
+    "RunTimeout",
     "ModuleSourceError",
     "GitError",
     "ExportError",
@@ -131,6 +133,25 @@ class TaskFailedError(RunFailed):
         self.workdir = workdir
         self.job_id = job_id
         self.reason = reason
+        super().__init__(message, result=result)
+
+
+class EvalOutputError(TaskFailedError):
+    """An ``eval`` output's command (e.g. a version query) failed: names the command, its exit status
+    (``exit_status``) and its stderr (``stderr_tail``); the task's own script had succeeded."""
+
+    def __init__(self, message: str, *, command: str, **kwargs: Any):
+        self.command = command
+        super().__init__(message, **kwargs)
+
+
+class RunTimeout(RunFailed, TimeoutError):
+    """A local run did not finish within ``timeout`` seconds and was aborted; ``waiting_for`` lists the
+    processes that had no task started and the tasks still pending or running at that moment."""
+
+    def __init__(self, message: str, *, timeout: float, waiting_for: tuple[str, ...] = (), result: Any = None):
+        self.timeout = timeout
+        self.waiting_for = tuple(waiting_for)
         super().__init__(message, result=result)
 
 

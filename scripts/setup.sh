@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 # command:Debian package (slurmctld/slurmd/sbatch + munged: the single-node cluster the `slurm` tests
 # start with scripts/slurm-cluster.sh)
-TOOLS=(samtools:samtools bwa:bwa seqtk:seqtk minimap2:minimap2 bgzip:tabix git:git
+TOOLS=(samtools:samtools bwa:bwa seqtk:seqtk minimap2:minimap2 bgzip:tabix fastp:fastp git:git
        slurmctld:slurm-wlm munged:munge)
 missing=()
 for pair in "${TOOLS[@]}"; do

@@ -39,6 +39,10 @@ def synth_inputs(process, path_for=None) -> dict[str, object]:
                 v = {"id": "sample1", "single_end": False}
             elif el.kind in ("env", "stdin"):
                 v = f"{el.label} value"
+            elif el.doc is not None and (el.doc.enum or el.doc.type in ("boolean", "integer", "float", "list")):
+                # a value of the documented type (checked before rendering: pynf.render.doctypes)
+                v = el.doc.enum[0] if el.doc.enum else {"boolean": True, "integer": 1, "float": 0.5,
+                                                        "list": ["x"]}[el.doc.type]
             else:
                 v = 1 if "size" in el.label or "lines" in el.label else f"{el.label}-value"
             values.append([v] if ch.kind == "each" else v)

@@ -37,12 +37,15 @@ __all__ = ["run_command"]
               "PYNF_SEQERA_STAGING_DIR, else the compute environment's work dir when it is a cloud URI.")
 @click.option("--stage-inputs/--no-stage-inputs", default=None,
               help="Seqera: upload local inputs (default: when a staging location is known).")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=None,
+              help="Seconds: a local run still going then is aborted (naming what it waited for); "
+                   "Seqera: stop waiting.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 def run_command(module: str, process: str | None, inputs: tuple[str, ...], params: tuple[str, ...], stub: bool,
                 resume: bool, outdir: str | None, work_dir: str | None, run_dir: str | None, backend: str,
                 workspace: str | None, compute_env: str | None, wrapper_repo: str | None,
                 request_timeout: float | None, no_wait: bool, staging_dir: str | None, stage_inputs: bool | None,
-                as_json: bool, **kw: Any) -> None:
+                timeout: float | None, as_json: bool, **kw: Any) -> None:
     """Compile MODULE with its inputs and run it; print outputs by channel."""
     from pynf.backends.base import RunRequest
     from pynf.dispatch import execute
@@ -51,7 +54,7 @@ def run_command(module: str, process: str | None, inputs: tuple[str, ...], param
     request = RunRequest(module=module, process=process, inputs=parse_inputs(inputs), source=source,
                          params=parse_assignments(params, "--param"), options=build_run_options(kw), backend=backend,
                          stub=stub, resume=resume, outdir=outdir, work_dir=work_dir, run_dir=run_dir,
-                         wait=not no_wait)
+                         wait=not no_wait, timeout=timeout)
     if backend == "seqera":
         request = request.but(seqera=_seqera_config(workspace=workspace, compute_env=compute_env,
                                                     wrapper_repo=wrapper_repo, staging_dir=staging_dir,

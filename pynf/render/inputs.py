@@ -25,7 +25,7 @@ import json
 import math
 import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -215,6 +215,42 @@ def _channel(ch: Channel, value: Any, check: bool) -> ChannelInput:
     return ChannelInput(ch.key, "value", (_item(ch, value, check),))
 
 
+def _partial(ch: Channel, value: Any) -> bool:
+    """``value`` is an item keyed by element names, possibly lacking some (a dict of known labels)."""
+    labels = _labels(ch)
+    return (isinstance(value, Mapping) and bool(value) and len(set(labels)) == len(labels)
+            and set(value) <= set(labels))
+
+
+def _fill_elements(ch: Channel, value: Any, elements: Mapping[int, Any]) -> Any:
+    """Broadcast element keywords into a tuple channel given whole: every item (of a queue, or the one
+    item) keyed by element names that lacks an element gets the keyword's value; items keep their own."""
+    labels = _labels(ch)
+    filled: list[bool] = []
+
+    def fill(item: Any) -> Any:
+        if not _partial(ch, item):
+            return item
+        out = dict(item)
+        for ei, v in elements.items():
+            if labels[ei] not in out:
+                out[labels[ei]] = v
+                filled.append(True)
+        return out
+
+    if _is_queue(value):
+        result: Any = Queue(fill(item) for item in _queue_items(value, ch.key))
+    elif isinstance(value, (list, tuple)) and value and all(_partial(ch, v) for v in value):
+        result = [fill(item) for item in value]
+    else:
+        result = fill(value)
+    if not filled:
+        names = ", ".join(labels[ei] for ei in sorted(elements))
+        raise InputError(f"input {ch.key} {signature(ch)} is given both whole and by element ({names}), and no "
+                         f"item of it lacks {names}; give each element once", input=labels[min(elements)])
+    return result
+
+
 def merge_keywords(inputs: Any, keywords: Mapping[str, Any] | None) -> Any:
     """Combine ``inputs`` (mapping, list or None) with keyword inputs into one mapping."""
     if not keywords:
@@ -285,18 +321,17 @@ def resolve_inputs(process: Process, inputs: Any = None, *, check_files: bool = 
                              f"instead (e.g. inputs={{'{hits[0][0]}': ...}})", input=key)
         (ci, ei), = hits
         if ei is None:
-            if ci in whole or ci in parts:
+            if ci in whole:
                 raise InputError(f"input {ci} {signature(process.inputs[ci])} is given more than once", input=key)
             whole[ci] = inputs[key]
         else:
-            if ci in whole:
-                raise InputError(f"input {ci} {signature(process.inputs[ci])} is given both whole and by element",
-                                 input=key)
             if _is_queue(inputs[key]):
                 raise InputError(f"a queue must hold whole items of input {ci} {signature(process.inputs[ci])}; "
                                  f"give Queue([...]) for the channel (key '{ci}') instead of per element", input=key)
             parts.setdefault(ci, {})[ei] = inputs[key]
 
+    for ci in sorted(set(parts) & set(whole)):  # element keywords fill the items of a whole channel
+        whole[ci] = _fill_elements(process.inputs[ci], whole[ci], parts.pop(ci))
     missing = []
     for ci, ch in enumerate(process.inputs):
         if ci in parts:
@@ -336,11 +371,14 @@ def template_inputs(process: Process) -> list[dict[str, Any]]:
 
 
 def build_params(process: Process, inputs: Any = None, params: Mapping[str, Any] | None = None, *,
-                 check_files: bool = True, require_inputs: bool = True, template: bool = False) -> dict[str, Any]:
+                 check_files: bool = True, require_inputs: bool = True, template: bool = False,
+                 untyped: Collection[int] | None = ()) -> dict[str, Any]:
     """The params object: user params + ``outdir`` (default "results") + ``pynf_inputs``.
 
     With ``inputs=None`` and ``require_inputs=False``, ``pynf_inputs`` is left empty (to be filled in);
     with ``template=True`` it holds a placeholder of the right shape for every input instead.
+    Values are checked against meta.yml's types (:mod:`pynf.render.doctypes`) except for the channels in
+    ``untyped`` (``None``: no check at all).
     """
     data: dict[str, Any] = {"outdir": "results"}
     for key, value in (params or {}).items():
@@ -357,7 +395,12 @@ def build_params(process: Process, inputs: Any = None, params: Mapping[str, Any]
     elif inputs is None and not require_inputs:
         data["pynf_inputs"] = []
     else:
-        data["pynf_inputs"] = [c.to_json() for c in resolve_inputs(process, inputs, check_files=check_files)]
+        channels = resolve_inputs(process, inputs, check_files=check_files)
+        if untyped is not None:
+            from pynf.render.doctypes import check_documented_types
+
+            check_documented_types(process, channels, skip=untyped)
+        data["pynf_inputs"] = [c.to_json() for c in channels]
     return data
 
 

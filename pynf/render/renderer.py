@@ -5,13 +5,16 @@ paramsText, run options as escaped literals in configText.  Rendering is determi
 
 The manifest's topics are built from the process's own outputs that declare ``topic:`` (in a
 one-process wrapper those are exactly the topic's items), so no ``channel.topic()`` is needed and
-topic channels cannot leak between runs in one JVM.  Outputs are published with a ``withName``
-``publishDir`` (mode copy) in configText; extra config that overrides it breaks manifest paths.
+topic channels cannot leak between runs in one JVM.  The wrapper publishes outputs itself (it copies each
+output file from the task's work dir into outdir, or into a per-task folder for queue runs, see
+:func:`per_task_rule`) so the manifest names exactly the copy of each task's file; configText sets
+``fair = true`` so items come back in input order.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import warnings
 from pathlib import Path
 from typing import Any
@@ -33,6 +36,29 @@ __all__ = ["render", "render_wrapper", "render_config", "collect_sidecars", "wra
 #: ``task.ext`` keys that are configuration conventions rather than module inputs: setting them never warns
 #: (``ext.when`` is how nf-core pipelines switch a process off).
 CONFIG_EXT_KEYS = frozenset({"when"})
+
+
+def per_task_rule(process: Process) -> str:
+    """Groovy condition (same in wrapper and config): does each task publish into its own folder?
+
+    True for a queue run (an input given as a queue) and for a process with an ``each`` input: those
+    can run several tasks whose outputs may share file names. A one-task run publishes into outdir.
+    """
+    if any(ch.kind == "each" for ch in process.inputs):
+        return "true"
+    return "(params.pynf_inputs ?: []).any { e -> e.mode == 'queue' }"
+
+
+_META_INPUT = re.compile(r"meta\.yml: input (\d+) ")
+
+
+def undocumented_inputs(module: Module, process: Process) -> set[int]:
+    """Input channels whose meta.yml docs do not line up with main.nf (their types are not checked)."""
+    if not any(ch.elements and ch.elements[0].doc for ch in process.inputs):
+        return set()
+    if any(w.startswith("meta.yml: lists ") and "input channel" in w for w in module.warnings):
+        return set(range(len(process.inputs)))
+    return {int(m.group(1)) - 1 for w in module.warnings if (m := _META_INPUT.match(w))}
 
 
 def _channel_context(ch: Channel) -> dict[str, Any]:
@@ -96,6 +122,7 @@ def render_wrapper(module: Module, process: Process, *, module_id: str | None = 
         outputs=outputs,
         output_keys=[o["key"] for o in outputs],
         topics={name: topics[name] for name in sorted(topics)},
+        per_task_rule=per_task_rule(process),
     )
 
 
@@ -175,7 +202,8 @@ def render(module: Module, options: RenderOptions | None = None) -> Bundle:
     process = module.process(options.process)
     module_id = _module_id(module, options.module_id)
     params = build_params(process, options.inputs, options.params, check_files=options.check_files,
-                          require_inputs=options.require_inputs, template=options.params_template)
+                          require_inputs=options.require_inputs, template=options.params_template,
+                          untyped=undocumented_inputs(module, process))
     sidecars, executables = collect_sidecars(_module_dir(module, options))
     includes = local_include_files(_module_main(module),
                                    [t.text for t in module.toplevel if t.kind == "include"])

@@ -144,3 +144,27 @@ def test_compiled_module_matches_local_backend(fake, seqera_env, wrapper_remote,
     (meta, freq), = remote.outputs["freq"]
     assert meta == {"id": "w1"} and freq.read_text().splitlines()[:2] == ["the\t3", "and\t2"]
     assert [v[2] for v in remote.topics["versions"]] == ["1.0.0"]
+
+
+def test_queue_of_fixed_output_names_keeps_every_tasks_file_in_input_order(fake, seqera_env, wrapper_remote):
+    """Three tasks write report.txt and versions.yml (fixed names), finishing in reverse order: every item
+    points at its own task's file, published into a per-task folder, in input order (issue 10, items 1, 4)."""
+    from pynf.render.compile import compile_bundle
+    from pynf.render.inputs import Queue
+
+    items = [{"meta": {"id": "a"}, "text": "first", "seconds": 4},
+             {"meta": {"id": "b"}, "text": "second", "seconds": 2},
+             {"meta": {"id": "a"}, "text": "third", "seconds": 0}]  # the same meta.id twice
+    bundle = compile_bundle(MODULE_FIXTURES / "fixed_name", inputs=[Queue(items), "plain"],
+                            module_id="pynf-fixtures/fixed_name")
+    result = SeqeraBackend(config(fake, wrapper_remote)).submit(bundle, timeout=240)
+    assert result.status == "SUCCEEDED"
+    reports = result.outputs["report"]
+    assert [meta["id"] for meta, _ in reports] == ["a", "b", "a"]
+    assert [path.read_text() for _, path in reports] == ["first\n", "second\n", "third\n"]
+    assert len({path for _, path in reports}) == 3
+    versions = result.outputs["versions"]
+    assert [p.read_text().splitlines()[1].strip() for p in versions] == ['text: "first"', 'text: "second"',
+                                                                          'text: "third"']
+    for (_, report), version in zip(reports, versions):  # one folder per task, named like its work dir
+        assert report.parent == version.parent and report.parent.parent.parent == Path(result.outdir)

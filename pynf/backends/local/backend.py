@@ -22,7 +22,7 @@ from pynf.render.bundle import MANIFEST_NAME, Bundle
 from pynf._util import paths as _paths
 from pynf._util.files import atomic_write_json
 from pynf.backends.local.observer import RunObserver, TaskRecord
-from pynf.errors import RunFailed, TaskFailedError
+from pynf.errors import EvalOutputError, RunFailed, RunTimeout, TaskFailedError
 from pynf.backends.base import Backend, RunRequest
 from pynf.backends.local.result import RunResult
 from pynf.backends.local.session import new_run_name, run_script
@@ -130,7 +130,7 @@ class LocalBackend(Backend):
         name = run_name or new_run_name()
         run = run_script(rdir / "main.nf", run_dir=rdir, params_file=rdir / "params.json",
                          config_file=rdir / "nextflow.config", work_dir=wdir, outdir=out, stub=stub,
-                         resume_id=resume_id, observer=observer, run_name=name)
+                         resume_id=resume_id, observer=observer, run_name=name, timeout=request.timeout)
         status = "SUCCEEDED" if run.success else "FAILED"
         _write_record(rdir, {"run_name": run.run_name, "session_id": run.session_id, "status": status,
                              "stub": bool(stub), "resumed_from": resume_id, "bundle_hash": bundle.content_hash,
@@ -141,13 +141,42 @@ class LocalBackend(Backend):
                            duration=run.seconds, stub=bool(stub), resumed=resume_id is not None,
                            manifest=read_manifest_file(out) if run.success else None,
                            tasks=tuple(observer.tasks), counts=dict(observer.counts), stdout=run.stdout,
-                           error=run.error)
+                           error=_timeout_text(run, request.timeout) if run.timed_out else run.error)
+        if run.timed_out and check:
+            raise RunTimeout(result.error, timeout=float(request.timeout or 0), waiting_for=run.waiting_for,
+                             result=result)
         if not run.success and check:
-            raise _failure(result, observer.failed_tasks, run.error)
+            raise _failure(result, observer.failed_tasks, run.error, run.eval_failure)
         return result
 
 
-def _failure(result: RunResult, failed: list[TaskRecord], error: str | None) -> RunFailed:
+def _timeout_text(run, timeout: float | None) -> str:
+    lines = [f"Run {run.run_name} did not finish within {timeout:g} s and was aborted; it was waiting for:"]
+    lines.extend("  " + w for w in run.waiting_for or ("the script to start (no process had been created yet)",))
+    lines.append(f"  log: {run.log_file}")
+    return "\n".join(lines)
+
+
+def _eval_error(result: RunResult, task: TaskRecord | None, failure: dict) -> EvalOutputError:
+    label = (f"{task.process} ({task.tag})" if task.tag else task.name) if task else result.process
+    output = failure["output"].rstrip("\n")
+    lines = [f"Process {label}: the command of an eval output failed with exit status {failure['status']} "
+             f"(the task's script itself succeeded)", f"  command: {failure['command']}"]
+    if output:
+        lines.append("  its stderr:")
+        lines.extend("    " + line for line in output.splitlines()[-_TAIL_LINES:])
+    if task is not None:
+        lines.append(f"  work dir: {task.workdir}")
+    lines.append(f"  log: {result.log_file}")
+    return EvalOutputError("\n".join(lines), command=failure["command"], process=task.process if task else None,
+                           tag=task.tag if task else None, exit_status=failure["status"], stderr_tail=output,
+                           workdir=str(task.workdir) if task and task.workdir else None, result=result)
+
+
+def _failure(result: RunResult, failed: list[TaskRecord], error: str | None,
+             eval_failure: dict | None = None) -> RunFailed:
+    if eval_failure is not None:
+        return _eval_error(result, failed[0] if failed else None, eval_failure)
     if failed:
         task = failed[0]
         tail = stderr_tail(task.workdir)

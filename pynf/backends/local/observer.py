@@ -74,6 +74,7 @@ class RunObserver:
     finished: bool = False
     callback_errors: list[str] = field(default_factory=list)
     _state: dict[str, str] = field(default_factory=dict, repr=False)
+    _names: dict[str, str] = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def _bump(self, process: str, **delta: int) -> None:
@@ -118,6 +119,7 @@ class RunObserver:
         """Task ``key`` (unique id) moved to state ``dst`` (pending/submitted/running)."""
         with self._lock:
             self._move(process, key, dst)
+            self._names[key] = name
         self._emit(event, name)
 
     def task_finished(self, record: TaskRecord, key: str) -> None:
@@ -147,6 +149,17 @@ class RunObserver:
         with self._lock:
             self.finished = True
         self._emit("flow_complete")
+
+    def waiting_for(self) -> list[str]:
+        """What an unfinished run is waiting for: processes without any task, and tasks not done yet."""
+        with self._lock:
+            waits = [f"process {p}: no task was started (an input channel never delivered a value)"
+                     for p, c in self.counts.items() if c.total == 0 and not c.terminated]
+            for key, state in self._state.items():
+                if state in ("pending", "submitted", "running"):
+                    what = {"pending": "waiting to be submitted", "submitted": "submitted, not started"}
+                    waits.append(f"task {self._names.get(key, key)}: {what.get(state, 'still running')}")
+        return waits
 
 
 def _str(value) -> str | None:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from pynf.backends.local.jvm import start_jvm
 from pynf.backends.local.observer import RunObserver, make_proxy
+from pynf.backends.local.watch import Deadline, eval_failure as _eval_failure
 from pynf.backends.local.threads import await_actors_idle, launcher, stop_lingering_threads, thread_ids
 
 __all__ = ["RUN_LOCK", "EmbeddedRun", "run_script", "new_run_name"]
@@ -43,6 +44,11 @@ class EmbeddedRun:
     log_file: Path
     seconds: float
     observer: RunObserver
+    #: the run was aborted after ``timeout`` seconds; ``waiting_for`` says what it was waiting for then
+    timed_out: bool = False
+    waiting_for: tuple[str, ...] = ()
+    #: a failed ``eval`` output command: {"command", "status", "output"} (Nextflow's ProcessEvalException)
+    eval_failure: dict | None = None
 
 
 def new_run_name() -> str:
@@ -313,8 +319,12 @@ def _build_config(script: Path, run_dir: Path, params_file: Path | None, config_
 def run_script(script: Path, *, run_dir: Path, params_file: Path | None = None, config_file: Path | None = None,
                work_dir: Path | None = None, outdir: Path | None = None, stub: bool = False,
                resume_id: str | None = None, observer: RunObserver | None = None,
-               run_name: str | None = None) -> EmbeddedRun:
-    """Run ``script`` in this process's JVM; all paths must be absolute. Never raises for run failures."""
+               run_name: str | None = None, timeout: float | None = None) -> EmbeddedRun:
+    """Run ``script`` in this process's JVM; all paths must be absolute. Never raises for run failures.
+
+    ``timeout`` (seconds from the start of the script): the session is aborted then, like Ctrl-C, and the
+    returned run has ``timed_out`` set with what it was still waiting for (the engine stays usable).
+    """
     start_jvm()
     _register_shutdown()
     observer = observer or RunObserver()
@@ -339,7 +349,9 @@ def run_script(script: Path, *, run_dir: Path, params_file: Path | None = None, 
         int_signal = J.Signal("INT")
         previous_int = None
         session = None
+        deadline = None
         error = error_type = None
+        eval_failure = None
         try:
             J.Plugins.init()
             config = _build_config(script, run_dir, params_file, config_file, work_dir, outdir, stub, resume_id,
@@ -355,6 +367,7 @@ def run_script(script: Path, *, run_dir: Path, params_file: Path | None = None, 
             previous_int = J.Signal.handle(int_signal, J.SignalHandler.SIG_DFL)
             J.Signal.handle(int_signal, previous_int)
             session.start()
+            deadline = Deadline(session, observer, timeout)
             try:
                 launcher().launch(session, script_file.getMain())
                 session.await_()
@@ -368,6 +381,8 @@ def run_script(script: Path, *, run_dir: Path, params_file: Path | None = None, 
         except Exception as exc:
             error_type, error = _message(exc)
         finally:
+            if deadline is not None:
+                deadline.cancel()
             try:
                 if session is not None:
                     session.destroy()
@@ -387,6 +402,7 @@ def run_script(script: Path, *, run_dir: Path, params_file: Path | None = None, 
             if session is not None and error is None and not success:
                 err = session.getError()
                 error_type, error = _message(err) if err is not None else ("RunFailed", "the run was aborted")
+                eval_failure = _eval_failure(err) if err is not None else None
             session_id = str(session.getUniqueId()) if session is not None else None
             _AFTER_RUN["threads_before"] = threads_before  # tidied when the next run starts
         if error_type == "nextflow.exception.AbortSignalException":
@@ -394,5 +410,8 @@ def run_script(script: Path, *, run_dir: Path, params_file: Path | None = None, 
         stdout = bytes(buffer.toByteArray()).decode("utf-8", "replace")
         return EmbeddedRun(success=success, session_id=session_id, run_name=run_name, error=error,
                            error_type=error_type, stdout=stdout, log_file=log_file,
-                           seconds=round(time.monotonic() - t0, 3), observer=observer)
+                           seconds=round(time.monotonic() - t0, 3), observer=observer,
+                           timed_out=deadline is not None and deadline.fired,
+                           waiting_for=deadline.waiting_for if deadline is not None else (),
+                           eval_failure=eval_failure)
 

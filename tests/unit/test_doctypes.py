@@ -1,0 +1,101 @@
+"""meta.yml types are checked before a run (issue 10, item 3): InputError naming input, expected and given."""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+
+import pytest
+
+import pynf
+from pynf.compiler import parse
+from pynf.errors import InputError
+from pynf.render.doctypes import CHECKED_TYPES, check_value
+from pynf.render.renderer import undocumented_inputs
+
+from ..paths import MODULE_FIXTURES
+
+FIXED = MODULE_FIXTURES / "fixed_name"
+GOOD = {"meta": {"id": "s1"}, "text": "hello", "seconds": 0, "mode": "plain"}
+
+
+def _compile(**changes):
+    return pynf.compile(FIXED, **{**GOOD, **changes})
+
+
+def test_valid_values_compile():
+    assert "pynf_inputs" in _compile().params_text
+    _compile(text=3, seconds=None, mode="upper")  # a number is fine for a string, None for anything
+
+
+@pytest.mark.parametrize("name, value, expected", [
+    ("meta", "s1", "expected a map (a dict"),
+    ("seconds", "3", "expected an integer, got str '3'"),
+    ("seconds", True, "expected an integer, got bool True"),
+    ("text", {"a": 1}, "expected a string, got dict"),
+    ("mode", "shout", "allows only 'plain', 'upper'; got str 'shout'"),
+])
+def test_a_value_of_the_wrong_documented_type_is_an_input_error(name, value, expected):
+    with pytest.raises(InputError) as info:
+        _compile(**{name: value})
+    assert info.value.input == name and expected in str(info.value)
+    assert str(info.value).startswith(f"input '{name}': meta.yml ")
+
+
+def test_queue_items_are_checked_too():
+    items = [{"meta": {"id": "a"}, "text": "x", "seconds": 0}, {"meta": "b", "text": "y", "seconds": 0}]
+    with pytest.raises(InputError, match="input 'meta'.*got str 'b'"):
+        pynf.compile(FIXED, inputs=[pynf.Queue(items), "plain"])
+
+
+def test_booleans_and_val_null():
+    with pytest.raises(InputError, match="input 'flag'.*expected a boolean.*got str 'false'"):
+        pynf.compile(MODULE_FIXTURES / "val_null", x=1, flag="false")
+    pynf.compile(MODULE_FIXTURES / "val_null", x=None, flag=None)
+
+
+def _natural(kind: str | None, text: str):
+    """An enum value as a user would pass it for the documented type."""
+    if kind == "boolean":
+        return text.lower() == "true"
+    for convert in ((int, float) if kind in ("integer", "float") else ()):
+        try:
+            return convert(text)
+        except ValueError:
+            pass
+    return text
+
+
+SAMPLES = {"map": {"id": "s1"}, "boolean": True, "integer": 3, "float": 0.5, "string": "x", "list": ["a"]}
+
+
+def test_no_documented_type_in_the_corpus_rejects_a_valid_value(corpus_dir):
+    """Every val input documented in the corpus accepts a natural value of its type and each of its enum
+    values; the types seen are reported."""
+    seen: Counter = Counter()
+    bad = []
+    for path in sorted(corpus_dir.rglob("main.nf")):
+        if not (path.parent / "meta.yml").is_file():
+            continue
+        try:
+            module = parse(path.parent)
+        except Exception:  # parse failures are test_corpus.py's business
+            continue
+        name = str(path.parent.relative_to(corpus_dir))
+        for process in module.processes:
+            skip = undocumented_inputs(module, process)
+            for ci, ch in enumerate(process.inputs):
+                for el in ch.elements:
+                    if el.kind != "val" or el.doc is None or ci in skip:
+                        continue
+                    kind = (el.doc.type or "").strip().strip("'\"").lower() or None
+                    seen[kind] += 1
+                    values = [_natural(kind, v) for v in el.doc.enum] or [SAMPLES.get(kind, "x")]
+                    for value in values:
+                        try:
+                            check_value(el, value, el.label)
+                        except InputError as exc:
+                            bad.append(f"{name} {el.label}: {exc}")
+    print(f"documented val input types: {dict(seen)}", file=sys.stderr)
+    assert sum(seen[t] for t in CHECKED_TYPES) > 500
+    assert not bad, "\n".join(bad)

@@ -12,7 +12,12 @@ __all__ = ["compile_request", "execute"]
 
 
 def compile_request(request: RunRequest) -> Bundle:
-    """The bundle ``request`` describes: its module compiled with its inputs, params and options."""
+    """The bundle ``request`` describes: its precompiled bundle, its workflow compiled with its params, or its
+    module compiled with its inputs, params and options."""
+    if request.bundle is not None:
+        return request.bundle
+    if request.workflow is not None:
+        return request.workflow.compile(dict(request.params or {}))
     return compile_bundle(request.module, process=request.process, inputs=request.inputs,
                           params=dict(request.params or {}), options=request.options, module_id=request.module_id)
 

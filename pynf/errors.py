@@ -10,6 +10,7 @@ __all__ = [
     "ModuleNotFound",
     "ProcessSelectionError",
     "InputError",
+    "WiringError",
     "EngineError",
     "JavaNotFound",
     "RunFailed",
@@ -75,6 +76,15 @@ class InputError(PynfError):
     def __init__(self, message: str, *, input: str | None = None):
         self.input = input
         super().__init__(f"input '{input}': {message}" if input else message)
+
+
+class WiringError(PynfError):
+    """A workflow's steps do not fit together (shape, unknown emit, cycle, pairing): names both steps."""
+
+    def __init__(self, message: str, *, step: str | None = None, upstream: str | None = None):
+        self.step = step
+        self.upstream = upstream
+        super().__init__(message)
 
 
 class EngineError(PynfError):

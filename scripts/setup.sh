@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # command:Debian package
-TOOLS=(samtools:samtools bwa:bwa seqtk:seqtk minimap2:minimap2 bgzip:tabix git:git)
+TOOLS=(samtools:samtools bwa:bwa seqtk:seqtk minimap2:minimap2 bgzip:tabix git:git fastp:fastp bcftools:bcftools wgsim:samtools)
 missing=()
 for pair in "${TOOLS[@]}"; do
     command -v "${pair%%:*}" >/dev/null 2>&1 || missing+=("${pair#*:}")

@@ -214,7 +214,9 @@ def plan_step(step: Step, procs: Mapping[str, str], many: Mapping[str, bool], *,
     def out_expr(key: tuple[str, int]) -> str:
         return f"{procs[key[0]]}.out[{key[1]}]"
 
-    plan = StepPlan(many=bool(per_item) or literal_queue is not None)
+    # an `each` input runs the process once per value: its outputs are per-item channels
+    each = any(ch.kind == "each" for ch in step.process.inputs)
+    plan = StepPlan(many=bool(per_item) or literal_queue is not None or each)
     whole_per_item = [ci for ci, (m, v) in split.items() if m == "whole" and isinstance(v, ChannelRef)
                       and many[v.step.name]]
     parts_cis = [ci for ci, (m, v) in split.items() if m == "parts" and _has_ref(v)]

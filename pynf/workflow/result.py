@@ -92,8 +92,10 @@ class WorkflowResult(ManifestOutputs):
             mine = {key: outputs.get(f"{name}.{key}", []) for key in info.get("outputs", [])}
             return {"outputs": mine, "topics": {}}
         outdir = getattr(self.run, "outdir", None)
-        if outdir is None:
-            return None
+        counts = (getattr(self.run, "counts", None) or {}).get(self.steps[name]["process"])
+        if outdir is None or (counts is not None and (counts.failed or counts.pending or counts.submitted
+                                                      or counts.running or not counts.terminated)):
+            return None  # failed, or cut off by the failure: its channels may have closed early on abort
         from pynf.workflow.render import STEP_MANIFEST_DIR
 
         try:

@@ -30,16 +30,17 @@ class StepResult(ManifestOutputs):
     module_id: str
     manifest: dict | None
     local_paths: bool = True
-    tasks: tuple = ()
+    tasks: tuple = ()  # the step's TaskRecords (local runs)
+    workdirs: dict = field(default_factory=dict)
 
     @property
     def finished(self) -> bool:
         """True when the step's outputs are known (it ended; the run may have failed later)."""
         return self.manifest is not None
 
-    def get_task_workdirs(self) -> dict[str, Path]:
-        """Task name -> work directory for this step's tasks (local runs)."""
-        return {t.name: t.workdir for t in self.tasks if getattr(t, "workdir", None) is not None}
+    def get_task_workdirs(self) -> dict:
+        """Task name (``PROCESS (tag)``) -> work directory, for this step's tasks."""
+        return dict(self.workdirs)
 
     def __repr__(self) -> str:
         return f"StepResult({self.name!r}, process={self.process!r}, outputs={sorted(self.outputs)!r})"
@@ -113,9 +114,13 @@ class WorkflowResult(ManifestOutputs):
             # topics of this step: its outputs that declare a topic, as listed by the manifest's step info
             for topic, keys in self._step_topics(name).items():
                 part["topics"][topic] = [i for k in keys for i in part["outputs"].get(k, [])]
-        tasks = tuple(t for t in getattr(self.run, "tasks", ()) if t.process == info["process"])
-        return StepResult(name=name, process=info["process"], module_id=info["module"], manifest=part,
-                          local_paths=self.local_paths, tasks=tasks)
+        tasks = getattr(self.run, "tasks", ())
+        tasks = tuple(t for t in tasks if t.process == info["process"]) if isinstance(tasks, (tuple, list)) else ()
+        process = info["process"]
+        workdirs = {task: d for task, d in self.run.get_task_workdirs().items()
+                    if task == process or task.startswith(process + " (")}
+        return StepResult(name=name, process=process, module_id=info["module"], manifest=part,
+                          local_paths=self.local_paths, tasks=tasks, workdirs=workdirs)
 
     def _step_topics(self, name: str) -> dict[str, list[str]]:
         return self.steps[name].get("topics", {})

@@ -211,6 +211,23 @@ class Workflow:
             visit(step, [])
         return done
 
+    def step_processes(self) -> dict[str, str]:
+        """Process name -> step name, in step order (a module used twice has an aliased process)."""
+        from pynf.workflow.render import _process_names
+
+        procs, _ = _process_names(self.order())
+        return {proc: step for step, proc in procs.items()}
+
+    def progress_table(self, **options: Any):
+        """A live :class:`~pynf.backends.local.progress.RichProgress` with one row per step, for ``run(progress=)``.
+
+            with wf.progress_table() as show:
+                wf.run(progress=show)
+        """
+        from pynf.backends.local.progress import RichProgress
+
+        return RichProgress(title=options.pop("title", self.name), labels=self.step_processes(), **options)
+
     def compile(self, params: Mapping[str, Any] | None = None, *, check_files: bool = True) -> Bundle:
         """The workflow as one :class:`~pynf.Bundle` (every connection checked; WiringError/InputError)."""
         from pynf.workflow.render import render_workflow

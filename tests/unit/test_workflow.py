@@ -193,3 +193,24 @@ def test_missing_files_are_input_errors():
     wf.add(M["seqtk_seq"], {"0": pynf.Queue([[{"id": "a"}, "/nonexistent/a.fq"]])}, name="seq")
     with pytest.raises(InputError, match="file not found: /nonexistent/a.fq"):
         wf.compile()
+
+
+def test_progress_table_has_a_row_per_step_before_any_task():
+    from rich.console import Console
+
+    from pynf.backends.local.observer import ProcessCounts, Snapshot
+    from pynf.backends.local.progress import render_snapshot
+
+    wf = chain()
+    labels = wf.step_processes()
+    assert labels == {"BWA_INDEX": "index", "BWA_MEM": "align", "SAMTOOLS_INDEX": "bai", "SAMTOOLS_SORT": "sort",
+                      "SAMTOOLS_SORT_RESORT": "resort", "SEQTK_SEQ": "seq", "SEQTK_SAMPLE": "subsample"}
+    console = Console(width=120, record=True)
+    console.print(render_snapshot(None, "chain", labels))
+    text = console.export_text()
+    assert [line.split()[0] for line in text.splitlines()[3:]] == list(labels.values())
+    snapshot = Snapshot(processes={"BWA_MEM": ProcessCounts(running=2, completed=1)}, event="task_complete")
+    console.print(render_snapshot(snapshot, "chain", labels))
+    text = console.export_text()
+    assert "align (BWA_MEM)" in text and "running 1/3" in text and "index (BWA_INDEX)" in text and "waiting 0/0" in text
+    assert wf.progress_table().labels == labels

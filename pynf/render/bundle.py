@@ -31,6 +31,7 @@ class Bundle:
     config_text: str
     sidecars: tuple[tuple[str, bytes], ...] = ()
     executables: frozenset[str] = field(default_factory=frozenset)
+    steps: tuple[str, ...] = ()  # a workflow's step names (empty for one module); ``process`` lists their processes
 
     @property
     def content_hash(self) -> str:

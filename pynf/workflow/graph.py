@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from pynf.errors import WiringError
+from pynf.errors import RunFailed, WiringError
 from pynf.render.inputs import merge_keywords, signature
 from pynf.render.options import RunOptions
 
@@ -255,6 +255,6 @@ class Workflow:
                              check=check, timeout=timeout, wait=wait)
         try:
             result = execute(request)
-        except Exception as exc:
+        except RunFailed as exc:
             raise wrap_failure(self, exc) from None
         return WorkflowResult.wrap(self, result) if wait else result

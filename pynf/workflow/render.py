@@ -145,4 +145,4 @@ def render_workflow(wf: Workflow, *, params: Mapping[str, Any] | None = None, ch
         executables |= exe
     return Bundle(module_id=wf.name, process=",".join(procs[s.name] for s in steps), main_nf=main_nf,
                   params_text=params_text(data), config_text=config, sidecars=tuple(sorted(sidecars.items())),
-                  executables=frozenset(executables))
+                  executables=frozenset(executables), steps=tuple(s.name for s in steps))

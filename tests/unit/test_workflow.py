@@ -214,3 +214,19 @@ def test_progress_table_has_a_row_per_step_before_any_task():
     text = console.export_text()
     assert "align (BWA_MEM)" in text and "running 1/3" in text and "index (BWA_INDEX)" in text and "waiting 0/0" in text
     assert wf.progress_table().labels == labels
+
+
+def test_export_writes_the_workflow_bundle(tmp_path):
+    fq = tmp_path / "a.fq"
+    fq.write_text("@r\nACGT\n+\nIIII\n")
+    wf = pynf.Workflow("exported")
+    seq = wf.add(M["seqtk_seq"], {"0": pynf.Queue([[{"id": "a"}, str(fq)]])}, name="seq")
+    wf.add(M["seqtk_sample"], reads=seq.out.fasta, sample_size=1, name="sub")
+    out = wf.export(tmp_path / "bundle", git=True)
+    files = sorted(p.name for p in (tmp_path / "bundle").iterdir() if p.name != ".git")
+    assert files == ["README.md", "environment.yml", "main.nf", "nextflow.config", "params.json"]
+    assert (tmp_path / "bundle" / "main.nf").read_text() == wf.compile().main_nf
+    readme = (tmp_path / "bundle" / "README.md").read_text()
+    assert "# workflow exported — standalone Nextflow bundle" in readme
+    assert "steps `seq`, `sub` (processes `SEQTK_SEQ`, `SEQTK_SAMPLE`)" in readme
+    assert out.commit and out.bundle.steps == ("seq", "sub")

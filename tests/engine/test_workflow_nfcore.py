@@ -125,3 +125,10 @@ def test_same_workflow_on_the_fake_seqera_platform(one_run, corpus, data, tmp_pa
     vcfs = by_sample(result["call"].outputs["vcf"])
     assert sorted(vcfs) == ["s1", "s2", "s3"]
     assert sorted(result["call"].get_task_workdirs()) == [f"BCFTOOLS_MPILEUP ({s})" for s in ("s1", "s2", "s3")]
+
+
+def test_the_nfcore_workflow_script_passes_both_parsers(corpus, data, tmp_path):
+    from .test_workflow_run import parse_with_nextflow
+
+    build_workflow(corpus, data).compile().write(tmp_path / "b")
+    assert parse_with_nextflow(tmp_path / "b" / "main.nf") == {str(tmp_path / "b" / "main.nf"): {"v1": None, "v2": None}}

@@ -230,3 +230,14 @@ def test_export_writes_the_workflow_bundle(tmp_path):
     assert "# workflow exported — standalone Nextflow bundle" in readme
     assert "steps `seq`, `sub` (processes `SEQTK_SEQ`, `SEQTK_SAMPLE`)" in readme
     assert out.commit and out.bundle.steps == ("seq", "sub")
+
+
+def test_run_requests_carry_a_workflow_or_a_precompiled_bundle():
+    from pynf.backends.base import RunRequest
+    from pynf.dispatch import compile_request
+
+    wf = chain()
+    bundle = wf.compile({"outdir": "/o"}, check_files=False)
+    assert compile_request(RunRequest(bundle=bundle)) is bundle
+    with pytest.raises(InputError, match="file not found"):  # a workflow is compiled with the request's params
+        compile_request(RunRequest(workflow=wf, params={"outdir": "/o"}))

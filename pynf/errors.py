@@ -104,16 +104,22 @@ class RunFailed(PynfError):
 
 
 class TaskFailedError(RunFailed):
-    """A task of the run failed: names process, tag, exit status, stderr tail and work dir."""
+    """A task of the run failed: names process, tag, exit status, stderr tail and work dir.
+
+    Tasks run by a scheduler also carry ``job_id`` (the scheduler's job id; None when the job was never
+    accepted) and ``reason`` (the scheduler's account: cancelled, out of time, refused by sbatch, ...).
+    """
 
     def __init__(self, message: str, *, process: str | None = None, tag: str | None = None,
                  exit_status: int | None = None, stderr_tail: str = "", workdir: str | None = None,
-                 result: Any = None):
+                 job_id: str | None = None, reason: str | None = None, result: Any = None):
         self.process = process
         self.tag = tag
         self.exit_status = exit_status
         self.stderr_tail = stderr_tail
         self.workdir = workdir
+        self.job_id = job_id
+        self.reason = reason
         super().__init__(message, result=result)
 
 

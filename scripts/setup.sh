@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Set up pynf on a fresh Debian machine: Python package (+ test extras), the Debian tools the
-# real-run tests use, and the embedded Nextflow engine from Maven Central.  Idempotent.
+# real-run tests use (and Slurm for the `slurm` tests; the tests start the cluster themselves),
+# and the embedded Nextflow engine from Maven Central.  Idempotent.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# command:Debian package
-TOOLS=(samtools:samtools bwa:bwa seqtk:seqtk minimap2:minimap2 bgzip:tabix git:git fastp:fastp bcftools:bcftools wgsim:samtools)
+# command:Debian package (slurmctld/slurmd/sbatch + munged: the single-node cluster the `slurm` tests
+# start with scripts/slurm-cluster.sh)
+TOOLS=(samtools:samtools bwa:bwa seqtk:seqtk minimap2:minimap2 bgzip:tabix git:git
+       slurmctld:slurm-wlm munged:munge fastp:fastp bcftools:bcftools wgsim:samtools)
 missing=()
 for pair in "${TOOLS[@]}"; do
     command -v "${pair%%:*}" >/dev/null 2>&1 || missing+=("${pair#*:}")

@@ -10,7 +10,7 @@ from .paths import CORPUS
 
 
 #: Test folders are tiers; each tier's tests carry its marker (``pytest -m "not engine"`` etc.).
-TIERS = ("unit", "engine", "seqera", "sources")
+TIERS = ("unit", "engine", "seqera", "sources", "slurm")
 
 
 def pytest_collection_modifyitems(config, items):
@@ -40,6 +40,18 @@ def engine():
     from .support import require_engine
 
     return require_engine()
+
+
+@pytest.fixture(scope="session")
+def slurm_cluster():
+    """A single-node Slurm cluster brought up by ``scripts/slurm-cluster.sh``; skipped where it cannot
+    come up (not root, no Debian packages), except under CI=true. Stopped afterwards if it was not
+    running before."""
+    from .slurm.cluster import start_cluster
+
+    cluster = start_cluster()
+    yield cluster
+    cluster.stop_if_started()
 
 
 _EXIT_STATUS: list[int] = []

@@ -87,6 +87,7 @@ def build_run_options(kw: dict[str, Any]) -> RunOptions:
         container=kw.pop("container", None) or "none",
         executor=kw.pop("executor", None),
         queue=kw.pop("queue", None),
+        cluster_options=kw.pop("cluster_options", None),
         resource_limits=limits,
         extra_config=extra,
     )
@@ -110,8 +111,10 @@ def run_options(fn: Callable) -> Callable:
         click.option("--memory", help="Memory per task, e.g. '4 GB'."),
         click.option("--time", help="Time limit per task, e.g. '2h'."),
         click.option("--container", type=click.Choice(CONTAINER_ENGINES), help="Container engine (default: none)."),
-        click.option("--executor", help="Nextflow executor (default: local)."),
-        click.option("--queue", help="Executor queue."),
+        click.option("--executor", help="Nextflow executor, e.g. slurm (default: local)."),
+        click.option("--queue", help="Executor queue (Slurm: the partition)."),
+        click.option("--cluster-options", help="Extra options for the scheduler's submit command, as written "
+                                               "(e.g. '--account=lab --qos=short')."),
         click.option("--max-cpus", type=int, help="resourceLimits.cpus"),
         click.option("--max-memory", help="resourceLimits.memory"),
         click.option("--max-time", help="resourceLimits.time"),

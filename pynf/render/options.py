@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
@@ -55,6 +55,9 @@ class RunOptions:
     ``ext`` sets ``task.ext.<key>`` for the process (``{"args": "-q 20", "prefix": "s1"}``);
     values may be strings, numbers, booleans, lists or maps.  ``memory`` is like ``"4 GB"``,
     ``time`` like ``"2h"``.  ``resource_limits`` takes ``cpus``/``memory``/``time``.
+    ``executor`` is a Nextflow executor name (``"slurm"``, ``"sge"``, ...; default local), ``queue`` its
+    queue/partition, ``cluster_options`` extra submit options (``"--account=lab --qos=short"`` or a list
+    of options) passed to the scheduler as written.
     ``extra_config`` is raw Nextflow config text appended as written (your own code, not data).
     """
 
@@ -65,6 +68,7 @@ class RunOptions:
     container: str = "none"
     executor: str | None = None
     queue: str | None = None
+    cluster_options: str | Sequence[str] | None = None
     resource_limits: Mapping[str, Any] = field(default_factory=dict)
     extra_config: str = ""
 
@@ -89,6 +93,13 @@ class RunOptions:
             value = getattr(self, name)
             if value is not None and (not isinstance(value, str) or not value.strip()):
                 raise OptionsError(f"{name}: expected a non-empty string, got {value!r}")
+        opts = self.cluster_options
+        if isinstance(opts, (list, tuple)):
+            if not opts or not all(isinstance(o, str) and o.strip() for o in opts):
+                raise OptionsError(f"cluster_options: expected a string or a list of non-empty strings, got {opts!r}")
+            object.__setattr__(self, "cluster_options", tuple(opts))
+        elif opts is not None and (not isinstance(opts, str) or not opts.strip()):
+            raise OptionsError(f"cluster_options: expected a string or a list of non-empty strings, got {opts!r}")
         if not isinstance(self.extra_config, str):
             raise OptionsError(f"extra_config: expected config text (a string), got {type(self.extra_config).__name__}")
 

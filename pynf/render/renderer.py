@@ -106,6 +106,7 @@ def render_config(process: Process, run: RunOptions | None = None) -> str:
         time=run.time,
         executor=run.executor,
         queue=run.queue,
+        cluster_options=list(run.cluster_options) if isinstance(run.cluster_options, tuple) else run.cluster_options,
         resource_limits=[(k, run.resource_limits[k]) for k in ("cpus", "memory", "time")
                          if run.resource_limits.get(k) is not None],
         container=run.container,

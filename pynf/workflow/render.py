@@ -84,6 +84,11 @@ def _common(steps: list[Step], options: dict[str, RunOptions], attr: str) -> Any
     return next(iter(values)) if values else None
 
 
+def _cluster(run: RunOptions) -> Any:
+    value = getattr(run, "cluster_options", None)
+    return list(value) if isinstance(value, tuple) else value
+
+
 def render_workflow(wf: Workflow, *, params: Mapping[str, Any] | None = None, check_files: bool = True) -> Bundle:
     """The bundle of ``wf`` (raises WiringError / InputError / OptionsError before anything runs)."""
     steps = wf.order()
@@ -126,7 +131,8 @@ def render_workflow(wf: Workflow, *, params: Mapping[str, Any] | None = None, ch
     config = render_template(
         "workflow.config.j2", version=__version__, workflow_name=wf.name,
         steps=[{"name": s.name, "process": procs[s.name], "run": options[s.name],
-                "ext": sorted(options[s.name].ext.items())} for s in steps],
+                "ext": sorted(options[s.name].ext.items()), "cluster_options": _cluster(options[s.name])}
+               for s in steps],
         resource_limits=[(k, limits[k]) for k in ("cpus", "memory", "time") if limits.get(k) is not None],
         container=_common(steps, options, "container"), extra_config="\n\n".join(extra))
 

@@ -360,3 +360,18 @@ def test_run_options_reach_the_task(backend, tmp_path):
     assert manifest["outputs"]["out"] == [[{"kind": "stdout", "value": "7"}]]
     assert manifest["outputs"]["seen"] == [[{"kind": "val", "value": f"{args}|p$|1|1 GB|2h"}]]
     assert manifest["outputs"]["extra"] == [[{"kind": "eval", "value": "from extra config"}]]
+
+
+def test_queue_outputs_come_in_input_order_whichever_task_ends_first(backend, tmp_path):
+    """The first item's task ends last; its outputs still come first (the config sets `fair`)."""
+    src = tmp_path / "mod"
+    src.mkdir()
+    (src / "main.nf").write_text(
+        "process NAP {\n    input:\n    tuple val(id), val(seconds)\n\n    output:\n    tuple val(id), path('*.txt'), emit: txt\n\n"
+        "    script:\n    \"\"\"\n    sleep ${seconds}\n    echo ${id} > ${id}.txt\n    \"\"\"\n}\n")
+    items = [["slow", 4], ["quick", 0], ["quicker", 0]]
+    options = RunOptions(extra_config="executor.queueSize = 3\nexecutor.cpus = 3")  # all three at once
+    result = backend.submit(compile_bundle(src, inputs=[Queue(items)], options=options), run_dir=tmp_path / "r")
+    ends = {t.tag or t.name: t for t in result.tasks}
+    assert len(ends) == 3 and [t.name for t in result.tasks][-1] == "NAP (1)"  # the slow one ended last
+    assert [id_ for id_, _ in result.outputs["txt"]] == ["slow", "quick", "quicker"]

@@ -171,13 +171,19 @@ def test_config_sections_for_run_options():
     module = parse(MODULE_FIXTURES / "seqtk_seq")
     opts = RunOptions(ext={"args": "-q 20", "prefix": "s1", "when": False, "list": [1, "a"]}, cpus=4,
                       memory="8 GB", time="1h 30m", container="singularity", executor="slurm", queue="short",
+                      cluster_options="--account=lab --qos='x y'",
                       resource_limits={"cpus": 8, "memory": "16 GB", "time": "4h"},
                       extra_config="env.FOO = 'bar'")
     text = render(module, RenderOptions(inputs={"meta": {}, "fastx": "/f"}, check_files=False, run=opts)).config_text
     assert "        ext.args = '-q 20'\n        ext.list = [1, 'a']\n        ext.prefix = 's1'\n" in text
     assert "        ext.when = false\n" in text
     assert "        cpus = 4\n        memory = '8 GB'\n        time = '1h 30m'\n" in text
-    assert "    executor = 'slurm'\n    queue = 'short'\n" in text
+    assert "    executor = 'slurm'\n    queue = 'short'\n    clusterOptions = '--account=lab --qos=\\'x y\\''\n" in text
+    listed = RunOptions(cluster_options=["--account=lab", "--qos=short"])
+    assert listed.cluster_options == ("--account=lab", "--qos=short")
+    listed_text = render(module, RenderOptions(inputs={"meta": {}, "fastx": "/f"}, check_files=False,
+                                               run=listed)).config_text
+    assert "    clusterOptions = ['--account=lab', '--qos=short']\n" in listed_text
     assert "    resourceLimits = [cpus: 8, memory: '16 GB', time: '4h']\n" in text
     assert "singularity.enabled = true\nsingularity.autoMounts = true\n" in text
     assert text.endswith("// ---- extra configuration (as given) ----\nenv.FOO = 'bar'\n")
@@ -190,6 +196,7 @@ def test_config_sections_for_run_options():
 @pytest.mark.parametrize("kwargs", [
     {"cpus": 0}, {"cpus": "2"}, {"memory": "lots"}, {"time": "soon"}, {"container": "lxc"},
     {"resource_limits": {"gpus": 1}}, {"ext": {"bad-name": 1}}, {"executor": ""}, {"extra_config": 3},
+    {"cluster_options": ""}, {"cluster_options": []}, {"cluster_options": ["--a", 3]}, {"cluster_options": 5},
 ])
 def test_bad_run_options_raise_options_error(kwargs):
     from pynf.render.options import OptionsError

@@ -158,6 +158,12 @@ def _failure(result: RunResult, failed: list[TaskRecord], error: str | None) -> 
         label = f"{task.process} ({task.tag})" if task.tag else task.name
         status = f"exit status {task.exit_status}" if task.exit_status is not None else "an error"
         lines = [f"Process {label} failed with {status}", f"  work dir: {task.workdir}"]
+        job = _scheduler_account(task, error)
+        if job is not None:
+            if job.job_id is None:  # any exit status is the submit command's
+                said = f": sbatch exited with status {task.exit_status}" if task.exit_status is not None else ""
+                lines[0] = f"Process {label} was not submitted to Slurm{said}"
+            lines[1:1] = ["  " + line for line in job.lines()]
         if tail:
             lines.append("  .command.err (last lines):")
             lines.extend("    " + line for line in tail.splitlines())
@@ -166,8 +172,18 @@ def _failure(result: RunResult, failed: list[TaskRecord], error: str | None) -> 
         lines.append(f"  log: {result.log_file}")
         exc: RunFailed = TaskFailedError("\n".join(lines), process=task.process, tag=task.tag,
                                          exit_status=task.exit_status, stderr_tail=tail,
-                                         workdir=str(task.workdir) if task.workdir else None, result=result)
+                                         workdir=str(task.workdir) if task.workdir else None, result=result,
+                                         job_id=job.job_id if job else None, reason=job.reason if job else None)
     else:
         exc = RunFailed(f"Run {result.run_name} failed: {error or 'unknown error'}\n  log: {result.log_file}",
                         result=result)
     return exc
+
+
+def _scheduler_account(task: TaskRecord, error: str | None):
+    """Slurm's reason for a failed task it ran (or refused), else None."""
+    if task.executor != "slurm":
+        return None
+    from .slurm import explain
+
+    return explain(task.native_id, exit_status=task.exit_status, workdir=task.workdir, run_error=error)

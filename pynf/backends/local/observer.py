@@ -48,6 +48,8 @@ class TaskRecord:
     exit_status: int | None
     workdir: Path | None
     error_action: str | None = None
+    executor: str | None = None  # Nextflow executor name: local, slurm, ...
+    native_id: str | None = None  # the executor's id of the task: a Slurm job id, a local PID
 
 
 @dataclass(frozen=True)
@@ -178,9 +180,11 @@ def _record(event, status: str | None = None) -> tuple[TaskRecord, str]:
     if status is None:
         ok = task is not None and not task.isFailed() and exit_status in (0, None)
         status = "COMPLETED" if ok else "FAILED"
+    executor = _str(task.getProcessor().getExecutor().getName()) if task is not None else None
     rec = TaskRecord(name=name or "?", process=process or "?", tag=tag, hash=_str(trace.get("hash")) if trace else None,
                      status=status, exit_status=exit_status, workdir=Path(str(workdir)) if workdir is not None else None,
-                     error_action=_str(trace.get("error_action")) if trace else None)
+                     error_action=_str(trace.get("error_action")) if trace else None, executor=executor,
+                     native_id=_str(trace.get("native_id")) if trace else None)
     return rec, process or "?"
 
 

@@ -83,6 +83,7 @@ class RunResult(ManifestOutputs):
             "processes": {name: {"completed": c.completed, "cached": c.cached, "failed": c.failed}
                           for name, c in sorted(self.counts.items())},
             "tasks": [{"name": t.name, "process": t.process, "tag": t.tag, "status": t.status,
-                       "exit": t.exit_status, "workdir": str(t.workdir) if t.workdir else None}
+                       "exit": t.exit_status, "workdir": str(t.workdir) if t.workdir else None,
+                       "executor": t.executor, "nativeId": t.native_id}
                       for t in self.tasks],
         }

@@ -297,6 +297,16 @@ def _add_observer(session, proxy) -> None:
     field.get(session).add(proxy)
 
 
+def _submit_reason(throwable) -> str | None:
+    """What a grid scheduler's submit command answered when it refused a job (e.g. sbatch's error)."""
+    if str(throwable.getClass().getName()) != "nextflow.exception.ProcessNonZeroExitStatusException":
+        return None
+    reason = throwable.getReason()
+    if reason is None:
+        return None
+    return str(reason).strip() or None
+
+
 def _message(exc) -> tuple[str, str]:
     """(type, message) of a Java or Python exception, following Java causes to the most specific one."""
     try:
@@ -307,6 +317,9 @@ def _message(exc) -> tuple[str, str]:
                 msg = cur.getMessage()
                 if msg is not None and str(msg) not in parts:
                     parts.append(str(msg))
+                reason = _submit_reason(cur)
+                if reason and reason not in parts:
+                    parts.append(reason)
                 cur, seen = cur.getCause(), seen + 1
             return str(throwable.getClass().getName()), "\n".join(parts) or str(throwable.getClass().getName())
     except Exception:

@@ -244,6 +244,8 @@ def plan_step(step: Step, procs: Mapping[str, str], many: Mapping[str, bool], *,
             src = f"{out_expr(key)}.map {{ v -> [v] }}" if ch.kind != "tuple" else out_expr(key)
             expr = src if not expr else f"{expr}.combine({src})"
             offsets[key], width = width, width + size
+        if not per_item and len(singles) > 1:
+            expr += ".first()"  # `combine` gives a queue channel: made a value again, so it is broadcast
         plan.lines.append((rows_var, expr))
 
     for ci, ch in enumerate(step.process.inputs):

@@ -241,3 +241,13 @@ def test_run_requests_carry_a_workflow_or_a_precompiled_bundle():
     assert compile_request(RunRequest(bundle=bundle)) is bundle
     with pytest.raises(InputError, match="file not found"):  # a workflow is compiled with the request's params
         compile_request(RunRequest(workflow=wf, params={"outdir": "/o"}))
+
+
+def test_a_tuple_assembled_from_single_item_steps_stays_a_value_channel():
+    wf = pynf.Workflow("w")
+    one = wf.add(M["seqtk_seq"], meta={"id": "a"}, fastx="/data/a.fq", name="one")
+    two = wf.add(M["seqtk_seq"], meta={"id": "b"}, fastx="/data/b.fq", name="two")
+    wf.add(M["seqtk_sample"], reads=one.out.fasta, sample_size=two.out.versions_seqtk[1], name="sub")
+    text = wf.compile(check_files=False).main_nf
+    assert "def pynf_rows_sub = SEQTK_SEQ.out[0].combine(SEQTK_SEQ_TWO.out[1]).first()" in text
+    assert "def ch_sub_0 = pynf_rows_sub.map { r -> [r[0], r[1], r[3]] }" in text

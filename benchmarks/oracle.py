@@ -1,7 +1,8 @@
 """Compare pynf's Lark IR with Nextflow's own parser (nf-lang ``ScriptParser``) over a corpus.
 
-For every module: input/output kinds, element kinds and names or patterns, emit, optional and
-topic must agree exactly.  With ``--wrappers`` (the default) every rendered wrapper is also
+For every module: input/output kinds, element kinds and names or patterns (a closure as
+``{closure}``), element options (``arity``, ``stageAs``, an element's own ``optional``), emit,
+optional (by Groovy truth, as Nextflow decides it) and topic must agree exactly.  With ``--wrappers`` (the default) every rendered wrapper is also
 compiled by Nextflow's v1 (Groovy) and v2 (strict) script loaders.
 
     python benchmarks/oracle.py --corpus ../shared/corpus/nf-core-modules [--json] [--limit N]
@@ -22,6 +23,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from pynf.compiler import parse  # noqa: E402
+from pynf.compiler.parser import _unquote  # noqa: E402
 from pynf.errors import PynfError  # noqa: E402
 
 
@@ -38,10 +40,24 @@ def ir_signature(path: Path) -> dict:
     return out
 
 
+#: Options compared per element; a non-tuple channel's own named options count for its element.
+ELEMENT_OPTIONS = ("arity", "stageAs", "optional")
+_CHANNEL_LEVEL = ("arity", "stageAs")
+
+
 def _ir_channel(c) -> dict:
+    elements = []
+    for e in c.elements:
+        value = e.name if e.name is not None else e.pattern
+        if value is None and e.expr.startswith("{"):
+            value = "{closure}"
+        opts = {k: v for k, v in e.options if k in (ELEMENT_OPTIONS if c.kind in ("tuple", "each") else _CHANNEL_LEVEL)}
+        if c.kind != "tuple":
+            opts.update({k: v for k, v in c.options if k in _CHANNEL_LEVEL})
+        elements.append([e.kind, _norm(value), {k: _norm(_unquote(v)) for k, v in sorted(opts.items())}])
     return {
         "kind": c.kind,
-        "elements": [[e.kind, _norm(e.name if e.name is not None else e.pattern)] for e in c.elements],
+        "elements": elements,
         "emit": c.emit,
         "optional": c.optional,
         "topic": c.topic,
@@ -70,12 +86,17 @@ class NextflowOracle:
         self.Constant = jpype.JClass("org.codehaus.groovy.ast.expr.ConstantExpression")
         self.GString = jpype.JClass("org.codehaus.groovy.ast.expr.GStringExpression")
         self.MapExpr = jpype.JClass("org.codehaus.groovy.ast.expr.MapExpression")
+        self.Closure = jpype.JClass("org.codehaus.groovy.ast.expr.ClosureExpression")
+        self.JString = jpype.JClass("java.lang.String")
+        self.JBoolean = jpype.JClass("java.lang.Boolean")
+        self.JNumber = jpype.JClass("java.lang.Number")
+        self.ListExpr = jpype.JClass("org.codehaus.groovy.ast.expr.ListExpression")
 
     def signature(self, path: Path) -> dict:
         source = self.ScriptParser().parse(self.File(str(path)))
         errors = source.getErrorCollector()
         if errors.hasErrors():
-            raise RuntimeError("nf-lang: " + str(errors.getErrors().get(0).toString())[:300])
+            raise RuntimeError("nf-lang: " + _error_text(errors.getErrors().get(0))[:300])
         out = {}
         for p in source.getAST().getProcesses():
             out[str(p.getName())] = {
@@ -97,20 +118,47 @@ class NextflowOracle:
     def _value(self, expr) -> str | None:
         if isinstance(expr, self.Variable):
             return str(expr.getName())
+        if isinstance(expr, self.Closure):
+            return "{closure}"
         if isinstance(expr, self.Constant):
             v = expr.getValue()
+            if isinstance(v, self.JBoolean):
+                return "true" if v.booleanValue() else "false"
             return None if v is None else str(v)
         if isinstance(expr, self.GString):
             return str(expr.getText())
         return str(expr.getText())
 
+    def _truth(self, expr) -> bool:
+        """Groovy truth of an option value as Nextflow applies it: only false literals are false."""
+        if isinstance(expr, self.Constant):
+            v = expr.getValue()
+            if v is None:
+                return False
+            if isinstance(v, self.JString):  # any non-empty string, 'false' included, is true
+                return len(str(v)) > 0
+            if isinstance(v, self.JBoolean):
+                return bool(v.booleanValue())
+            if isinstance(v, self.JNumber):
+                return v.doubleValue() != 0
+            return True
+        if isinstance(expr, self.ListExpr):
+            return expr.getExpressions().size() > 0
+        if isinstance(expr, self.MapExpr):
+            return expr.getMapEntryExpressions().size() > 0
+        return True  # a closure, a non-empty string, a variable or any other expression
+
+    def _options(self, named: dict, keys) -> dict:
+        return {k: _norm(self._value(named[k])) for k in sorted(keys) if k in named}
+
     def _element(self, expr) -> list:
         if isinstance(expr, self.MethodCall):
-            positional, _ = self._args(expr)
-            return [str(expr.getMethodAsString()), _norm(self._value(positional[0])) if positional else None]
+            positional, named = self._args(expr)
+            return [str(expr.getMethodAsString()), _norm(self._value(positional[0])) if positional else None,
+                    self._options(named, ELEMENT_OPTIONS)]
         if isinstance(expr, self.Variable):  # e.g. bare `stdout` inside a tuple
-            return [str(expr.getName()), None]
-        return ["?", _norm(str(expr.getText()))]
+            return [str(expr.getName()), None, {}]
+        return ["?", _norm(str(expr.getText())), {}]
 
     def _channel(self, call) -> dict:
         kind = str(call.getMethodAsString())
@@ -121,7 +169,8 @@ class NextflowOracle:
             elements = [self._element(positional[0])]
         else:
             elem_kind = "val" if kind == "each" else kind
-            elements = [[elem_kind, _norm(self._value(positional[0])) if positional else None]]
+            elements = [[elem_kind, _norm(self._value(positional[0])) if positional else None,
+                         self._options(named, _CHANNEL_LEVEL)]]
 
         def opt(name: str):
             return None if name not in named else self._value(named[name])
@@ -130,9 +179,17 @@ class NextflowOracle:
             "kind": kind,
             "elements": elements,
             "emit": opt("emit"),
-            "optional": (opt("optional") or "false").lower() == "true",
+            "optional": "optional" in named and self._truth(named["optional"]),
             "topic": opt("topic"),
         }
+
+
+def _error_text(error) -> str:
+    """An nf-lang error as text: the cause's message (a SyntaxErrorMessage's own text is its object name)."""
+    cause = error.getCause() if hasattr(error, "getCause") else None
+    if cause is not None and cause.getMessage() is not None:
+        return str(cause.getMessage())
+    return str(error.toString())
 
 
 def _statements(block):
@@ -182,19 +239,57 @@ class WrapperChecker:
 
 def _render_wrappers(path: Path, directory: Path) -> list[Path]:
     """Write the wrapper main.nf of every process (the wrapper does not depend on inputs)."""
+    from pynf.render.includes import local_include_files
     from pynf.render.renderer import render_wrapper
 
     module = parse(path)
+    includes = local_include_files(path, [t.text for t in module.toplevel if t.kind == "include"])
     out = []
     for p in module.processes:
         target = directory / p.name / "main.nf"
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(render_wrapper(module, p, module_id=path.parent.name))
+        for rel, data in includes.items():  # module-local includes travel with the wrapper
+            (target.parent / rel).parent.mkdir(parents=True, exist_ok=True)
+            (target.parent / rel).write_bytes(data)
         out.append(target)
     return out
 
 
 # ---------------------------------------------------------------- main
+def check_module(path: Path, name: str, oracle: NextflowOracle, checker: WrapperChecker | None, tmp: Path) -> dict:
+    """One module: ``agree`` (pynf's IR matches nf-lang's), ``diff`` (why not), and with a checker
+    ``v1``/``v2`` (every rendered wrapper compiles with that loader) and ``wrapper_failures``."""
+    row: dict = {"module": name, "agree": False, "diff": None}
+    if checker is not None:
+        row.update({"v1": False, "v2": False, "wrapper_failures": []})
+    try:
+        ours = ir_signature(path)
+    except PynfError as e:
+        row["diff"] = f"pynf failed: {e}"[:500]
+        return row
+    try:
+        theirs = oracle.signature(path)
+    except Exception as e:  # noqa: BLE001 - report whatever Nextflow raised
+        row["diff"] = f"nextflow failed: {e}"[:500]
+        return row
+    row["agree"] = ours == theirs
+    if not row["agree"]:
+        row["diff"] = _diff(ours, theirs)
+    if checker is not None:
+        try:
+            wrappers = _render_wrappers(path, tmp / name)
+        except PynfError as e:
+            row["wrapper_failures"].append({"module": name, "render": str(e)[:300]})
+            return row
+        results = [checker.check(w) for w in wrappers]
+        row["v1"] = all(r["v1"] is None for r in results)
+        row["v2"] = all(r["v2"] is None for r in results)
+        row["wrapper_failures"] = [{"module": name, **{k: v for k, v in r.items() if v}}
+                                   for r in results if r["v1"] or r["v2"]]
+    return row
+
+
 def run(corpus: Path, limit: int | None, wrappers: bool, seed: int | None = None) -> dict:
     paths = sorted(corpus.rglob("main.nf"))
     if limit is not None and limit < len(paths):
@@ -207,33 +302,14 @@ def run(corpus: Path, limit: int | None, wrappers: bool, seed: int | None = None
     agree, disagree, v1_ok, v2_ok, wrapper_failures = 0, [], 0, 0, []
     with tempfile.TemporaryDirectory(prefix="pynf-oracle-") as tmp:
         for path in paths:
-            name = str(path.parent.relative_to(corpus))
-            try:
-                ours = ir_signature(path)
-            except PynfError as e:
-                disagree.append({"module": name, "diff": f"pynf failed: {e}"[:500]})
-                continue
-            try:
-                theirs = oracle.signature(path)
-            except Exception as e:  # noqa: BLE001 - report whatever Nextflow raised
-                disagree.append({"module": name, "diff": f"nextflow failed: {e}"[:500]})
-                continue
-            if ours == theirs:
-                agree += 1
-            else:
-                disagree.append({"module": name, "diff": _diff(ours, theirs)})
+            row = check_module(path, str(path.parent.relative_to(corpus)), oracle, checker, Path(tmp))
+            agree += row["agree"]
+            if not row["agree"]:
+                disagree.append({"module": row["module"], "diff": row["diff"]})
             if checker is not None:
-                try:
-                    wrappers = _render_wrappers(path, Path(tmp) / name)
-                except PynfError as e:
-                    wrapper_failures.append({"module": name, "render": str(e)[:300]})
-                    continue
-                results = [checker.check(w) for w in wrappers]
-                v1_ok += all(r["v1"] is None for r in results)
-                v2_ok += all(r["v2"] is None for r in results)
-                for r in results:
-                    if r["v1"] or r["v2"]:
-                        wrapper_failures.append({"module": name, **{k: v for k, v in r.items() if v}})
+                v1_ok += row["v1"]
+                v2_ok += row["v2"]
+                wrapper_failures.extend(row["wrapper_failures"])
     report = {"modules": len(paths), "agree": agree, "disagree": disagree, "seconds": round(time.perf_counter() - start, 2)}
     if wrappers:
         report.update({"wrapper_v1_ok": v1_ok, "wrapper_v2_ok": v2_ok, "wrapper_failures": wrapper_failures})

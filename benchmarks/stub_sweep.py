@@ -1,9 +1,9 @@
 """Run every corpus module that has a ``stub:`` block under stub-run on the embedded engine.
 
-For each module: synthesize inputs from the IR, add version shims (``shims.py``), run it with
+For each module: synthesize inputs from the IR, add version shims (``pynf/stubs/shims.py``), run it with
 ``stub=True`` in this process's long-lived JVM (one CPU, 2 GB, as a pipeline's resource labels would
 give), and check that the manifest lists at least one item for every declared non-optional output.
-Stubs branch on their inputs, so when a run fails the next input variant (``stub_inputs.VARIANTS``:
+Stubs branch on their inputs, so when a run fails the next input variant (``pynf.stubs.inputs.VARIANTS``:
 default, blank, sparse, alternate) is tried; a module fails only when every variant does, and the
 reason reported is the default variant's.
 
@@ -20,7 +20,6 @@ Prints ``{"modules": N, "succeeded": N, "failed": [{"module", "error"}], "succee
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import random
 import sys
@@ -29,18 +28,12 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from stub_inputs import VARIANTS, Variant, synthesize_inputs, version_shims, with_shims  # noqa: E402
 
-from pynf.render.compile import compile_bundle  # noqa: E402
 from pynf.compiler import parse  # noqa: E402
-from pynf.errors import PynfError, TaskFailedError  # noqa: E402
-from pynf.render.options import RunOptions  # noqa: E402
-
-# What a pipeline's resource labels would give a task (modules may read task.cpus / task.memory).
-STUB_RESOURCES = RunOptions(cpus=1, memory="2 GB")
-
+from pynf.errors import PynfError  # noqa: E402
+from pynf.stubs.inputs import VARIANTS  # noqa: E402
+from pynf.stubs.run import stub_check  # noqa: E402
 
 def stub_modules(corpus: Path) -> list[Path]:
     """Module directories under ``corpus`` whose (only) process has a stub block."""
@@ -55,39 +48,10 @@ def stub_modules(corpus: Path) -> list[Path]:
     return out
 
 
-def _attempt(module, process, module_dir: Path, work: Path, backend, variant: Variant) -> str | None:
-    inputs = synthesize_inputs(process, work / "inputs", variant)
-    shims = version_shims(process)
-    options = dataclasses.replace(STUB_RESOURCES, extra_config=shims.install_lib(work / "lib"))
-    bundle = with_shims(compile_bundle(module, inputs=inputs, module_id=module_dir.name, options=options), shims)
-    try:
-        result = backend.submit(bundle, stub=True, run_dir=work / "run")
-    except TaskFailedError as e:
-        return f"task failed (exit {e.exit_status}): {e.stderr_tail.strip()[-300:] or str(e)[:300]}"
-    except PynfError as e:
-        return f"{type(e).__name__}: {str(e)[:300]}"
-    missing = [ch.key for ch in process.outputs if not ch.optional and not result.outputs.get(ch.key)]
-    if result.manifest is None:
-        return "no manifest written"
-    if missing:
-        return f"non-optional outputs without items: {', '.join(missing)}"
-    return None
-
-
 def check_one(module_dir: Path, work: Path, backend) -> tuple[str | None, str | None]:
-    """Stub-run one module with each input variant in turn until one succeeds.
-
-    Returns ``(None, variant)`` on success, else ``(reason, None)`` with the default variant's reason.
-    """
+    """Stub-run one module with each input variant in turn until one succeeds (``pynf.stubs.run.stub_check``)."""
     module = parse(module_dir)
-    process = module.process()
-    first_error = None
-    for variant in VARIANTS:
-        error = _attempt(module, process, module_dir, work / variant.name, backend, variant)
-        if error is None:
-            return None, variant.name
-        first_error = first_error or error
-    return first_error, None
+    return stub_check(module, module.process(), module_dir.name, work, backend)
 
 
 def select(corpus: Path, limit: int | None, seed: int | None) -> list[Path]:
@@ -128,14 +92,18 @@ def run(corpus: Path, limit: int | None, seed: int | None = None, *, workers: in
     in N worker processes, each one long-lived JVM, restarted only if a run hangs for ``stall_seconds``."""
     modules = select(corpus, limit, seed)
     start = time.perf_counter()
-    if workers <= 0:
-        rows = run_in_process(corpus, modules)
-    else:
-        rows = _run_workers(corpus, modules, workers, stall_seconds)
+    rows = sweep(corpus, modules, workers=workers, stall_seconds=stall_seconds)
     failed = [{"module": r["module"], "error": r["error"]} for r in rows if r["error"]]
     variants = {v.name: sum(1 for r in rows if r.get("variant") == v.name) for v in VARIANTS}
     return {"modules": len(modules), "succeeded": len(modules) - len(failed), "failed": failed,
             "succeeded_by_variant": variants, "seconds": round(time.perf_counter() - start, 1)}
+
+
+def sweep(corpus: Path, modules: list[Path], *, workers: int = 0, stall_seconds: float = 600) -> list[dict]:
+    """One row per module (``module``, ``error`` None when a variant passed, ``variant``, ``seconds``)."""
+    if workers <= 0:
+        return run_in_process(corpus, modules)
+    return _run_workers(corpus, modules, workers, stall_seconds)
 
 
 def _run_workers(corpus: Path, modules: list[Path], workers: int, stall_seconds: float) -> list[dict]:

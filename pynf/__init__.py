@@ -7,9 +7,8 @@
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
-from pynf.api import compile, inspect, run, run_module  # noqa: E402
+from pynf._version import __version__
+from pynf.api import compile, inspect, review, run, run_module  # noqa: E402
 from pynf.render.bundle import Bundle  # noqa: E402
 from pynf.render.inputs import Queue  # noqa: E402
 from pynf.render.options import RunOptions  # noqa: E402
@@ -22,6 +21,7 @@ __all__ = [
     "run_module",
     "compile",
     "inspect",
+    "review",
     "Queue",
     "RunOptions",
     "ExecutionRequest",

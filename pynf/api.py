@@ -12,16 +12,16 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from pynf.backends.base import RunRequest
-from pynf.describe import describe
+from pynf.describe import describe, registry_status
 from pynf.dispatch import execute
 from pynf.render.bundle import Bundle
 from pynf.render.compile import compile_bundle
 from pynf.render.inputs import merge_keywords
-from pynf.render.options import RunOptions
+from pynf.render.options import RunOptions, mapping_argument
 from pynf.sources.load import load_module
 from pynf.types import ExecutionRequest, checked_request
 
-__all__ = ["compile", "inspect", "run", "run_module"]
+__all__ = ["compile", "inspect", "review", "run", "run_module"]
 
 
 def compile(module: str | os.PathLike[str], inputs: Any = None, params: Mapping[str, Any] | None = None, *,
@@ -32,9 +32,11 @@ def compile(module: str | os.PathLike[str], inputs: Any = None, params: Mapping[
 
 
 def inspect(module: str | os.PathLike[str], *, process: str | None = None) -> dict[str, Any]:
-    """The interface of ``module``: inputs, outputs and topics with meta.yml docs (as data)."""
+    """The interface of ``module``: inputs, outputs and topics with meta.yml docs (as data), and under
+    ``verified`` whether this exact module is in pynf's registry of verified modules."""
     loaded = load_module(module, process=process)
-    return describe(loaded.module, loaded.process, module_id=loaded.module_id)
+    return {**describe(loaded.module, loaded.process, module_id=loaded.module_id),
+            "verified": registry_status(loaded.directory)}
 
 
 def run(module: str | os.PathLike[str], inputs: Any = None, params: Mapping[str, Any] | None = None, *,
@@ -51,7 +53,7 @@ def run(module: str | os.PathLike[str], inputs: Any = None, params: Mapping[str,
     Raises :class:`~pynf.errors.InputError` before anything starts when inputs do not fit.
     """
     return execute(RunRequest(module=module, inputs=merge_keywords(inputs, keyword_inputs or None),
-                              params=dict(params or {}), process=process, options=options or RunOptions(),
+                              params=mapping_argument(params, "params"), process=process, options=options or RunOptions(),
                               backend=backend, seqera=seqera, stub=stub, resume=resume, outdir=outdir,
                               work_dir=work_dir, run_dir=run_dir, progress=progress, check=check))
 
@@ -59,3 +61,16 @@ def run(module: str | os.PathLike[str], inputs: Any = None, params: Mapping[str,
 def run_module(module_id: str, request: ExecutionRequest | None = None):
     """Seed API: run ``module_id`` as described by an :class:`~pynf.types.ExecutionRequest`."""
     return execute(checked_request(request).to_run_request(module_id))
+
+
+def review(module: str | os.PathLike[str], *, process: str | None = None, stub: bool = True,
+           lock_path: str | os.PathLike[str] | None = None, **source: Any):
+    """Review ``module``: record its interface (and one stub run with synthesized inputs) in ``pynf.lock``.
+
+    Later runs compare the module with this snapshot: a breaking change raises
+    :class:`~pynf.errors.InterfaceDriftError`, a compatible one warns. Returns the
+    :class:`~pynf.interface.review.Review` (``interface``, ``stub_passed``, ``registry`` …).
+    """
+    from pynf.interface.review import review as _review
+
+    return _review(module, process=process, stub=stub, lock_path=lock_path, **source)

@@ -6,7 +6,7 @@ from typing import Any
 
 from pynf.compiler import Channel, Module, Process
 
-__all__ = ["describe"]
+__all__ = ["describe", "describe_module", "registry_status"]
 
 
 def _element(el) -> dict[str, Any]:
@@ -33,18 +33,66 @@ def _channel(ch: Channel) -> dict[str, Any]:
     }
 
 
+def _ext(process: Process) -> list[dict[str, Any]]:
+    """One entry per ``task.ext`` key: where the process reads it (section, file, line, column)."""
+    out = []
+    for key in process.ext_keys:
+        uses = [u for u in process.ext_uses if u.name == key]
+        out.append({"name": key, "uses": [{"section": u.section, "file": u.file, "line": u.position.line,
+                                           "column": u.position.column} for u in uses]})
+    return out
+
+
+def _process(process: Process) -> dict[str, Any]:
+    return {
+        "name": process.name,
+        "inputs": [_channel(c) for c in process.inputs],
+        "outputs": [_channel(c) for c in process.outputs],
+        "topics": list(process.topics),
+        "ext": _ext(process),
+        "has_stub": process.stub is not None,
+    }
+
+
 def describe(module: Module, process: Process, *, module_id: str | None = None) -> dict[str, Any]:
-    """The module's interface as plain data (what ``pynf inspect --json`` prints)."""
+    """One process's interface as plain data (what ``pynf inspect --json`` prints)."""
+    one = _process(process)
     return {
         "module": module_id or module.path,
-        "process": process.name,
+        "process": one.pop("name"),
         "processes": [p.name for p in module.processes],
         "description": module.description,
         "tools": list(module.tools),
         "keywords": list(module.keywords),
-        "inputs": [_channel(c) for c in process.inputs],
-        "outputs": [_channel(c) for c in process.outputs],
-        "topics": list(process.topics),
-        "has_stub": process.stub is not None,
+        **one,
         "warnings": list(module.warnings),
     }
+
+
+def describe_module(module: Module, *, module_id: str | None = None, path: str | None = None,
+                    remote: str | None = None, sha: str | None = None) -> dict[str, Any]:
+    """Every process of the module plus where it came from (what ``pynf modules info --json`` prints)."""
+    return {
+        "module": module_id or module.path,
+        "path": path or module.path,
+        "remote": remote,
+        "sha": sha,
+        "description": module.description,
+        "tools": list(module.tools),
+        "keywords": list(module.keywords),
+        "processes": [_process(p) for p in module.processes],
+        "warnings": list(module.warnings),
+    }
+
+
+def registry_status(directory: Any) -> dict[str, Any]:
+    """Whether this exact module (by content hash) is in pynf's registry of verified modules."""
+    from pynf.interface.registry import lookup, module_content_hash
+
+    digest = module_content_hash(directory)
+    entry = lookup(digest)
+    return {"content_hash": digest, "verified": bool(entry and entry.verified),
+            "registry": None if entry is None else {"module": entry.module, "interface_hash": entry.interface_hash,
+                                                     "nf_lang_agree": entry.nf_lang_agree,
+                                                     "wrapper_v1": entry.wrapper_v1, "wrapper_v2": entry.wrapper_v2,
+                                                     "stub": entry.stub}}

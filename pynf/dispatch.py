@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from pynf.backends.base import RunRequest, get_backend
+from pynf.compiler.ir import Module
 from pynf.render.bundle import Bundle
 from pynf.render.compile import compile_bundle
 
@@ -12,14 +13,29 @@ __all__ = ["compile_request", "execute"]
 
 
 def compile_request(request: RunRequest) -> Bundle:
-    """The bundle ``request`` describes: its precompiled bundle, its workflow compiled with its params, or its
-    module compiled with its inputs, params and options."""
+    """The bundle ``request`` describes: its module compiled with its inputs, params and options.
+
+    A module given by path or ID is checked against its reviewed interface first
+    (:func:`pynf.interface.review.check_reviewed`: breaking drift raises, compatible drift warns).
+
+    A request may instead carry a precompiled ``bundle`` or a ``workflow`` (compiled with the request's params).
+    """
     if request.bundle is not None:
         return request.bundle
     if request.workflow is not None:
         return request.workflow.compile(dict(request.params or {}))
-    return compile_bundle(request.module, process=request.process, inputs=request.inputs,
-                          params=dict(request.params or {}), options=request.options, module_id=request.module_id)
+    module = request.module
+    module_id = request.module_id
+    if not isinstance(module, Module):
+        from pynf.interface.review import check_reviewed
+        from pynf.sources.load import load_module
+
+        loaded = load_module(module, process=request.process)
+        check_reviewed(loaded.module, loaded.directory, module_id=loaded.module_id, sha=loaded.sha,
+                       remote=loaded.remote)
+        module, module_id = loaded.module, module_id or loaded.module_id
+    return compile_bundle(module, process=request.process, inputs=request.inputs,
+                          params=dict(request.params or {}), options=request.options, module_id=module_id)
 
 
 def execute(request: RunRequest) -> Any:

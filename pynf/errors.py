@@ -10,23 +10,36 @@ __all__ = [
     "ModuleNotFound",
     "ProcessSelectionError",
     "InputError",
+    "OptionsError",
+    "GroovyLiteralError",
     "WiringError",
     "EngineError",
     "JavaNotFound",
     "RunFailed",
     "TaskFailedError",
     "ModuleSourceError",
+    "GitError",
     "ExportError",
     "BundleError",
+    "InterfaceDriftError",
     "SeqeraError",
     "SeqeraAuthError",
     "SeqeraValidationError",
     "SeqeraNotFound",
     "SeqeraUnavailable",
     "SeqeraConfigError",
+    "WrapperRepoError",
     "SeqeraWaitTimeout",
+    "StagingError",
+    "MissingExtraError",
     "RemoteRunFailed",
     "PynfWarning",
+    "ModuleWarning",
+    "RenderWarning",
+    "SourceWarning",
+    "InterfaceDriftWarning",
+    "NotReviewedHint",
+    "UnknownExtKeyWarning",
 ]
 
 
@@ -78,6 +91,14 @@ class InputError(PynfError):
         super().__init__(f"input '{input}': {message}" if input else message)
 
 
+class OptionsError(PynfError):
+    """A run option has a value pynf cannot turn into configuration."""
+
+
+class GroovyLiteralError(OptionsError):
+    """A value has no Groovy literal form (NaN, infinity, non-string map keys, arbitrary objects)."""
+
+
 class WiringError(PynfError):
     """A workflow's steps do not fit together (shape, unknown emit, cycle, pairing): names both steps."""
 
@@ -127,12 +148,32 @@ class ModuleSourceError(PynfError):
     """A module ID could not be resolved from its Git source (unknown ID, unreachable remote, no cache)."""
 
 
+class GitError(ModuleSourceError):
+    """A git command failed; carries the command, exit status and stderr tail."""
+
+    def __init__(self, message: str, *, args: tuple[str, ...] = (), returncode: int | None = None,
+                 stderr: str = "", network: bool = False):
+        self.git_args = args
+        self.returncode = returncode
+        self.stderr = stderr
+        self.network = network
+        super().__init__(message)
+
+
 class ExportError(PynfError):
     """An export bundle could not be written (e.g. the target directory holds other files)."""
 
 
 class BundleError(PynfError):
     """A bundle is inconsistent (e.g. its params text is not a JSON object)."""
+
+
+class InterfaceDriftError(PynfError):
+    """A reviewed module's interface changed in a breaking way since its review; ``diff`` says how."""
+
+    def __init__(self, message: str, *, diff: Any = None):
+        super().__init__(message)
+        self.diff = diff
 
 
 class SeqeraError(PynfError):
@@ -167,6 +208,19 @@ class SeqeraConfigError(SeqeraError):
     """A required Seqera setting is missing; names the setting and how to give it."""
 
 
+class WrapperRepoError(SeqeraError):
+    """The wrapper repository could not be read or pushed to."""
+
+
+class StagingError(SeqeraError):
+    """Local inputs of a remote run cannot reach its compute environment (no usable staging location,
+    staging turned off, or an upload/download failed); raised before anything is launched or pushed."""
+
+
+class MissingExtraError(PynfError):
+    """An optional dependency is not installed; the message names the ``pynf[...]`` extra to install."""
+
+
 class RemoteRunFailed(RunFailed):
     """A run on Seqera Platform ended FAILED (or CANCELLED)."""
 
@@ -181,3 +235,28 @@ class SeqeraWaitTimeout(SeqeraError, TimeoutError):
 
 class PynfWarning(UserWarning):
     """Base class of pynf's warnings (issued with :func:`warnings.warn`; also kept as data on the IR/result)."""
+
+
+class ModuleWarning(PynfWarning):
+    """The parser met something it keeps going past (also in ``Module.warnings``)."""
+
+
+class RenderWarning(PynfWarning):
+    """Rendering dropped part of the module (a local include, an entry workflow); also in ``Bundle.warnings``."""
+
+
+class SourceWarning(PynfWarning):
+    """Module sources fell back (cached commit, damaged cache re-fetched)."""
+
+
+
+class InterfaceDriftWarning(PynfWarning):
+    """A reviewed module's interface changed since its review, compatibly (the diff is in the message)."""
+
+
+class NotReviewedHint(PynfWarning):
+    """A module runs that was never reviewed (``pynf modules review ID``); given once per module."""
+
+
+class UnknownExtKeyWarning(RenderWarning):
+    """``RunOptions(ext=...)`` sets a ``task.ext`` key the process never reads (names the keys it does read)."""

@@ -9,20 +9,21 @@ the same commit SHA (fixed identity and dates; user and system Git config are ig
 from __future__ import annotations
 
 import dataclasses
-import json
 import os
 import shlex
 import shutil
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from pynf import __version__
+from pynf._version import __version__
 from pynf.render.bundle import MANIFEST_NAME, Bundle
-from pynf.errors import ExportError
+from pynf.render.compile import compile_bundle
+from pynf._util.git import git_available, run_git
+from pynf.errors import BundleError, ExportError, GitError
+from pynf.sources.ids import local_module_id
 from pynf.sources.resolve import ResolvedModule, resolve
 
 __all__ = ["ExportResult", "export", "export_bundle", "README_MARKER", "GIT_IDENTITY", "GIT_DATE"]
@@ -48,11 +49,8 @@ class ExportResult:
     source: ResolvedModule | None = None
 
 
-def _yaml_params(params_text: str) -> str:
-    try:
-        data = json.loads(params_text)
-    except ValueError as exc:
-        raise ExportError(f"the bundle's params are not JSON ({exc})") from exc
+def _yaml_params(bundle: Bundle) -> str:
+    data = bundle.params()
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=False, width=1000)
 
 
@@ -70,8 +68,8 @@ def _readme(bundle: Bundle, *, display_dir: str, params_file: str, source: Resol
     q = shlex.quote
     run = f"nextflow run {q(d + '/main.nf')} -params-file {q(d + '/' + params_file)}"
     try:
-        outdir = json.loads(bundle.params_text).get("outdir", "results")
-    except (ValueError, AttributeError):
+        outdir = bundle.params().get("outdir", "results")
+    except BundleError:
         outdir = "results"
     url = repo_url or "<git-url-of-this-repository>"
     tw = f"tw launch {q(url) if repo_url else url} --revision {_BRANCH} --params-file {q(d + '/' + params_file)}"
@@ -139,22 +137,18 @@ def _prepare_dir(root: Path, force: bool) -> None:
 
 
 def _git_commit(root: Path, message: str) -> str:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
-    env.update({
-        "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1", "LC_ALL": "C",
-        "GIT_AUTHOR_NAME": GIT_IDENTITY[0], "GIT_AUTHOR_EMAIL": GIT_IDENTITY[1], "GIT_AUTHOR_DATE": GIT_DATE,
-        "GIT_COMMITTER_NAME": GIT_IDENTITY[0], "GIT_COMMITTER_EMAIL": GIT_IDENTITY[1],
-        "GIT_COMMITTER_DATE": GIT_DATE,
-    })
+    env = {"GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1",
+           "GIT_AUTHOR_NAME": GIT_IDENTITY[0], "GIT_AUTHOR_EMAIL": GIT_IDENTITY[1], "GIT_AUTHOR_DATE": GIT_DATE,
+           "GIT_COMMITTER_NAME": GIT_IDENTITY[0], "GIT_COMMITTER_EMAIL": GIT_IDENTITY[1],
+           "GIT_COMMITTER_DATE": GIT_DATE}
 
     def run(*args: str) -> str:
+        if not git_available():
+            raise ExportError("--git needs the git executable on PATH")
         try:
-            proc = subprocess.run(["git", *args], cwd=root, env=env, capture_output=True, text=True)
-        except FileNotFoundError as exc:
-            raise ExportError("--git needs the git executable on PATH") from exc
-        if proc.returncode != 0:
-            raise ExportError(f"git {args[0]} failed in {root}: {proc.stderr.strip()}")
-        return proc.stdout.strip()
+            return run_git(*args, cwd=root, env=env, isolated=True).stdout.decode(errors="replace").strip()
+        except GitError as exc:
+            raise ExportError(f"git {args[0]} failed in {root}: {exc.stderr.strip() or exc}") from None
 
     run("init", "--quiet", "--template=", "-b", _BRANCH)
     run("add", "--all")
@@ -169,9 +163,12 @@ def export_bundle(bundle: Bundle, directory: str | os.PathLike[str], *, params_f
     if params_format not in ("json", "yaml"):
         raise ExportError(f"params format must be 'json' or 'yaml', not {params_format!r}")
     root = Path(directory)
-    _prepare_dir(root, force)
+    try:
+        _prepare_dir(root, force)
+    except (OSError, ValueError) as exc:  # ValueError: a NUL in the path
+        raise ExportError(f"cannot export into {str(directory)!r}: {exc}") from None
     params_file = f"params.{params_format}"
-    out = bundle if params_format == "json" else dataclasses.replace(bundle, params_text=_yaml_params(bundle.params_text))
+    out = bundle if params_format == "json" else dataclasses.replace(bundle, params_text=_yaml_params(bundle))
     names = sorted([*out.files(params_name=params_file), "README.md"])
     shown = os.path.normpath(display_dir if display_dir is not None else str(directory))
     readme = _readme(out, display_dir=shown, params_file=params_file, source=source, repo_url=repo_url, git=git,
@@ -198,11 +195,9 @@ def export(module: str | os.PathLike[str], directory: str | os.PathLike[str], *,
            lock_path: str | os.PathLike[str] | None = None, offline: bool | None = None,
            display_dir: str | None = None) -> ExportResult:
     """Resolve ``module`` (path or ID), compile it with the inputs/params/options and export the bundle."""
-    from pynf.render.compile import compile_bundle  # the compiler pipeline (parse + render)
-
     source = resolve(module, remote=remote, branch=branch, sha=sha, lock_path=lock_path, offline=offline)
     path = Path(source.path)
-    module_id = source.module_id if source.sha else (path if path.is_dir() else path.parent).resolve().name
+    module_id = source.module_id if source.sha else local_module_id(path)
     bundle = compile_bundle(path, process=process, inputs=inputs, params=dict(params or {}), options=options,
                             module_id=module_id)
     return export_bundle(bundle, directory, params_format=params_format, git=git, force=force, source=source,

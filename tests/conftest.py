@@ -9,6 +9,8 @@ import pytest
 from .paths import CORPUS
 
 
+pytest_plugins = ["tests.jvm_guard"]  # a test that starts the JVM must be marked ``engine``
+
 #: Test folders are tiers; each tier's tests carry its marker (``pytest -m "not engine"`` etc.).
 TIERS = ("unit", "engine", "seqera", "sources", "slurm")
 
@@ -52,25 +54,3 @@ def slurm_cluster():
     cluster = start_cluster()
     yield cluster
     cluster.stop_if_started()
-
-
-_EXIT_STATUS: list[int] = []
-
-
-def pytest_sessionfinish(session, exitstatus):
-    _EXIT_STATUS.append(int(exitstatus))
-
-
-def pytest_unconfigure(config):
-    """After the summary is printed, leave at once when the embedded JVM ran: tearing the JVM down
-    at interpreter exit, after hundreds of in-process Nextflow runs, has crashed (SIGSEGV) once in a
-    full run. The tests' verdict is final by now; keep the exit status pytest decided."""
-    import sys
-
-    jpype = sys.modules.get("jpype")
-    if _EXIT_STATUS and jpype is not None and jpype.isJVMStarted():
-        import os
-
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(_EXIT_STATUS[-1])

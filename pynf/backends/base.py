@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
 
 from pynf.errors import InputError
 from pynf.render.bundle import Bundle
-from pynf.render.options import RunOptions
+from pynf.render.options import RunOptions, mapping_argument
 
 if TYPE_CHECKING:
     from pynf.backends.seqera.config import SeqeraConfig
@@ -29,6 +29,12 @@ BACKENDS: dict[str, str] = {
     "local": "pynf.backends.local.backend:LocalBackend",
     "seqera": "pynf.backends.seqera.backend:SeqeraBackend",
 }
+
+
+def _check(name: str, value: Any, types: tuple[type, ...], what: str, *, optional: bool = True) -> None:
+    if (value is None and optional) or (isinstance(value, types) and not (bool not in types and isinstance(value, bool))):
+        return
+    raise InputError(f"{name}: expected {what}, got {type(value).__name__} {value!r}"[:200])
 
 
 @dataclass(frozen=True)
@@ -64,6 +70,25 @@ class RunRequest:
     timeout: float | None = None
     backend_options: Mapping[str, Any] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "params", mapping_argument(self.params, "params"))
+        object.__setattr__(self, "backend_options", mapping_argument(self.backend_options, "backend_options"))
+        if not isinstance(self.options, RunOptions):
+            raise InputError(f"options: expected pynf.RunOptions, got {type(self.options).__name__}")
+        for name in ("process", "module_id", "run_name"):
+            _check(name, getattr(self, name), (str,), "a string")
+        for name in ("outdir", "work_dir", "run_dir"):
+            _check(name, getattr(self, name), (str, os.PathLike), "a path")
+        for name in ("stub", "check", "wait"):
+            _check(name, getattr(self, name), (bool,), "True or False", optional=False)
+        _check("resume", self.resume, (bool, str), "True/False or a session id", optional=False)
+        _check("backend", self.backend, (str,), "a backend name", optional=False)
+        if self.timeout is not None and (isinstance(self.timeout, bool) or not isinstance(self.timeout, (int, float))
+                                         or self.timeout < 0):
+            raise InputError(f"timeout: expected seconds (a number >= 0), got {self.timeout!r}")
+        if self.progress is not None and not callable(self.progress):
+            raise InputError(f"progress: expected a callable, got {type(self.progress).__name__}")
+
     def but(self, **changes: Any) -> RunRequest:
         """A copy with ``changes``; an unknown field is an :class:`~pynf.errors.InputError`."""
         unknown = sorted(set(changes) - {f.name for f in dataclasses.fields(self)})
@@ -80,23 +105,31 @@ class Result(Protocol):
     manifest: dict | None
 
     @property
-    def succeeded(self) -> bool: ...
+    def succeeded(self) -> bool:
+        """True when the run succeeded."""
 
     @property
-    def outputs(self) -> dict[str, list]: ...
+    def outputs(self) -> dict[str, list]:
+        """Outputs by channel (decoded from the manifest; ``{}`` without one)."""
 
     @property
-    def topics(self) -> dict[str, list]: ...
+    def topics(self) -> dict[str, list]:
+        """Topic channel items by topic name."""
 
-    def get_output_files(self) -> list: ...
+    def get_output_files(self) -> list:
+        """Every output file (paths locally, URIs remotely)."""
 
-    def get_workflow_outputs(self) -> Any: ...
+    def get_workflow_outputs(self) -> Any:
+        """Where the outputs are (the outdir) or the decoded outputs."""
 
-    def get_execution_report(self) -> dict: ...
+    def get_execution_report(self) -> dict:
+        """Status, timings and identity of the run as a dict."""
 
-    def get_task_workdirs(self) -> dict: ...
+    def get_task_workdirs(self) -> dict:
+        """Task work directories by task name."""
 
-    def get_stdout(self) -> str: ...
+    def get_stdout(self) -> str:
+        """What the run printed on stdout."""
 
 
 class Backend(ABC):

@@ -5,16 +5,20 @@ Exit codes: 0 ok, 1 module/input/run errors (message on stderr), 2 usage errors.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import sys
+import warnings
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import click
 
-from pynf import __version__
-from pynf.cli.options import build_run_options, input_options, parse_assignments, parse_inputs, run_options
-from pynf.errors import PynfError
+from pynf._version import __version__
+from pynf.cli.options import DIRECTORY, build_run_options, input_options, parse_assignments, parse_inputs, run_options
+from pynf.errors import BundleError, PynfError, PynfWarning
 
 __all__ = ["main", "cli"]
 
@@ -46,14 +50,44 @@ class _Group(click.Group):
         return super().get_command(ctx, name)
 
     def invoke(self, ctx: click.Context) -> Any:
-        try:
+        with _boundary(ctx):
             return super().invoke(ctx)
+
+
+@contextlib.contextmanager
+def _boundary(ctx: click.Context) -> Iterator[None]:
+    """The CLI's one error boundary: pynf warnings -> ``warning: ...`` (each once), pynf errors ->
+    ``error: ...`` and exit 1, Ctrl-C -> exit 130. Anything else is a bug in pynf: one ``error:`` line
+    (the traceback only with ``PYNF_DEBUG=1``) and exit 1. Usage errors stay click's (exit 2)."""
+    shown: set[str] = set()
+    others = warnings.showwarning
+
+    def show(message, category, filename, lineno, file=None, line=None):
+        if not issubclass(category, PynfWarning):
+            others(message, category, filename, lineno, file, line)
+        elif str(message) not in shown:
+            shown.add(str(message))
+            click.echo(f"warning: {message}", err=True)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("always", PynfWarning)
+        warnings.showwarning = show
+        try:
+            yield
         except PynfError as e:
             click.echo(f"error: {e}", err=True)
             ctx.exit(1)
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
             ctx.exit(130)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except Exception as e:  # noqa: BLE001 - the last line of defence against a traceback
+            if os.environ.get("PYNF_DEBUG"):
+                raise
+            click.echo(f"error: internal error ({type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}); "
+                       "run with PYNF_DEBUG=1 for the traceback and please report it", err=True)
+            ctx.exit(1)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -72,7 +106,7 @@ def _load(module: str, process: str | None):
 @click.argument("module")
 @click.option("--process", help="Process to wrap when the file defines several.")
 @click.option("--emit", type=click.Choice(_EMITS), default="wrapper", show_default=True, help="What to produce.")
-@click.option("--out", "out", type=click.Path(file_okay=False), help="Write the bundle (or the emitted file) here.")
+@click.option("--out", "out", type=DIRECTORY, help="Write the bundle (or the emitted file) here.")
 @input_options
 @run_options
 def compile_command(module: str, process: str | None, emit: str, out: str | None, inputs: tuple[str, ...],
@@ -90,8 +124,6 @@ def compile_command(module: str, process: str | None, emit: str, out: str | None
     bundle = compile_bundle(loaded.module, process=loaded.process.name, inputs=given,
                             params=parse_assignments(params, "--param"), options=build_run_options(kw),
                             module_id=loaded.module_id, require_inputs=False)
-    for warning in loaded.module.warnings:
-        click.echo(f"warning: {warning}", err=True)
     if given is None and loaded.process.inputs and emit in ("params", "all"):
         click.echo("note: no --input given: params.json has no inputs yet (pynf_inputs is empty); "
                    "add them with --input NAME=VALUE", err=True)
@@ -110,8 +142,11 @@ def _emit_text(text: str, out: str | None, name: str) -> None:
     if out is None:
         click.echo(text, nl=False)
     else:
-        Path(out).mkdir(parents=True, exist_ok=True)
-        (Path(out) / name).write_text(text, encoding="utf-8")
+        try:
+            Path(out).mkdir(parents=True, exist_ok=True)
+            (Path(out) / name).write_text(text, encoding="utf-8")
+        except (OSError, ValueError) as exc:  # ValueError: a NUL in the path
+            raise BundleError(f"cannot write {name} into {out!r}: {exc}") from None
         click.echo(f"wrote {Path(out) / name}", err=True)
 
 
@@ -122,10 +157,11 @@ def _emit_text(text: str, out: str | None, name: str) -> None:
 def inspect_command(module: str, process: str | None, as_json: bool) -> None:
     """Show MODULE's inputs and outputs with meta.yml types and descriptions."""
     from pynf.cli.describe import print_description
-    from pynf.describe import describe
+    from pynf.describe import describe, registry_status
 
     loaded = _load(module, process)
-    info = describe(loaded.module, loaded.process, module_id=loaded.module_id)
+    info = {**describe(loaded.module, loaded.process, module_id=loaded.module_id),
+            "verified": registry_status(loaded.directory)}
     if as_json:
         click.echo(json.dumps(info, indent=2, sort_keys=True, ensure_ascii=False))
     else:

@@ -14,9 +14,30 @@ from typing import Any, Callable
 import click
 import yaml
 
+from pynf.errors import InputError, OptionsError, PynfError
 from pynf.render.options import CONTAINER_ENGINES, RunOptions
 
-__all__ = ["input_options", "run_options", "parse_assignments", "parse_inputs", "build_run_options"]
+__all__ = ["DIRECTORY", "input_options", "run_options", "parse_assignments", "parse_inputs", "build_run_options"]
+
+
+class _Directory(click.Path):
+    """``click.Path(file_okay=False)`` whose rejections (a file, a NUL in the name) are bad options (exit 1)."""
+
+    def __init__(self) -> None:
+        super().__init__(file_okay=False)
+
+    def convert(self, value, param, ctx):
+        name = param.opts[0] if param is not None and param.opts else "path"
+        try:
+            return super().convert(value, param, ctx)
+        except click.BadParameter as exc:
+            raise OptionsError(f"{name}: {exc.message}") from None
+        except ValueError:  # os.stat on a name with a NUL
+            raise OptionsError(f"{name}: {value!r} is not a usable directory name") from None
+
+
+#: The click type of every directory option.
+DIRECTORY = _Directory()
 
 
 def _value(text: str) -> Any:
@@ -26,16 +47,30 @@ def _value(text: str) -> Any:
         return text
 
 
+def _bad(what: str, message: str) -> PynfError:
+    """A bad option value: exit 1 with ``error: <option>: <message>`` (one line)."""
+    message = " ".join(message.split())
+    return (OptionsError if what in ("--ext", "--config") else InputError)(f"{what}: {message}")
+
+
+def _read(path: Path, what: str) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as e:
+        raise _bad(what, f"cannot read {path}: {e.strerror or e}") from None
+    except ValueError:  # a NUL in the name
+        raise _bad(what, f"{str(path)!r} is not a usable file name") from None
+    except UnicodeDecodeError:
+        raise _bad(what, f"{path} is not UTF-8 text") from None
+
+
 def _load_file(ref: str, what: str) -> Any:
     path = Path(ref[1:])
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as e:
-        raise click.BadParameter(f"cannot read {path}: {e.strerror}", param_hint=what) from None
+    text = _read(path, what)
     try:
         return json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
     except (ValueError, yaml.YAMLError) as e:
-        raise click.BadParameter(f"{path} is not valid JSON/YAML: {e}", param_hint=what) from None
+        raise _bad(what, f"{path} is not valid JSON/YAML: {e}") from None
 
 
 def parse_assignments(items: tuple[str, ...], what: str) -> dict[str, Any]:
@@ -46,12 +81,12 @@ def parse_assignments(items: tuple[str, ...], what: str) -> dict[str, Any]:
         if item.startswith("@"):
             data = _load_file(item, what)
             if not isinstance(data, dict):
-                raise click.BadParameter(f"{item[1:]} must hold a mapping of names to values", param_hint=what)
+                raise _bad(what, f"{item[1:]} must hold a mapping of names to values")
             out.update(data)
             continue
         name, sep, text = item.partition("=")
         if not sep or not name.strip():
-            raise click.BadParameter(f"expected NAME=VALUE or @file, got {item!r}", param_hint=what)
+            raise _bad(what, f"expected NAME=VALUE or @file, got {item!r}")
         name, value = name.strip(), _value(text)
         if name in out:
             if name not in repeated:
@@ -73,7 +108,7 @@ def build_run_options(kw: dict[str, Any]) -> RunOptions:
     ext = parse_assignments(kw.pop("ext", ()), "--ext")
     extra = ""
     for cfg in kw.pop("config_file", ()):
-        extra += Path(cfg).read_text(encoding="utf-8").rstrip("\n") + "\n"
+        extra += _read(Path(cfg), "--config").rstrip("\n") + "\n"
     limits = {}
     for key in ("cpus", "memory", "time"):
         value = kw.pop(f"max_{key}", None)
@@ -118,7 +153,7 @@ def run_options(fn: Callable) -> Callable:
         click.option("--max-cpus", type=int, help="resourceLimits.cpus"),
         click.option("--max-memory", help="resourceLimits.memory"),
         click.option("--max-time", help="resourceLimits.time"),
-        click.option("--config", "config_file", multiple=True, type=click.Path(exists=True, dir_okay=False),
+        click.option("--config", "config_file", multiple=True, metavar="FILE",
                      help="Extra Nextflow config file appended to configText."),
     ]
     for d in reversed(decorators):

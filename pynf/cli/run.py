@@ -8,38 +8,10 @@ from typing import Any
 
 import click
 
-from pynf.cli.options import build_run_options, input_options, parse_assignments, parse_inputs, run_options
+from pynf.cli.show import jsonable as _jsonable, result_rows
+from pynf.cli.options import DIRECTORY, build_run_options, input_options, parse_assignments, parse_inputs, run_options
 
-__all__ = ["run_command", "result_rows"]
-
-
-def result_rows(outputs: dict[str, list]) -> list[tuple[str, str]]:
-    """(channel, item) rows for a results table; paths shown as paths, meta maps as JSON."""
-    rows = []
-    for key, items in outputs.items():
-        if not items:
-            rows.append((key, "(no items)"))
-        for item in items:
-            rows.append((key, _show(item)))
-    return rows
-
-
-def _show(value: Any) -> str:
-    if isinstance(value, Path):
-        return str(value)
-    if isinstance(value, (list, tuple)):
-        return ", ".join(_show(v) for v in value)
-    return json.dumps(value, sort_keys=True, default=str)
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, Path):
-        return str(value)
-    if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
-    return value
+__all__ = ["run_command"]
 
 
 @click.command("run")
@@ -49,19 +21,23 @@ def _jsonable(value: Any) -> Any:
 @run_options
 @click.option("--stub", is_flag=True, help="Run the process's stub: block instead of its script.")
 @click.option("--resume", is_flag=True, help="Reuse cached tasks of the last run of this module (same run dir).")
-@click.option("--outdir", type=click.Path(file_okay=False), help="Where outputs are published.")
-@click.option("--work-dir", type=click.Path(file_okay=False), help="Nextflow work directory.")
-@click.option("--run-dir", type=click.Path(file_okay=False), help="Run directory (work/, outdir, logs).")
+@click.option("--outdir", type=DIRECTORY, help="Where outputs are published.")
+@click.option("--work-dir", type=DIRECTORY, help="Nextflow work directory.")
+@click.option("--run-dir", type=DIRECTORY, help="Run directory (work/, outdir, logs).")
 @click.option("--backend", type=click.Choice(["local", "seqera"]), default="local", show_default=True)
 @click.option("--workspace", help="Seqera workspace (id or Org/Workspace); default TOWER_WORKSPACE_ID.")
 @click.option("--compute-env", help="Seqera compute environment (id or name); default TOWER_COMPUTE_ENV_ID.")
 @click.option("--wrapper-repo", help="Git repository the Seqera workspace can read (default PYNF_WRAPPER_REPO).")
 @click.option("--no-wait", is_flag=True, help="Seqera: print the run's id and watch URL and return at once.")
+@click.option("--staging-dir", help="Seqera: where local inputs are uploaded (e.g. s3://bucket/prefix); default "
+              "PYNF_SEQERA_STAGING_DIR, else the compute environment's work dir when it is a cloud URI.")
+@click.option("--stage-inputs/--no-stage-inputs", default=None,
+              help="Seqera: upload local inputs (default: when a staging location is known).")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 def run_command(module: str, process: str | None, inputs: tuple[str, ...], params: tuple[str, ...], stub: bool,
                 resume: bool, outdir: str | None, work_dir: str | None, run_dir: str | None, backend: str,
                 workspace: str | None, compute_env: str | None, wrapper_repo: str | None, no_wait: bool,
-                as_json: bool, **kw: Any) -> None:
+                staging_dir: str | None, stage_inputs: bool | None, as_json: bool, **kw: Any) -> None:
     """Compile MODULE with its inputs and run it; print outputs by channel."""
     from pynf.backends.base import RunRequest
     from pynf.dispatch import execute
@@ -72,7 +48,8 @@ def run_command(module: str, process: str | None, inputs: tuple[str, ...], param
                          wait=not no_wait)
     if backend == "seqera":
         request = request.but(seqera=_seqera_config(workspace=workspace, compute_env=compute_env,
-                                                    wrapper_repo=wrapper_repo))
+                                                    wrapper_repo=wrapper_repo, staging_dir=staging_dir,
+                                                    stage_inputs=stage_inputs))
         _run_remote(request, as_json=as_json)
         return
     if as_json:
@@ -107,13 +84,14 @@ def _print_result(report: dict, outputs: dict, topics: dict, as_json: bool) -> N
         console.print(f"outputs in {where}")
 
 
-def _seqera_config(*, workspace, compute_env, wrapper_repo):
+def _seqera_config(*, workspace, compute_env, wrapper_repo, staging_dir=None, stage_inputs=None):
     import dataclasses
 
     from pynf.backends.seqera.config import SeqeraConfig
 
     overrides = {k: v for k, v in {"workspace_id": workspace, "compute_env_id": compute_env,
-                                   "wrapper_repo": wrapper_repo}.items() if v is not None}
+                                   "wrapper_repo": wrapper_repo, "staging_dir": staging_dir,
+                                   "stage_inputs": stage_inputs}.items() if v is not None}
     return dataclasses.replace(SeqeraConfig(), **overrides)
 
 

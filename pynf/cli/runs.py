@@ -8,7 +8,6 @@ import sys
 
 import click
 
-from pynf.errors import PynfError, RemoteRunFailed
 from pynf.backends.seqera.config import SeqeraConfig
 from pynf.backends.seqera.launch import SeqeraPlatform
 from pynf.backends.seqera.run import RunProgress
@@ -55,10 +54,6 @@ def _platform(workspace: str | None) -> SeqeraPlatform:
     return SeqeraPlatform(SeqeraConfig(workspace_id=workspace), need_wrapper_repo=False)
 
 
-def _fail(exc: PynfError) -> None:
-    raise click.ClickException(str(exc))
-
-
 @click.group("runs")
 def runs() -> None:
     """Inspect and control runs on Seqera Platform."""
@@ -70,13 +65,10 @@ def runs() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the execution report as JSON.")
 def status_cmd(workflow_id: str, workspace: str | None, as_json: bool) -> None:
     """Show a run's status, task counts and watch URL."""
-    try:
-        run = _platform(workspace).attach(workflow_id)
-        st = run.status()
-        wf = run._last.get("workflow") or {}
-        prog = run.progress()
-    except PynfError as exc:
-        _fail(exc)
+    run = _platform(workspace).attach(workflow_id)
+    st = run.status()
+    wf = run.last_seen.get("workflow") or {}
+    prog = run.progress()
     report = {"workflowId": workflow_id, "runName": wf.get("runName"), "status": st, "url": run.url,
               "submit": wf.get("submit"), "start": wf.get("start"), "complete": wf.get("complete"),
               "errorMessage": wf.get("errorMessage"), "tasks": prog.tasks}
@@ -96,11 +88,8 @@ def status_cmd(workflow_id: str, workspace: str | None, as_json: bool) -> None:
 @click.option("--follow", "-f", is_flag=True, help="Keep printing until the run ends.")
 def logs_cmd(workflow_id: str, workspace: str | None, follow: bool) -> None:
     """Print the Nextflow log of a run (its head job's console output)."""
-    try:
-        for line in _platform(workspace).attach(workflow_id).logs(follow=follow):
-            click.echo(line)
-    except PynfError as exc:
-        _fail(exc)
+    for line in _platform(workspace).attach(workflow_id).logs(follow=follow):
+        click.echo(line)
 
 
 @runs.command("cancel")
@@ -108,12 +97,9 @@ def logs_cmd(workflow_id: str, workspace: str | None, follow: bool) -> None:
 @click.option("--workspace", default=None, help="Workspace id or Org/Workspace (default: $TOWER_WORKSPACE_ID).")
 def cancel_cmd(workflow_id: str, workspace: str | None) -> None:
     """Cancel a run."""
-    try:
-        run = _platform(workspace).attach(workflow_id)
-        run.cancel()
-        st = run.status()
-    except PynfError as exc:
-        _fail(exc)
+    run = _platform(workspace).attach(workflow_id)
+    run.cancel()
+    st = run.status()
     click.echo(f"{workflow_id}  {st}")
 
 
@@ -123,20 +109,39 @@ def cancel_cmd(workflow_id: str, workspace: str | None) -> None:
 @click.option("--timeout", type=float, default=None, help="Give up waiting after this many seconds.")
 def wait_cmd(workflow_id: str, workspace: str | None, timeout: float | None) -> None:
     """Follow a run to its end (Ctrl-C detaches; the run keeps going)."""
+    platform = _platform(workspace)
+    run = platform.attach(workflow_id)
+    run.on_interrupt = "detach"
+    line = ProgressLine()
     try:
-        platform = _platform(workspace)
-        run = platform.attach(workflow_id)
-        run.on_interrupt = "detach"
-        line = ProgressLine()
-        try:
-            result = run.wait(timeout, progress=line)
-        finally:
-            line.close()
-    except RemoteRunFailed as exc:
-        raise click.ClickException(str(exc)) from None
-    except PynfError as exc:
-        _fail(exc)
+        result = run.wait(timeout, progress=line)
+    finally:
+        line.close()
     click.echo(f"{workflow_id}  {result.status}  {result.url}")
     if result.outputs is not None:
         for channel, items in result.outputs.items():
             click.echo(f"  {channel}: {len(items)} item(s)")
+
+
+@runs.command("download")
+@click.argument("workflow_id")
+@click.argument("dest", type=click.Path(file_okay=False))
+@click.option("--channel", "channels", multiple=True, help="Only this output channel (repeatable).")
+@click.option("--workspace", default=None, help="Workspace id or Org/Workspace (default: $TOWER_WORKSPACE_ID).")
+@click.option("--json", "as_json", is_flag=True, help="Print the downloaded outputs as JSON.")
+def download_cmd(workflow_id: str, dest: str, channels: tuple[str, ...], workspace: str | None,
+                 as_json: bool) -> None:
+    """Copy a finished run's published outputs into DEST (files keep their place under the outdir)."""
+    from pynf.backends.seqera.result import SeqeraResult
+    from pynf.cli.show import jsonable as _jsonable, result_rows
+
+    try:
+        run = _platform(workspace).attach(workflow_id)
+        outputs = SeqeraResult.from_run(run).download(dest, list(channels) or None)
+    except PynfError as exc:
+        _fail(exc)
+    if as_json:
+        click.echo(json.dumps(_jsonable(outputs), indent=2, sort_keys=True))
+        return
+    for key, text in result_rows(outputs):
+        click.echo(f"{key}: {text}")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pynf.compiler.ir import Channel, Directive, Element, ElementDoc, Module, Position, Process, Section, TopLevel, to_json_dict
+from pynf.compiler.ir import Channel, Directive, Element, ElementDoc, ExtUse, Module, Position, Process, Section, TopLevel, to_json_dict
 from pynf.compiler.parser import parse, parse_source
 
 __all__ = [
@@ -14,6 +14,7 @@ __all__ = [
     "Element",
     "ElementDoc",
     "Directive",
+    "ExtUse",
     "Section",
     "TopLevel",
     "Position",

@@ -19,16 +19,12 @@ __all__ = [
     "Element",
     "Channel",
     "Section",
+    "ExtUse",
     "Process",
     "TopLevel",
     "Module",
     "to_json_dict",
 ]
-
-InputKind = Literal["val", "path", "file", "env", "stdin", "tuple", "each"]
-OutputKind = Literal["val", "path", "file", "env", "stdout", "eval", "tuple"]
-ElementKind = Literal["val", "path", "file", "env", "stdin", "stdout", "eval"]
-
 
 @dataclass(frozen=True)
 class Position:
@@ -129,8 +125,27 @@ class Section:
 
 
 @dataclass(frozen=True)
+class ExtUse:
+    """One read of ``task.ext.NAME`` by a process.
+
+    ``section`` says where: ``script``/``shell``/``exec``/``stub``/``when``, ``directive:<name>``,
+    ``input``/``output`` (a declaration), or ``template:<file>`` (a template the script renders).
+    ``position`` is in the module's main.nf, or in ``file`` (relative to the module directory)
+    when that is set (templates).
+    """
+
+    name: str
+    section: str
+    position: Position
+    file: str | None = None
+
+
+@dataclass(frozen=True)
 class Process:
-    """A process definition."""
+    """A process definition.
+
+    ``ext_uses`` lists every ``task.ext.NAME`` the process reads, in file and text order.
+    """
 
     name: str
     directives: tuple[Directive, ...]
@@ -141,6 +156,12 @@ class Process:
     stub: Section | None
     text: str
     pos: Position
+    ext_uses: tuple[ExtUse, ...] = ()
+
+    @property
+    def ext_keys(self) -> tuple[str, ...]:
+        """The ``task.ext`` names the process reads, sorted and unique."""
+        return tuple(sorted({u.name for u in self.ext_uses}))
 
     def directive(self, name: str) -> Directive | None:
         """The first directive with this name, or None."""

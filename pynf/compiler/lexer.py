@@ -16,21 +16,20 @@ comments and brackets itself and hands Lark a small token stream:
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from collections.abc import Iterator
 
 from lark import Token
 from lark.lexer import Lexer
 
-from pynf.errors import ModuleSyntaxError
+from pynf.compiler.scanner import NAME as _NAME
+from pynf.compiler.scanner import Scanner, Source
 
-__all__ = ["GroovyLexer", "scan_tokens", "BODY_SECTIONS"]
+__all__ = ["GroovyLexer", "BODY_SECTIONS"]
 
 BODY_SECTIONS = frozenset({"when", "script", "shell", "exec", "stub"})
 _DECL_SECTIONS = {"input": "INPUT_LABEL", "output": "OUTPUT_LABEL"}
 _SECTION_WORDS = BODY_SECTIONS | set(_DECL_SECTIONS)
 
-_NAME = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*")
 _NUMBER = re.compile(r"0[xX][0-9a-fA-F_]+[lLgGiI]?|(?:\d[\d_]*)?\.?\d[\d_]*(?:[eE][+-]?\d+)?[a-zA-Z]?")
 _KEY_AFTER = re.compile(r"[ \t]*:(?!:)")
 _SPACE = re.compile(r"[ \t\f\r]+|\\\r?\n")
@@ -54,160 +53,17 @@ _CLOSERS = {"(": ")", "[": "]", "{": "}"}
 _BRACKET_TYPES = {"(": "LPAR", ")": "RPAR", "[": "LSQB", "]": "RSQB", "{": "LBRACE", "}": "RBRACE", ",": "COMMA"}
 
 
-class _Source:
-    """The text plus a line index, so offsets map to 1-based line/column quickly."""
-
-    def __init__(self, text: str, filename: str):
-        self.text = text
-        self.filename = filename
-        self.line_starts = [0]
-        for m in re.finditer("\n", text):
-            self.line_starts.append(m.end())
-
-    def linecol(self, offset: int) -> tuple[int, int]:
-        line = bisect_right(self.line_starts, offset) - 1
-        return line + 1, offset - self.line_starts[line] + 1
-
-    def error(self, message: str, offset: int) -> ModuleSyntaxError:
-        line, col = self.linecol(min(offset, len(self.text)))
-        return ModuleSyntaxError(message, file=self.filename, line=line, column=col, source=self.text)
-
-
-class _Scanner:
-    """Skips over Groovy strings, comments and nested code, reporting unterminated ones."""
-
-    def __init__(self, src: _Source):
-        self.src = src
-        self.text = src.text
-
-    def comment_end(self, pos: int) -> int | None:
-        """If a comment starts at pos, the offset after it; else None."""
-        t = self.text
-        if t.startswith("//", pos):
-            end = t.find("\n", pos)
-            return len(t) if end < 0 else end
-        if t.startswith("/*", pos):
-            end = t.find("*/", pos + 2)
-            if end < 0:
-                raise self.src.error("unterminated comment", pos)
-            return end + 2
-        if pos == 0 and t.startswith("#!"):
-            end = t.find("\n")
-            return len(t) if end < 0 else end
-        return None
-
-    def string_end(self, pos: int, slashy_ok: bool) -> int | None:
-        """If a string literal starts at pos, the offset after it; else None."""
-        t = self.text
-        c = t[pos]
-        if c == "'" or c == '"':
-            triple = t.startswith(c * 3, pos)
-            return self._quoted_end(pos, c * 3 if triple else c, interpolate=(c == '"'))
-        if c == "$" and t.startswith("$/", pos):
-            return self._dollar_slashy_end(pos)
-        if c == "/" and slashy_ok and pos + 1 < len(t) and t[pos + 1] not in "/*=\n \t":
-            return self._slashy_end(pos)
-        return None
-
-    def _quoted_end(self, pos: int, quote: str, interpolate: bool) -> int:
-        t = self.text
-        i = pos + len(quote)
-        single_line = len(quote) == 1
-        pattern = re.compile(r"[\\\n$]|" + re.escape(quote) if interpolate else r"[\\\n]|" + re.escape(quote))
-        while True:
-            m = pattern.search(t, i)
-            if m is None:
-                raise self.src.error("unterminated string literal", pos)
-            ch = m.group()
-            if ch == "\\":
-                i = m.end() + 1
-            elif ch == "\n":
-                if single_line:
-                    raise self.src.error("unterminated string literal", pos)
-                i = m.end()
-            elif ch == "$":
-                if t.startswith("${", m.start()):
-                    i = self.code_end(m.start() + 2, pos)
-                else:
-                    i = m.end()
-            else:
-                return m.end()
-
-    def _slashy_end(self, pos: int) -> int:
-        t = self.text
-        i = pos + 1
-        while i < len(t):
-            c = t[i]
-            if c == "\\" and i + 1 < len(t) and t[i + 1] == "/":
-                i += 2
-            elif c == "/":
-                return i + 1
-            elif c == "$" and t.startswith("${", i):
-                i = self.code_end(i + 2, pos)
-            else:
-                i += 1
-        raise self.src.error("unterminated slashy string", pos)
-
-    def _dollar_slashy_end(self, pos: int) -> int:
-        t = self.text
-        i = pos + 2
-        while i < len(t):
-            if t.startswith("$$", i) or t.startswith("$/", i):
-                i += 2
-            elif t.startswith("/$", i):
-                return i + 2
-            elif t.startswith("${", i):
-                i = self.code_end(i + 2, pos)
-            else:
-                i += 1
-        raise self.src.error("unterminated dollar-slashy string", pos)
-
-    def code_end(self, pos: int, opened_at: int) -> int:
-        """Skip Groovy code inside ``${ … }`` up to and past the matching ``}``."""
-        t = self.text
-        depth = 0
-        i = pos
-        prev_operand = False
-        while i < len(t):
-            c = t[i]
-            if c in " \t\r\n":
-                i += 1
-                continue
-            end = self.comment_end(i)
-            if end is not None:
-                i = end
-                continue
-            end = self.string_end(i, slashy_ok=not prev_operand)
-            if end is not None:
-                i, prev_operand = end, True
-                continue
-            if c == "{":
-                depth += 1
-            elif c == "}":
-                if depth == 0:
-                    return i + 1
-                depth -= 1
-            m = _NAME.match(t, i)
-            if m:
-                i, prev_operand = m.end(), True
-                continue
-            prev_operand = c in ")]0123456789"
-            i += 1
-        raise self.src.error("unterminated '${' in string", opened_at)
-
-
 class _Lexer:
     """One pass over a module; yields Lark tokens (see module docstring)."""
 
     def __init__(self, text: str, filename: str):
-        self.src = _Source(text, filename)
-        self.scan = _Scanner(self.src)
+        self.src = Source(text, filename)
+        self.scan = Scanner(self.src)
         self.text = text
         self.stack: list[tuple[str, int, str]] = []  # (bracket, offset, role)
         self.ternary: list[int] = [0]  # open '?' per bracket level
         self.last: Token | None = None
         self.pending_process = 0  # 1 after PROCESS, 2 after its NAME
-        self.in_decls = False
 
     # -- token helpers -------------------------------------------------
     def tok(self, type_: str, start: int, end: int, value: str | None = None) -> Token:
@@ -343,7 +199,6 @@ class _Lexer:
                     # an unlabelled script body: the rest of the section is raw text
                     body_end, resume = self.capture_body(i)
                     yield self.body_token(i, body_end)
-                    yield from self._after_body()
                     i = resume
                     continue
                 yield self.tok("STRING", i, end)
@@ -374,6 +229,12 @@ class _Lexer:
             m = _OPERATOR.match(t, i)
             if m:
                 op = m.group()
+                if op == ";" and not (self.stack and self.stack[-1][0] in "(["):
+                    # ends a statement, like a newline (`val a; val b`, `path 'x', emit: x;`)
+                    if not self.at_statement_start():
+                        yield self.nl(i)
+                    i = m.end()
+                    continue
                 if op == ":":
                     if self.ternary[-1] > 0:
                         self.ternary[-1] -= 1
@@ -395,15 +256,10 @@ class _Lexer:
         line_begin = self.text.rfind("\n", 0, pos) + 1
         return not self.text[line_begin:pos].strip()
 
-    def _after_body(self) -> Iterator[Token]:
-        self.in_decls = False
-        return iter(())
-
     def _open(self, c: str, i: int) -> Iterator[Token]:
         role = "group"
         if c == "{" and self.pending_process == 2 and not any(r == "process" for _, _, r in self.stack):
             role = "process"
-            self.in_decls = False
         self.pending_process = 0
         self.stack.append((c, i, role))
         self.ternary.append(0)
@@ -444,25 +300,18 @@ class _Lexer:
                 raise self.src.error(f"'{bracket}' is never closed (found '{word}:' before its '{_CLOSERS[bracket]}')", at)
         if key and self.in_process_body() and self.at_statement_start():
             if word in _DECL_SECTIONS:
-                self.in_decls = True
                 yield self.tok(_DECL_SECTIONS[word], start, key.end(), word)
                 return key.end()
             if word in BODY_SECTIONS:
                 yield self.tok("BODY_LABEL", start, key.end(), word)
                 body_end, resume = self.capture_body(key.end())
                 yield self.body_token(key.end(), body_end)
-                self.in_decls = False
                 return resume
         if key and self.ternary[-1] == 0:
             yield self.tok("KEY", start, key.end(), word)
             return key.end()
         yield self.tok("NAME", start, end)
         return end
-
-
-def scan_tokens(text: str, filename: str = "<module>") -> Iterator[Token]:
-    """Tokenize module source (mainly for tests and debugging)."""
-    return _Lexer(text, filename).tokens()
 
 
 class GroovyLexer(Lexer):

@@ -3,6 +3,12 @@
 ``main.nf`` is authoritative for structure: meta.yml only adds descriptions, types and
 patterns.  Where the two disagree (channel count, element names, emit names, topics) the IR
 gets a warning, never an error.
+
+Two layouts are read.  The nested one (nf-core since late 2024): ``input`` is a list with one
+entry per channel (a list of one-key maps for a tuple), ``output`` maps each emit name to its
+elements.  The old one: ``input`` and ``output`` are flat lists of one-key maps; inputs have
+one entry per element name, outputs one entry per emit name, with ``meta`` documented once for
+every tuple.
 """
 
 from __future__ import annotations
@@ -101,16 +107,109 @@ def _with_docs(ch: Channel, docs: list[tuple[str, dict]], where: str, warnings: 
     return dataclasses.replace(ch, elements=tuple(elements))
 
 
+def _flat(block: Any) -> dict[str, dict] | None:
+    """The old layout's ``{name: doc}`` when ``block`` is a flat list of one-key maps with map values."""
+    if not isinstance(block, list) or not block:
+        return None
+    out: dict[str, dict] = {}
+    for item in block:
+        if not (isinstance(item, dict) and len(item) == 1):
+            return None
+        (name, body), = item.items()
+        if body is not None and not isinstance(body, dict):
+            return None
+        out.setdefault(str(name), body or {})
+    return out
+
+
+def _old_inputs(process: Process, flat: dict[str, dict], warnings: list[str]) -> tuple[Channel, ...]:
+    """Old layout: one entry per element name, matched by name across every input channel."""
+    used: set[str] = set()
+    channels = []
+    for i, ch in enumerate(process.inputs):
+        elements = []
+        for el in ch.elements:
+            name = next((n for n in flat if _same_name(n, el)), None)
+            if name is None:
+                warnings.append(f"meta.yml: input {i + 1} element '{el.label}' is not documented")
+            else:
+                used.add(name)
+                el = dataclasses.replace(el, doc=_doc(flat[name]))
+            elements.append(el)
+        channels.append(dataclasses.replace(ch, elements=tuple(elements)))
+    for name in flat:
+        if name not in used:
+            warnings.append(f"meta.yml: documents input '{name}', which main.nf does not declare")
+    return tuple(channels)
+
+
+def _old_outputs(process: Process, flat: dict[str, dict], warnings: list[str]) -> tuple[Channel, ...]:
+    """Old layout: one entry per emit name documents the channel's files/values; an entry named like
+    an element (``meta``) documents that element in every tuple."""
+    used: set[str] = set()
+    channels = []
+    for ch in process.outputs:
+        own = ch.emit if ch.emit in flat else None
+        if ch.emit is None:  # unnamed: an entry named like one of its (non-shared) elements
+            own = next((n for n in flat for el in ch.elements if _same_name(n, el) and n != el.name), None) or next(
+                (n for n in flat for el in ch.elements if _same_name(n, el) and len(ch.elements) == 1), None)
+        if ch.emit is not None and own is None:
+            warnings.append(f"meta.yml: output '{ch.emit}' is not documented")
+        elements = []
+        for el in ch.elements:
+            shared = el.name if el.name and el.name in flat and el.name != ch.emit and len(ch.elements) > 1 else None
+            name = shared or own
+            if name is not None:
+                used.add(name)
+                el = dataclasses.replace(el, doc=_doc(flat[name]))
+            elements.append(el)
+        channels.append(dataclasses.replace(ch, elements=tuple(elements)))
+    for name in flat:
+        if name not in used:
+            warnings.append(f"meta.yml: documents output '{name}', which main.nf does not declare")
+    return tuple(channels)
+
+
+def _old_layout_inputs(process: Process, block: Any) -> dict[str, dict] | None:
+    """The flat input list of the old layout; a flat list that can be read per channel (every channel
+    one element, one entry each) is the nested layout and gives the same docs read by position."""
+    flat = _flat(block)
+    if flat is None:
+        return None
+    if len(block) == len(process.inputs) and all(len(ch.elements) == 1 for ch in process.inputs):
+        return None
+    return flat
+
+
 def compare_meta(process: Process, meta: dict) -> tuple[Process, list[str]]:
     """Attach docs to a process's channels; return the new process and the mismatches found."""
     warnings: list[str] = []
+    old_in = _old_layout_inputs(process, meta.get("input"))
+    old_out = _flat(meta.get("output"))
+    inputs = (_old_inputs(process, old_in, warnings) if old_in is not None
+              else _nested_inputs(process, meta, warnings))
+    outputs = (_old_outputs(process, old_out, warnings) if old_out is not None
+               else _nested_outputs(process, meta, warnings))
+    m_topics = meta.get("topics") or {}
+    if isinstance(m_topics, dict):
+        if sorted(map(str, m_topics)) != list(process.topics):
+            warnings.append(f"meta.yml: topics {sorted(map(str, m_topics))} differ from main.nf's {list(process.topics)}")
+    return dataclasses.replace(process, inputs=inputs, outputs=outputs), warnings
+
+
+def _nested_inputs(process: Process, meta: dict, warnings: list[str]) -> tuple[Channel, ...]:
+    """The nested layout's inputs: one entry per channel, by position."""
     m_inputs = _meta_inputs(meta)
     if len(m_inputs) != len(process.inputs):
         warnings.append(f"meta.yml: lists {len(m_inputs)} input channel(s), main.nf declares {len(process.inputs)}")
-    inputs = tuple(
+    return tuple(
         _with_docs(ch, m_inputs[i], f"input {i + 1}", warnings) if i < len(m_inputs) else ch
         for i, ch in enumerate(process.inputs)
     )
+
+
+def _nested_outputs(process: Process, meta: dict, warnings: list[str]) -> tuple[Channel, ...]:
+    """The nested layout's outputs: by emit name (unnamed ones by position)."""
     m_outputs = _meta_outputs(meta)
     by_name = {name: docs for name, docs in m_outputs if name}
     used: set[str | None] = set()
@@ -129,11 +228,7 @@ def compare_meta(process: Process, meta: dict) -> tuple[Process, list[str]]:
     for name, _ in m_outputs:
         if name and name not in used:
             warnings.append(f"meta.yml: documents output '{name}', which main.nf does not declare")
-    m_topics = meta.get("topics") or {}
-    if isinstance(m_topics, dict):
-        if sorted(map(str, m_topics)) != list(process.topics):
-            warnings.append(f"meta.yml: topics {sorted(map(str, m_topics))} differ from main.nf's {list(process.topics)}")
-    return dataclasses.replace(process, inputs=inputs, outputs=tuple(outputs)), warnings
+    return tuple(outputs)
 
 
 def merge_meta(module: Module, meta_path: str | Path) -> Module:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import re
@@ -13,8 +14,10 @@ from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from pynf.errors import ModuleNotFound, ModuleSyntaxError
-from pynf.compiler.ir import Channel, Directive, Element, Module, Position, Process, Section, TopLevel
+from pynf.compiler.ext import ext_reads, template_ext_reads
+from pynf.compiler.ir import Channel, Directive, Element, ExtUse, Module, Position, Process, Section, TopLevel
 from pynf.compiler.lexer import GroovyLexer
+from pynf.compiler.scanner import Source
 
 __all__ = ["parse", "parse_source", "MAX_MODULE_BYTES"]
 
@@ -52,13 +55,35 @@ def parse(module: str | os.PathLike[str], *, with_meta: bool = True) -> Module:
             f"file is {size / 1e6:.1f} MB; a module's main.nf is expected to be under {MAX_MODULE_BYTES // 2**20} MB",
             file=str(path), line=1, column=1)
     data = path.read_bytes()
-    ir = parse_source(_decode(data, str(path)), filename=str(path))
+    ir = _with_template_ext_uses(parse_source(_decode(data, str(path)), filename=str(path)), path.parent)
     meta = path.parent / "meta.yml"
     if with_meta and path.name == "main.nf" and meta.is_file():
         from pynf.compiler.meta import merge_meta
 
         ir = merge_meta(ir, meta)
     return ir
+
+
+def _with_template_ext_uses(module: Module, module_dir: Path) -> Module:
+    """Add the ``task.ext`` reads of the templates the processes render (``templates/NAME``)."""
+    processes = []
+    for p in module.processes:
+        sections = [s for s in (p.body, p.stub) if s is not None and s.template]
+        extra: list[ExtUse] = []
+        for name in dict.fromkeys(s.template for s in sections):
+            file = module_dir / "templates" / name
+            try:
+                text = file.read_text(encoding="utf-8") if file.is_file() else None
+            except (OSError, UnicodeDecodeError):
+                text = None
+            if text is None:
+                continue
+            lines = Source(text, str(file))
+            for key, a, b in template_ext_reads(text):
+                (l1, c1), (l2, c2) = lines.linecol(a), lines.linecol(b)
+                extra.append(ExtUse(key, f"template:{name}", Position(l1, c1, l2, c2, a, b), file=f"templates/{name}"))
+        processes.append(dataclasses.replace(p, ext_uses=p.ext_uses + tuple(extra)) if extra else p)
+    return dataclasses.replace(module, processes=tuple(processes))
 
 
 def _decode(data: bytes, filename: str) -> str:
@@ -145,6 +170,18 @@ class _Builder:
     def __init__(self, source: str, filename: str):
         self.source = source
         self.filename = filename
+        self.lines = Source(source, filename)
+        self.warnings: list[str] = []
+
+    def span(self, start: int, end: int) -> Position:
+        line, col = self.lines.linecol(start)
+        end_line, end_col = self.lines.linecol(end)
+        return Position(line, col, end_line, end_col, start, end)
+
+    def ext_uses(self, section: str, start: int, code: str) -> list[ExtUse]:
+        """``task.ext`` reads in ``code``, which sits at offset ``start`` of the source."""
+        return [ExtUse(name, section, self.span(start + a, start + b))
+                for name, a, b in ext_reads(code, shell=section == "shell")]
 
     # -- positions -----------------------------------------------------
     def pos(self, node: Tree | Token) -> Position:
@@ -170,7 +207,8 @@ class _Builder:
             else:
                 toplevel.append(self.toplevel(item))
         digest = hashlib.sha256(self.source.encode()).hexdigest()
-        return Module(path=self.filename, source_hash=digest, processes=tuple(processes), toplevel=tuple(toplevel))
+        return Module(path=self.filename, source_hash=digest, processes=tuple(processes), toplevel=tuple(toplevel),
+                      warnings=tuple(self.warnings))
 
     def toplevel(self, item: Tree) -> TopLevel:
         text = self.text(item)
@@ -206,6 +244,7 @@ class _Builder:
         inputs: list[Channel] = []
         outputs: list[Channel] = []
         sections: dict[str, Section] = {}
+        uses: list[ExtUse] = []
         for child in node.children[3:]:
             if not isinstance(child, Tree):
                 continue
@@ -215,24 +254,34 @@ class _Builder:
                 text = self.source[args[0].start_pos if isinstance(args[0], Token) else args[0].meta.start_pos:
                                    child.meta.end_pos] if args else ""
                 directives.append(Directive(name=str(dname), text=text.strip(), pos=self.pos(child)))
-            elif child.data == "input_section":
+                uses += self.ext_uses(f"directive:{dname}", child.meta.start_pos, self.text(child))
+            elif child.data in ("input_section", "output_section"):
+                direction = "input" if child.data == "input_section" else "output"
+                target = inputs if direction == "input" else outputs
                 for decl in child.find_data("decl"):
-                    inputs.append(self.channel(decl, "input", len(inputs)))
-            elif child.data == "output_section":
-                for decl in child.find_data("decl"):
-                    outputs.append(self.channel(decl, "output", len(outputs)))
+                    target.append(self.channel(decl, direction, len(target)))
+                    uses += self.ext_uses(direction, decl.meta.start_pos, self.text(decl))
             elif child.data == "body_section":
                 sec = self.section(child)
                 if sec is not None:
                     key = sec.kind if sec.kind in ("when", "stub") else "body"
-                    if key in sections:
+                    if key in sections and key != "body":
                         raise ModuleSyntaxError(f"process {name} has more than one {sec.kind}: section",
                                                 file=self.filename, line=sec.pos.line, column=sec.pos.column,
                                                 source=self.source)
+                    if key in sections:  # Nextflow's v1 parser keeps the last one; its strict parser rejects it
+                        first = sections[key]
+                        self.warnings.append(
+                            f"{self.filename}:{sec.pos.line}: process {name} has a second {sec.kind}: section "
+                            f"(the first, {first.kind}: at line {first.pos.line}, is ignored, as Nextflow's v1 parser "
+                            f"does; its strict v2 parser rejects the process)")
                     sections[key] = sec
+        for sec in sections.values():
+            uses += self.ext_uses(sec.kind, sec.pos.start, sec.text)
+        uses.sort(key=lambda u: (u.position.start, u.name))
         return Process(name=name, directives=tuple(directives), inputs=tuple(inputs), outputs=tuple(outputs),
                        when=sections.get("when"), body=sections.get("body"), stub=sections.get("stub"),
-                       text=self.text(node), pos=self.pos(node))
+                       text=self.text(node), pos=self.pos(node), ext_uses=tuple(uses))
 
     def section(self, node: Tree) -> Section | None:
         kids = node.children
@@ -278,16 +327,36 @@ class _Builder:
                                 pos=self.pos(qualifier))]
         if kind != "tuple" and len(elements) > 1:
             raise self.error(f"'{kind}' declares one element; use tuple for several", elements_nodes[-1])
-        options = tuple((str(o.children[0]), self.text(o.children[1]).strip()) for o in option_nodes)
+        options = tuple(pair for o in option_nodes for pair in self.option(o))
+        if kind != "tuple" and own_args is not None:
+            # `path("x", emit: x, optional: true)` is the same call as `path "x", emit: x, optional: true`
+            options = tuple((k, v) for k, v in elements[0].options if k in _CHANNEL_KEYS) + options
         opts = dict(options)
         emit = _plain(opts.get("emit"))
         topic = _plain(opts.get("topic"))
-        optional = opts.get("optional", "false").strip() == "true"
+        optional = _groovy_truth(opts.get("optional"))
         return Channel(direction=direction, index=index, kind=kind, elements=tuple(elements), options=options,
                        pos=self.pos(decl), emit=emit, topic=topic, optional=optional)
 
+    def option(self, node: Tree) -> list[tuple[str, str]]:
+        """``emit: x`` as a pair; the v1 command chain ``emit: html optional true`` (Groovy reads
+        ``(…, emit: html).optional(true)``) as one pair per call."""
+        key, expr = str(node.children[0]), node.children[1]
+        atoms = expr.children
+        if (len(atoms) >= 3 and len(atoms) % 2 == 1 and all(isinstance(a, Token) for a in atoms[:2])
+                and all(isinstance(a, Token) and a.type == "NAME" for a in atoms[1::2])
+                and all(not (isinstance(a, Token) and a.type == "OP") for a in atoms)):
+            pairs = [(key, self.text(atoms[0]).strip())]
+            pairs += [(str(atoms[i]), self.text(atoms[i + 1]).strip()) for i in range(1, len(atoms), 2)]
+            return pairs
+        return [(key, self.text(expr).strip())]
+
     def element(self, node: Tree) -> Element:
         head = node.children[0]
+        if isinstance(head, Tree):  # a bare closure inside a tuple needs a qualifier
+            raise self.error("a closure here needs a qualifier, e.g. val { meta.id }", head)
+        if len(node.children) > 1 and isinstance(node.children[1], Tree) and node.children[1].data == "closure":
+            return self.closure_element(str(head), node.children[1], node)
         if head.type in ("STRING", "NUMBER"):
             raise self.error("a literal here needs a qualifier, e.g. val(1) or path('x')", head)
         args = node.children[1] if len(node.children) > 1 else None
@@ -298,11 +367,17 @@ class _Builder:
     def bare_element(self, kind: str, node: Tree) -> Element:
         """``val x`` / ``path 'x'`` / ``env 'VER'``: the qualifier followed by one plain argument."""
         head = node.children[0]
+        if isinstance(head, Tree):  # `val { meta.id }`
+            return self.closure_element(kind, head, node)
         if len(node.children) > 1 and node.children[1] is not None:
             raise self.error(f"unexpected call after '{kind}'", node)
         name = str(head) if head.type == "NAME" else None
         pattern = _unquote(str(head)) if head.type == "STRING" else str(head) if head.type == "NUMBER" else None
         return Element(kind=kind, name=name, pattern=pattern, expr=self.text(head), options=(), pos=self.pos(node))
+
+    def closure_element(self, kind: str, closure: Tree, node: Tree) -> Element:
+        """``val { expr }``: a closure argument (evaluated by Nextflow when the task ends)."""
+        return Element(kind=kind, name=None, pattern=None, expr=self.text(closure), options=(), pos=self.pos(node))
 
     def element_from(self, kind: str, args: Tree, anchor: Tree | Token) -> Element:
         positional = [a for a in args.children if isinstance(a, Tree) and a.data == "expr"]
@@ -329,6 +404,19 @@ class _Builder:
     def error(self, message: str, node: Tree | Token) -> ModuleSyntaxError:
         p = self.pos(node)
         return ModuleSyntaxError(message, file=self.filename, line=p.line, column=p.column, source=self.source)
+
+
+_CHANNEL_KEYS = ("emit", "topic", "optional")
+_FALSY = re.compile(r"""false|null|0+(\.0*)?[lLdDfFgG]?|''|""|\[\s*\]|\[\s*:\s*\]|\(\s*(false|null)\s*\)""")
+
+
+def _groovy_truth(text: str | None) -> bool:
+    """Whether an ``optional:`` value makes the output optional, as Nextflow decides it: by Groovy
+    truth.  Only a false literal (``false``, ``null``, ``0``, ``''``, ``[]``) is false; any other
+    value (``true``, ``'true'``, ``'false'`` — a non-empty string —, a closure, an expression) is true."""
+    if text is None:
+        return False
+    return not _FALSY.fullmatch(text.strip())
 
 
 def _plain(text: str | None) -> str | None:

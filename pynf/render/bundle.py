@@ -7,17 +7,23 @@ A bundle is what every backend runs.  ``content_hash`` covers the wrapper and th
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pynf._util.files import json_object
 from pynf.errors import BundleError
 
-__all__ = ["Bundle", "MANIFEST_NAME"]
+__all__ = ["Bundle", "MANIFEST_NAME", "params_from_text"]
 
 #: File name of the output manifest the wrapper writes into the outdir.
 MANIFEST_NAME = "pynf-manifest.json"
+
+
+def params_from_text(text: str) -> dict:
+    """Params text (a bundle's, or one the platform returns) as a dict; ``BundleError`` unless a JSON object."""
+    return json_object(text, error=BundleError, invalid="bundle params are not valid JSON",
+                       not_object="bundle params must be a JSON object")
 
 
 @dataclass(frozen=True)
@@ -31,6 +37,11 @@ class Bundle:
     config_text: str
     sidecars: tuple[tuple[str, bytes], ...] = ()
     executables: frozenset[str] = field(default_factory=frozenset)
+    #: What rendering dropped or changed (also issued as :class:`~pynf.errors.RenderWarning`).
+    warnings: tuple[str, ...] = field(default=(), compare=False)
+    #: element kinds of each input channel by key (``(("0", ("val", "path")), ...)``): tells which values
+    #: in ``pynf_inputs`` are paths (remote backends stage those); not part of ``content_hash``
+    input_kinds: tuple[tuple[str, tuple[str, ...]], ...] = ()
     steps: tuple[str, ...] = ()  # a workflow's step names (empty for one module); ``process`` lists their processes
 
     @property
@@ -45,15 +56,7 @@ class Bundle:
 
     def params(self) -> dict:
         """The params text as a fresh dict (empty text = no params); ``BundleError`` if it is not a JSON object."""
-        if not self.params_text.strip():
-            return {}
-        try:
-            data = json.loads(self.params_text)
-        except ValueError as exc:
-            raise BundleError(f"bundle params are not valid JSON: {exc}") from None
-        if not isinstance(data, dict):
-            raise BundleError("bundle params must be a JSON object")
-        return data
+        return params_from_text(self.params_text)
 
     def files(self, *, params_name: str = "params.json", config_name: str = "nextflow.config") -> dict[str, bytes]:
         """All files of the bundle by relative path, sorted."""
@@ -63,13 +66,16 @@ class Bundle:
         return dict(sorted(out.items()))
 
     def write(self, directory: str | os.PathLike[str], **names: str) -> Path:
-        """Write the bundle into ``directory`` (created if needed) and return its path."""
+        """Write the bundle into ``directory`` (created if needed) and return its path; ``BundleError`` if it cannot."""
         root = Path(directory)
-        root.mkdir(parents=True, exist_ok=True)
-        for rel, data in self.files(**names).items():
-            target = root / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-            if rel in self.executables:
-                target.chmod(0o755)
+        try:
+            root.mkdir(parents=True, exist_ok=True)
+            for rel, data in self.files(**names).items():
+                target = root / rel
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(data)
+                if rel in self.executables:
+                    target.chmod(0o755)
+        except (OSError, ValueError) as exc:  # ValueError: a NUL in the path
+            raise BundleError(f"cannot write the bundle into {str(directory)!r}: {exc}") from None
         return root

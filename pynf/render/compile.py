@@ -8,8 +8,9 @@ from typing import Any
 
 from pynf.render.bundle import Bundle
 from pynf.compiler.ir import Module
-from pynf.render.options import RenderOptions, RunOptions
+from pynf.render.options import RenderOptions, RunOptions, mapping_argument
 from pynf.render.renderer import render
+from pynf.sources.load import load_module
 
 __all__ = ["compile_bundle"]
 
@@ -25,11 +26,9 @@ def compile_bundle(module: str | os.PathLike[str] | Module, *, process: str | No
     if isinstance(module, Module):
         parsed = module
     else:
-        from pynf.sources.load import load_module
-
         loaded = load_module(module, process=process)
         parsed = loaded.module
         module_id = module_id or loaded.module_id
-    return render(parsed, RenderOptions(process=process, inputs=inputs, params=dict(params or {}),
+    return render(parsed, RenderOptions(process=process, inputs=inputs, params=mapping_argument(params, "params"),
                                         run=options or RunOptions(), module_id=module_id,
                                         check_files=check_files, require_inputs=require_inputs))

@@ -56,8 +56,12 @@ class Queue:
 
     def __init__(self, items: Iterable[Any]):
         if isinstance(items, (str, bytes, Mapping)):
-            raise TypeError("Queue takes an iterable of items, e.g. Queue([item1, item2])")
-        self.items = list(items)
+            raise InputError("Queue takes an iterable of items, e.g. Queue([item1, item2])")
+        try:
+            self.items = list(items)
+        except TypeError:
+            raise InputError(f"Queue takes an iterable of items, e.g. Queue([item1, item2]); "
+                             f"got {type(items).__name__}") from None
 
     def __repr__(self) -> str:
         return f"Queue({self.items!r})"

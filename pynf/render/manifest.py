@@ -8,6 +8,7 @@ where an item is a list of ``{"kind": "val"|"path"|"env"|"eval"|"stdout", "value
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -18,8 +19,12 @@ __all__ = ["MANIFEST_NAME", "ManifestOutputs", "decode_item", "read_manifest_fil
 _PATH_KINDS = ("path", "file")
 
 
-def _decode_element(element: dict, local: bool) -> Any:
+def _decode_element(element: dict, local: bool, path: Callable[[str], Any] | None = None) -> Any:
     value = element.get("value")
+    if element.get("kind") in _PATH_KINDS and path is not None:
+        if isinstance(value, list):
+            return [path(v) if isinstance(v, str) else v for v in value]
+        return path(value) if isinstance(value, str) else value
     if element.get("kind") in _PATH_KINDS and local:
         if isinstance(value, list):
             return [Path(v) for v in value]
@@ -27,12 +32,13 @@ def _decode_element(element: dict, local: bool) -> Any:
     return value
 
 
-def decode_item(item: list, *, local: bool = True) -> Any:
+def decode_item(item: list, *, local: bool = True, path: Callable[[str], Any] | None = None) -> Any:
     """One manifest item -> Python: the value for one-element items, else a tuple.
 
-    Paths become :class:`~pathlib.Path` when ``local`` (else they stay URI strings); meta maps are dicts.
+    Paths become :class:`~pathlib.Path` when ``local`` (else they stay URI strings), or ``path(value)``
+    when a converter is given (e.g. to the local copy of a downloaded output); meta maps are dicts.
     """
-    values = [_decode_element(e, local) for e in item]
+    values = [_decode_element(e, local, path) for e in item]
     return values[0] if len(values) == 1 else tuple(values)
 
 
@@ -51,11 +57,12 @@ class ManifestOutputs:
     manifest: dict | None
     local_paths: bool = True
 
-    def _decoded(self, section: str) -> dict[str, list]:
+    def _decoded(self, section: str, path: Callable[[str], Any] | None = None,
+                 keys: Any = None) -> dict[str, list]:
         if self.manifest is None:
             return {}
-        return {k: [decode_item(i, local=self.local_paths) for i in v]
-                for k, v in (self.manifest.get(section) or {}).items()}
+        return {k: [decode_item(i, local=self.local_paths, path=path) for i in v]
+                for k, v in (self.manifest.get(section) or {}).items() if keys is None or k in keys}
 
     @property
     def outputs(self) -> dict[str, list]:

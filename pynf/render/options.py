@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-from pynf.errors import PynfError
+from pynf.errors import GroovyLiteralError, InputError, OptionsError
+from pynf.templates.groovy import groovy_literal
 
-__all__ = ["CONTAINER_ENGINES", "OptionsError", "RunOptions", "RenderOptions"]
+__all__ = ["CONTAINER_ENGINES", "OptionsError", "RunOptions", "RenderOptions", "mapping_argument"]
 
 #: Accepted values for ``RunOptions.container``.
 CONTAINER_ENGINES = ("none", "docker", "podman", "singularity", "apptainer", "conda")
@@ -25,12 +26,17 @@ _DURATION = re.compile(r"(\d+(\.\d+)?\s*(ms|s|m|h|d)\s*)+", re.IGNORECASE)
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
-class OptionsError(PynfError):
-    """A run option has a value pynf cannot turn into configuration."""
+def mapping_argument(value: Any, name: str, error: type[Exception] = InputError) -> dict[str, Any]:
+    """``value`` (a mapping, or None for empty) as a new dict; ``error`` naming ``name`` for anything else."""
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise error(f"{name}: expected a mapping (dict) of names to values, got {type(value).__name__}")
+    return dict(value)
 
 
-def _frozen(mapping: Mapping[str, Any] | None) -> Mapping[str, Any]:
-    return MappingProxyType(dict(mapping or {}))
+def _frozen(mapping: Any, name: str) -> Mapping[str, Any]:
+    return MappingProxyType(mapping_argument(mapping, name, OptionsError))
 
 
 def _check_memory(name: str, value: str | None) -> None:
@@ -73,15 +79,19 @@ class RunOptions:
     extra_config: str = ""
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "ext", _frozen(self.ext))
-        object.__setattr__(self, "resource_limits", _frozen(self.resource_limits))
-        for key in self.ext:
+        object.__setattr__(self, "ext", _frozen(self.ext, "ext"))
+        object.__setattr__(self, "resource_limits", _frozen(self.resource_limits, "resource_limits"))
+        for key, value in self.ext.items():
             if not isinstance(key, str) or not _NAME.fullmatch(key):
                 raise OptionsError(f"ext: {key!r} is not a valid task.ext name (letters, digits, _)")
+            try:
+                groovy_literal(value)
+            except GroovyLiteralError as exc:
+                raise OptionsError(f"ext.{key}: {exc}") from None
         _check_cpus("cpus", self.cpus)
         _check_memory("memory", self.memory)
         _check_time("time", self.time)
-        if self.container not in CONTAINER_ENGINES:
+        if not isinstance(self.container, str) or self.container not in CONTAINER_ENGINES:
             raise OptionsError(f"container: expected one of {', '.join(CONTAINER_ENGINES)}, got {self.container!r}")
         for key in self.resource_limits:
             if key not in ("cpus", "memory", "time"):

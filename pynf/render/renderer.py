@@ -11,24 +11,28 @@ topic channels cannot leak between runs in one JVM.  Outputs are published with 
 
 from __future__ import annotations
 
-import logging
 import os
-import re
+import warnings
 from pathlib import Path
 from typing import Any
 
-from pynf import __version__
-from pynf.render.bundle import MANIFEST_NAME, Bundle
+from pynf._version import __version__
 from pynf.compiler.ir import Channel, Module, Process
+from pynf.errors import RenderWarning, UnknownExtKeyWarning
+from pynf.render.bundle import MANIFEST_NAME, Bundle
+from pynf.render.includes import LOCAL_INCLUDE, include_target, local_include_files
 from pynf.render.inputs import build_params, params_text, signature
 from pynf.render.options import RenderOptions, RunOptions
+from pynf.sources.ids import local_module_id
 from pynf.templates import render_template
 
-__all__ = ["render", "render_wrapper", "render_config", "collect_sidecars", "wrapper_blocks"]
+__all__ = ["render", "render_wrapper", "render_config", "collect_sidecars", "wrapper_blocks", "ext_warnings",
+           "CONFIG_EXT_KEYS"]
 
-log = logging.getLogger(__name__)
 
-_LOCAL_INCLUDE = re.compile(r"""\bfrom\s+['"](\.{1,2}/|/)""")
+#: ``task.ext`` keys that are configuration conventions rather than module inputs: setting them never warns
+#: (``ext.when`` is how nf-core pipelines switch a process off).
+CONFIG_EXT_KEYS = frozenset({"when"})
 
 
 def _channel_context(ch: Channel) -> dict[str, Any]:
@@ -36,16 +40,24 @@ def _channel_context(ch: Channel) -> dict[str, Any]:
     return {"key": ch.key, "signature": signature(ch), "kinds": kinds, "tuple": ch.kind == "tuple"}
 
 
+def _module_main(module: Module) -> Path:
+    path = Path(module.path)
+    return path if path.name.endswith(".nf") else path / "main.nf"
+
+
 def wrapper_blocks(module: Module) -> tuple[list[str], list[str]]:
     """The module's top-level code and processes in source order, plus warnings for dropped parts.
 
-    Includes of local files (``from './x'``) cannot work in a single-file bundle and an unnamed
-    entry ``workflow`` would clash with the wrapper's: both are replaced by a comment.
+    Includes of files inside the module directory are kept (the files travel as sidecars, see
+    :mod:`pynf.render.includes`); includes of other local files cannot work in a bundle and an
+    unnamed entry ``workflow`` would clash with the wrapper's: both are replaced by a comment.
     """
     items: list[tuple[int, str]] = []
     warnings: list[str] = []
+    main = _module_main(module)
     for top in module.toplevel:
-        if top.kind == "include" and _LOCAL_INCLUDE.search(top.text):
+        if (top.kind == "include" and LOCAL_INCLUDE.search(top.text)
+                and include_target(main.parent, main, top.text) is None):
             first = top.text.strip().splitlines()[0]
             warnings.append(f"dropped include of a local file (not part of the bundle): {first}")
             items.append((top.pos.start, f"// pynf: dropped include of a local file: {first}"))
@@ -61,15 +73,12 @@ def wrapper_blocks(module: Module) -> tuple[list[str], list[str]]:
 def _module_id(module: Module, module_id: str | None) -> str:
     if module_id:
         return module_id
-    path = Path(module.path)
-    return (path.parent.name if path.name == "main.nf" else path.stem) or "module"
+    return local_module_id(module.path)
 
 
 def render_wrapper(module: Module, process: Process, *, module_id: str | None = None) -> str:
     """The wrapper ``main.nf`` text for ``process`` of ``module`` (independent of inputs)."""
-    blocks, warnings = wrapper_blocks(module)
-    for warning in warnings:
-        log.warning("%s: %s", module.path, warning)
+    blocks, _ = wrapper_blocks(module)
     outputs = [_channel_context(ch) for ch in process.outputs]
     topics: dict[str, list[str]] = {}
     for ch in process.outputs:
@@ -148,6 +157,17 @@ def _module_dir(module: Module, options: RenderOptions) -> Path | None:
     return path if path.is_dir() else None
 
 
+def ext_warnings(process: Process, run: RunOptions) -> list[str]:
+    """Warnings for ``ext`` keys the process never reads (each names the keys it does read)."""
+    unknown = sorted(set(run.ext) - set(process.ext_keys) - CONFIG_EXT_KEYS)
+    if not unknown:
+        return []
+    reads = ", ".join(process.ext_keys) or "none"
+    names = ", ".join(f"'{k}'" for k in unknown)
+    noun = "key" if len(unknown) == 1 else "keys"
+    return [f"process {process.name} does not read ext {noun} {names}; the task.ext keys it reads are: {reads}"]
+
+
 def render(module: Module, options: RenderOptions | None = None) -> Bundle:
     """Render ``module`` into a ``Bundle`` (raises ProcessSelectionError / InputError / OptionsError)."""
     options = options or RenderOptions()
@@ -156,6 +176,16 @@ def render(module: Module, options: RenderOptions | None = None) -> Bundle:
     params = build_params(process, options.inputs, options.params, check_files=options.check_files,
                           require_inputs=options.require_inputs)
     sidecars, executables = collect_sidecars(_module_dir(module, options))
+    includes = local_include_files(_module_main(module),
+                                   [t.text for t in module.toplevel if t.kind == "include"])
+    if includes:
+        sidecars = tuple(sorted({**dict(sidecars), **includes}.items()))
+    dropped = tuple(f"{module.path}: {text}" for text in wrapper_blocks(module)[1])
+    for text in dropped:
+        warnings.warn(text, RenderWarning, stacklevel=2)
+    notes = tuple(ext_warnings(process, options.run))
+    for note in notes:
+        warnings.warn(UnknownExtKeyWarning(note), stacklevel=2)
     return Bundle(
         module_id=module_id,
         process=process.name,
@@ -164,4 +194,6 @@ def render(module: Module, options: RenderOptions | None = None) -> Bundle:
         config_text=render_config(process, options.run),
         sidecars=sidecars,
         executables=executables,
+        warnings=dropped + notes,
+        input_kinds=tuple((ch.key, tuple(e.kind for e in ch.elements) or (ch.kind,)) for ch in process.inputs),
     )

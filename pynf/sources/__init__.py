@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pynf.sources.cache import cache_root
+from pynf.sources.cache import modules_root as cache_root
 from pynf._util.git import STATS as GIT_STATS
 from pynf.sources.ids import DEFAULT_BRANCH, DEFAULT_REMOTE, ModuleId, is_local_module, parse_module_id
 from pynf.sources.lock import LOCK_NAME, LockEntry, LockFile

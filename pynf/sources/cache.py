@@ -12,8 +12,6 @@ Layout under ``<cache root>/modules/<remote key>/``::
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import hashlib
 import json
 import os
@@ -21,43 +19,20 @@ import re
 import shutil
 import stat
 import tempfile
+from typing import ContextManager
 from pathlib import Path
-from typing import Iterator
 
-import platformdirs
+from pynf._util.files import atomic_write_json
+from pynf._util.locks import file_lock
+from pynf._util.paths import cache_root
 
-__all__ = [
-    "cache_root",
-    "RemoteCache",
-    "content_hash",
-    "file_lock",
-]
+__all__ = ["RemoteCache", "content_hash", "modules_root"]
 
 
-def cache_root() -> Path:
-    """Where pynf keeps modules: ``modules/`` in ``$PYNF_CACHE_DIR``, else ``$PYNF_HOME/cache``,
-    else the platform's user cache dir for pynf (the same root the engine uses)."""
-    if os.environ.get("PYNF_CACHE_DIR"):
-        root = Path(os.environ["PYNF_CACHE_DIR"]).expanduser()
-    elif os.environ.get("PYNF_HOME"):
-        root = Path(os.environ["PYNF_HOME"]).expanduser() / "cache"
-    else:
-        root = Path(platformdirs.user_cache_dir("pynf"))
-    return root.absolute() / "modules"
+def modules_root() -> Path:
+    """Where pynf keeps module sources: ``modules/`` in pynf's cache root (the same root the engine uses)."""
+    return cache_root() / "modules"
 
-
-@contextlib.contextmanager
-def file_lock(path: Path, *, shared: bool = False) -> Iterator[None]:
-    """Hold an flock(2) on ``path`` (created if needed) for the duration of the block."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_SH if shared else fcntl.LOCK_EX)
-        yield
-    finally:
-        with contextlib.suppress(OSError):
-            fcntl.flock(fd, fcntl.LOCK_UN)
-        os.close(fd)
 
 
 def content_hash(directory: Path) -> str:
@@ -81,15 +56,6 @@ def _remote_key(remote: str) -> str:
     return f"{readable}-{hashlib.sha256(remote.encode()).hexdigest()[:12]}"
 
 
-def _write_json_atomic(path: Path, data: object) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
-    with os.fdopen(fd, "w") as fh:
-        json.dump(data, fh, indent=1, sort_keys=True)
-        fh.write("\n")
-    os.replace(tmp, path)
-
-
 def _read_json(path: Path) -> object | None:
     try:
         return json.loads(path.read_text())
@@ -102,10 +68,10 @@ class RemoteCache:
 
     def __init__(self, remote: str, root: Path | None = None):
         self.remote = remote
-        self.dir = (root or cache_root()) / _remote_key(remote)
+        self.dir = (root or modules_root()) / _remote_key(remote)
         self.repo = self.dir / "repo.git"
 
-    def lock(self) -> contextlib.AbstractContextManager[None]:
+    def lock(self) -> ContextManager[bool]:
         """Exclusive lock for fetching into or extracting from this remote's cache."""
         return file_lock(self.dir / "lock")
 
@@ -121,7 +87,7 @@ class RemoteCache:
         data = _read_json(self.dir / "heads.json")
         heads = dict(data) if isinstance(data, dict) else {}
         heads[branch] = sha
-        _write_json_atomic(self.dir / "heads.json", heads)
+        atomic_write_json(self.dir / "heads.json", heads, indent=1, sort_keys=True)
 
     # -- module listings -----------------------------------------------------------------------
     def listing(self, sha: str) -> list[str] | None:
@@ -133,7 +99,7 @@ class RemoteCache:
 
     def record_listing(self, sha: str, names: list[str]) -> None:
         """Store the module names at ``sha``."""
-        _write_json_atomic(self.dir / "trees" / f"{sha}.json", sorted(names))
+        atomic_write_json(self.dir / "trees" / f"{sha}.json", sorted(names), indent=1, sort_keys=True)
 
     # -- extracted modules ---------------------------------------------------------------------
     def module_dir(self, sha: str, path: str) -> Path:
@@ -171,8 +137,8 @@ class RemoteCache:
             os.replace(target, trash)
             shutil.rmtree(trash, ignore_errors=True)
         os.replace(tree, target)
-        _write_json_atomic(self._stamp(sha, path), {"content_hash": digest, "remote": self.remote,
-                                                    "sha": sha, "path": path})
+        atomic_write_json(self._stamp(sha, path), {"content_hash": digest, "remote": self.remote,
+                                                    "sha": sha, "path": path}, indent=1, sort_keys=True)
         return digest
 
     def staging_dir(self) -> Path:

@@ -8,7 +8,7 @@ import shutil
 import tarfile
 import warnings
 
-from pynf.errors import ModuleSourceError
+from pynf.errors import ModuleSourceError, SourceWarning
 from pynf.sources.cache import RemoteCache
 from pynf._util.git import GitError, git, git_bytes
 
@@ -52,7 +52,7 @@ class GitSource:
                 git("rev-parse", "--git-dir", cwd=repo)
                 return
             except GitError:
-                warnings.warn(f"module cache repository {repo} is damaged; recreating it", stacklevel=3)
+                warnings.warn(f"module cache repository {repo} is damaged; recreating it", SourceWarning, stacklevel=3)
                 self.cache.forget_repo()
         repo.parent.mkdir(parents=True, exist_ok=True)
         shutil.rmtree(repo, ignore_errors=True)

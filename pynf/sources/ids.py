@@ -15,6 +15,7 @@ __all__ = [
     "ModuleId",
     "parse_module_id",
     "is_local_module",
+    "local_module_id",
     "normalize_remote",
     "default_remote",
     "default_branch",
@@ -27,6 +28,16 @@ DEFAULT_REMOTE = "https://github.com/nf-core/modules.git"
 DEFAULT_BRANCH = "master"
 
 _PART = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
+
+
+def local_module_id(path: str | os.PathLike[str]) -> str:
+    """A local module's ID: its directory's name (``fixtures/modules/seqtk_seq[/main.nf]`` -> ``seqtk_seq``),
+    or the file's stem for a script not named ``main.nf`` (``work/foo.nf`` -> ``foo``)."""
+    p = Path(path)
+    if p.suffix == ".nf" and p.name != "main.nf":
+        return p.stem or "module"
+    directory = p.parent if p.name == "main.nf" else p
+    return directory.absolute().resolve().name or "module"
 
 
 @dataclass(frozen=True)

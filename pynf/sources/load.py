@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import os
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 from pynf.compiler import Module, Process, parse
+from pynf.errors import ModuleWarning
+from pynf.sources.ids import local_module_id
+from pynf.sources.resolve import resolve
 
-__all__ = ["LoadedModule", "load_module"]
+__all__ = ["LoadedModule", "load_module", "parse_module"]
 
 
 @dataclass(frozen=True)
@@ -20,6 +24,15 @@ class LoadedModule:
     module_id: str
     directory: Path
     sha: str | None = None
+    remote: str | None = None
+
+
+def parse_module(path: str | os.PathLike[str]) -> Module:
+    """``parse(path)``, issuing each of the module's warnings (kept in ``Module.warnings``) as a ModuleWarning."""
+    module = parse(path)
+    for text in module.warnings:
+        warnings.warn(f"{path}: {text}", ModuleWarning, stacklevel=3)
+    return module
 
 
 def load_module(ref: str | os.PathLike[str], *, process: str | None = None, **source_options) -> LoadedModule:
@@ -27,18 +40,12 @@ def load_module(ref: str | os.PathLike[str], *, process: str | None = None, **so
 
     ``source_options`` go to :func:`pynf.sources.resolve` (``remote``, ``branch``, ``sha``…).
     """
-    from pynf.sources import resolve
-
     resolved = resolve(ref, **source_options)
     path = Path(resolved.path)
-    module = parse(path)
+    module = parse_module(path)
     chosen = module.process(process)
     directory = path if path.is_dir() else path.parent
-    module_id = resolved.module_id if resolved.sha else _local_id(path)
-    return LoadedModule(module=module, process=chosen, module_id=module_id, directory=directory, sha=resolved.sha)
+    module_id = resolved.module_id if resolved.sha else local_module_id(path)
+    return LoadedModule(module=module, process=chosen, module_id=module_id, directory=directory, sha=resolved.sha,
+                        remote=resolved.remote)
 
-
-def _local_id(path: Path) -> str:
-    """A local module's ID: its directory name (``fixtures/modules/seqtk_seq`` -> ``seqtk_seq``)."""
-    directory = path if path.is_dir() else path.parent
-    return directory.resolve().name

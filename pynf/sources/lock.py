@@ -12,13 +12,19 @@ Format (keys sorted, two-space indent, trailing newline)::
           "sha": "<40 hex digits>"
         }
       },
+      "reviewed": {
+        "https://github.com/nf-core/modules.git::nf-core/fastqc": {"interface": {…}, "hash": "sha256:…",
+                                                                  "sha": "…", "date": "…", "stub": {…}}
+      },
       "version": 1
     }
+
+``reviewed`` (optional) holds the interface snapshots people reviewed (``pynf modules review``), keyed
+like ``modules`` for Git modules and ``path:<dir>`` for local ones; see :mod:`pynf.interface.review`.
 """
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 import re
@@ -26,6 +32,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Callable
 
+from pynf._util.files import json_object
+from pynf._util.locks import file_lock
 from pynf.errors import ModuleSourceError
 
 __all__ = ["LOCK_NAME", "LockEntry", "LockFile", "lock_key"]
@@ -65,14 +73,16 @@ class LockFile:
         self.path = Path(path) if path is not None else Path.cwd() / LOCK_NAME
 
     def _parse(self, text: str) -> dict[str, LockEntry]:
+        return self._parse_doc(text)[0]
+
+    def _parse_doc(self, text: str) -> tuple[dict[str, LockEntry], dict[str, dict]]:
         if not text.strip():
-            return {}
-        try:
-            data = json.loads(text)
-        except ValueError as exc:
-            raise ModuleSourceError(f"{self.path} is not valid JSON ({exc}); fix or delete it") from exc
-        if not isinstance(data, dict) or data.get("version") != _VERSION or not isinstance(data.get("modules"), dict):
-            raise ModuleSourceError(f"{self.path} is not a pynf lock file (expected {{\"version\": 1, \"modules\": {{...}}}})")
+            return {}, {}
+        wrong = f"{self.path} is not a pynf lock file (expected {{\"version\": 1, \"modules\": {{...}}}})"
+        data = json_object(text, error=ModuleSourceError, invalid=f"{self.path} is not valid JSON; fix or delete it",
+                           not_object=wrong)
+        if data.get("version") != _VERSION or not isinstance(data.get("modules"), dict):
+            raise ModuleSourceError(wrong)
         out: dict[str, LockEntry] = {}
         for key, value in data["modules"].items():
             try:
@@ -85,43 +95,66 @@ class LockFile:
                 raise ModuleSourceError(f"{self.path}: entry '{key}' has path {entry.path!r}, "
                                         "not modules/<org>/<tool>[/<subtool>]")
             out[key] = entry
-        return out
+        reviewed = data.get("reviewed", {})
+        if not isinstance(reviewed, dict) or not all(isinstance(v, dict) for v in reviewed.values()):
+            raise ModuleSourceError(f"{self.path}: 'reviewed' must map module keys to review records")
+        return out, reviewed
+
+    def _read_doc(self) -> tuple[dict[str, LockEntry], dict[str, dict]]:
+        try:
+            if not self.path.is_file():
+                return {}, {}
+            with file_lock(self.path, shared=True), open(self.path) as fh:
+                return self._parse_doc(fh.read())
+        except FileNotFoundError:
+            return {}, {}
+        except OSError as exc:
+            raise ModuleSourceError(f"cannot read {self.path}: {exc}") from exc
 
     def entries(self) -> dict[str, LockEntry]:
         """All pinned modules by key (empty when the file does not exist)."""
-        try:
-            with open(self.path) as fh:
-                fcntl.flock(fh.fileno(), fcntl.LOCK_SH)
-                return self._parse(fh.read())
-        except FileNotFoundError:
-            return {}
-        except OSError as exc:
-            raise ModuleSourceError(f"cannot read {self.path}: {exc}") from exc
+        return self._read_doc()[0]
 
     def get(self, key: str) -> LockEntry | None:
         """The entry under ``key``, or None."""
         return self.entries().get(key)
 
-    def update(self, change: Callable[[dict[str, LockEntry]], None]) -> dict[str, LockEntry]:
-        """Apply ``change`` to the entries under an exclusive lock and write the result back."""
+    def reviews(self) -> dict[str, dict]:
+        """The reviewed interface records by key (empty when there are none)."""
+        return self._read_doc()[1]
+
+    def update(self, change: Callable[[dict[str, LockEntry]], None],
+               change_reviews: Callable[[dict[str, dict]], None] | None = None) -> dict[str, LockEntry]:
+        """Apply ``change`` to the entries (and ``change_reviews`` to the review records) under an
+        exclusive lock and write the result back."""
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+            with file_lock(self.path), open(self.path, "r+") as fh:
+                entries, reviews = self._parse_doc(fh.read())
+                change(entries)
+                if change_reviews is not None:
+                    change_reviews(reviews)
+                doc: dict = {"version": _VERSION,
+                             "modules": {k: asdict(v) for k, v in sorted(entries.items())}}
+                if reviews:
+                    doc["reviewed"] = dict(sorted(reviews.items()))
+                fh.seek(0)
+                fh.truncate()
+                fh.write(json.dumps(doc, indent=2, sort_keys=True) + "\n")
+                fh.flush()
+                os.fsync(fh.fileno())
         except OSError as exc:
             raise ModuleSourceError(f"cannot write {self.path}: {exc}") from exc
-        with os.fdopen(fd, "r+") as fh:
-            fcntl.flock(fd, fcntl.LOCK_EX)
-            entries = self._parse(fh.read())
-            change(entries)
-            doc = {"version": _VERSION,
-                   "modules": {k: asdict(v) for k, v in sorted(entries.items())}}
-            fh.seek(0)
-            fh.truncate()
-            fh.write(json.dumps(doc, indent=2, sort_keys=True) + "\n")
-            fh.flush()
-            os.fsync(fd)
         return entries
 
     def put(self, key: str, entry: LockEntry) -> None:
         """Record (or replace) one entry."""
         self.update(lambda entries: entries.__setitem__(key, entry))
+
+    def put_review(self, key: str, record: dict | None) -> None:
+        """Record (or, with None, drop) the reviewed interface of one module."""
+        def change(reviews: dict[str, dict]) -> None:
+            if record is None:
+                reviews.pop(key, None)
+            else:
+                reviews[key] = record
+        self.update(lambda entries: None, change)

@@ -7,8 +7,9 @@ import os
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
-from pynf.errors import ModuleNotFound, ModuleSourceError
+from pynf.errors import ModuleNotFound, ModuleSourceError, SourceWarning
 from pynf.sources.fetch import GitSource
 from pynf.sources.ids import (ModuleId, default_branch, default_remote, is_local_module, normalize_remote,
                   offline_default, parse_module_id)
@@ -57,6 +58,7 @@ class LockUpdate:
     key: str
     old_sha: str | None
     new_sha: str
+    held: str | None = None  #: the head commit the pin was not moved to (``guard`` refused it)
 
     @property
     def changed(self) -> bool:
@@ -138,7 +140,7 @@ def _head(src: GitSource, branch: str) -> str:
             cached = src.cache.cached_head(branch)
             if cached is None or "does not exist" in str(exc):
                 raise
-            warnings.warn(f"{exc}; using the cached commit {cached[:12]} of branch '{branch}'", stacklevel=3)
+            warnings.warn(f"{exc}; using the cached commit {cached[:12]} of branch '{branch}'", SourceWarning, stacklevel=3)
             return cached
     cached = src.cache.cached_head(branch)
     if cached is None:
@@ -157,7 +159,7 @@ def _materialize(src: GitSource, sha: str, path: str, expected: str | None) -> s
         if digest is None or (expected is not None and digest != expected):
             if src.cache.has_trace(sha, path):
                 warnings.warn(f"cached module {path}@{sha[:12]} is damaged or incomplete; fetching it again",
-                              stacklevel=3)
+                              SourceWarning, stacklevel=3)
             if src.offline and not src.cache.repo.is_dir():
                 raise ModuleSourceError(f"offline and {path}@{sha[:12]} from {src.remote} is not cached: "
                                         "run the command once while online")
@@ -167,7 +169,7 @@ def _materialize(src: GitSource, sha: str, path: str, expected: str | None) -> s
             except ModuleSourceError:
                 if src.offline or src.fsck():
                     raise
-                warnings.warn(f"module cache for {src.remote} failed `git fsck`; re-fetching", stacklevel=3)
+                warnings.warn(f"module cache for {src.remote} failed `git fsck`; re-fetching", SourceWarning, stacklevel=3)
                 src.cache.forget_repo()
                 src.ensure_repo()
                 digest = src.extract(sha, path)
@@ -234,8 +236,13 @@ def list_modules(filter: str | None = None, *, remote: str | None = None, branch
 
 
 def update(module: str | None = None, *, remote: str | None = None, branch: str | None = None,
-           lock_path: str | os.PathLike[str] | None = None, offline: bool | None = None) -> list[LockUpdate]:
-    """Move pinned modules (all, or the one named) to the head of their branch; return what changed."""
+           lock_path: str | os.PathLike[str] | None = None, offline: bool | None = None,
+           guard: Callable[[str, LockEntry, Path, Path, str], bool] | None = None) -> list[LockUpdate]:
+    """Move pinned modules (all, or the one named) to the head of their branch; return what changed.
+
+    ``guard(key, entry, old_dir, new_dir, new_sha)`` is asked before a pin moves (both commits'
+    module directories are extracted); when it returns False the pin stays (``LockUpdate.held``).
+    """
     lock = LockFile(lock_path)
     entries = lock.entries()
     remote_filter = normalize_remote(remote) if remote else None
@@ -270,10 +277,16 @@ def update(module: str | None = None, *, remote: str | None = None, branch: str 
                        f"(commit {new[:12]}); it stays pinned at {entry.sha[:12]}")
             if module is not None:
                 raise ModuleSourceError(message)
-            warnings.warn(message, stacklevel=2)
+            warnings.warn(message, SourceWarning, stacklevel=2)
             results.append(LockUpdate(key, entry.sha, entry.sha))
             continue
         digest = _materialize(src, new, entry.path, None)
+        if guard is not None:
+            _materialize(src, entry.sha, entry.path, entry.content_hash or None)
+            if not guard(key, entry, src.cache.module_dir(entry.sha, entry.path), src.cache.module_dir(new, entry.path),
+                         new):
+                results.append(LockUpdate(key, entry.sha, entry.sha, held=new))
+                continue
         lock.put(key, LockEntry(sha=new, remote=entry.remote, branch=target_branch, path=entry.path,
                                 content_hash=digest))
         results.append(LockUpdate(key, entry.sha, new))

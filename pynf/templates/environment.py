@@ -29,7 +29,6 @@ def _make_environment() -> jinja2.Environment:
     )
     env.filters["groovy"] = groovy_literal
     env.filters["groovy_string"] = groovy_string
-    env.filters["dictsort_keys"] = lambda mapping: sorted(mapping.items())
     return env
 
 

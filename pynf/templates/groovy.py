@@ -12,14 +12,11 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["groovy_string", "groovy_literal", "groovy_identifier_ok", "GroovyLiteralError"]
+from pynf.errors import GroovyLiteralError
+
+__all__ = ["groovy_string", "groovy_literal", "GroovyLiteralError"]
 
 _SIMPLE = {"\\": "\\\\", "'": "\\'", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
-_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
-
-
-class GroovyLiteralError(ValueError):
-    """A value has no Groovy literal form (e.g. NaN, a set, an object)."""
 
 
 def _escape_char(ch: str) -> str:
@@ -42,11 +39,6 @@ def groovy_string(text: str) -> str:
     if not isinstance(text, str):
         raise GroovyLiteralError(f"expected a string, got {type(text).__name__}")
     return "'" + _NEEDS_ESCAPE.sub(lambda m: _escape_char(m.group()), text) + "'"
-
-
-def groovy_identifier_ok(name: str) -> bool:
-    """True when ``name`` can be written as a bare Groovy identifier (e.g. a map key)."""
-    return bool(_IDENT.match(name))
 
 
 def groovy_literal(value: Any) -> str:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from pynf.errors import RunFailed, WiringError
 from pynf.render.inputs import merge_keywords, signature
 from pynf.render.options import RunOptions
+from pynf.workflow.refs import ChannelRef, refs_in as _refs
 
 if TYPE_CHECKING:
     from pynf.compiler.ir import Channel, Module, Process
@@ -32,35 +33,6 @@ def _check_name(kind: str, name: Any) -> str:
         raise WiringError(f"{kind} name {name!r} must start with a letter and hold only letters, digits and _ "
                           "(it names the step's output folder and manifest entries)")
     return name
-
-
-class ChannelRef:
-    """One output channel of a step (``step.out.bam``), or one element of it (``step.out.bam[1]``)."""
-
-    __slots__ = ("step", "channel", "element")
-
-    def __init__(self, step: Step, channel: Channel, element: int | None = None):
-        self.step = step
-        self.channel = channel
-        self.element = element
-
-    def __getitem__(self, index: int) -> ChannelRef:
-        if self.element is not None:
-            raise WiringError(f"{self!r} is already one element of a channel")
-        size = len(self.channel.elements) if self.channel.kind == "tuple" else 1
-        if isinstance(index, bool) or not isinstance(index, int) or not 0 <= index < size:
-            raise WiringError(f"step '{self.step.name}' output '{self.channel.key}' {signature(self.channel)} "
-                              f"has elements 0..{size - 1}; got {index!r}", upstream=self.step.name)
-        return ChannelRef(self.step, self.channel, index)
-
-    @property
-    def key(self) -> str:
-        """The output's key (emit name or position)."""
-        return self.channel.key
-
-    def __repr__(self) -> str:
-        tail = f"[{self.element}]" if self.element is not None else ""
-        return f"<{self.step.name}.out.{self.channel.key}{tail}: {signature(self.channel)}>"
 
 
 class StepOutputs:
@@ -122,17 +94,6 @@ class Step:
             if ref.step not in seen:
                 seen.append(ref.step)
         return seen
-
-
-def _refs(value: Any):
-    if isinstance(value, ChannelRef):
-        yield value
-    elif isinstance(value, Mapping):
-        for v in value.values():
-            yield from _refs(v)
-    elif isinstance(value, (list, tuple)):
-        for v in value:
-            yield from _refs(v)
 
 
 class Workflow:

@@ -11,18 +11,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pynf import __version__
 from pynf.compiler.ir import Process
-from pynf.errors import WiringError
+from pynf.errors import OptionsError, WiringError
 from pynf.render.bundle import MANIFEST_NAME, Bundle
 from pynf.render.inputs import build_params, params_text
-from pynf.render.options import OptionsError, RunOptions
+from pynf.render.options import RunOptions
 from pynf.render.renderer import _channel_context, collect_sidecars, wrapper_blocks
 from pynf.templates import render_template
-from pynf.workflow.graph import Step, Workflow
 from pynf.workflow.wiring import plan_step
+
+if TYPE_CHECKING:
+    from pynf.workflow.graph import Step, Workflow
 
 __all__ = ["render_workflow", "STEP_MANIFEST_DIR"]
 
@@ -149,6 +151,10 @@ def render_workflow(wf: Workflow, *, params: Mapping[str, Any] | None = None, ch
                                   "file of the same name; one bundle cannot hold both", step=step.name)
             sidecars.setdefault(rel, content)
         executables |= exe
+    # which params entries hold paths (remote backends stage those): literal channels and constants
+    kinds = tuple([(key, tuple(ctx["kinds"])) for s in step_ctx for _, key, ctx in s["literals"]]
+                  + [(key, (kind,)) for s in step_ctx for _, key, kind in s["consts"]])
     return Bundle(module_id=wf.name, process=",".join(procs[s.name] for s in steps), main_nf=main_nf,
                   params_text=params_text(data), config_text=config, sidecars=tuple(sorted(sidecars.items())),
-                  executables=frozenset(executables), steps=tuple(s.name for s in steps))
+                  executables=frozenset(executables), steps=tuple(s.name for s in steps),
+                  input_kinds=kinds)

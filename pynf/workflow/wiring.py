@@ -19,13 +19,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pynf.compiler.ir import Channel
 from pynf.errors import InputError, WiringError
 from pynf.render.inputs import (ChannelInput, _address, _channel, _element, _is_queue, _known_names,
                                 signature)
-from pynf.workflow.graph import ChannelRef, Step
+from pynf.workflow.refs import ChannelRef
+
+if TYPE_CHECKING:
+    from pynf.workflow.graph import Step
 
 __all__ = ["StepPlan", "plan_step"]
 

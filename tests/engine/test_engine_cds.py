@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from pynf.backends.local import cds, installer
+from pynf.backends.local import engine as engine_mod
 from pynf.backends.local import jvm as jvm_mod
 from pynf.backends.local.installer import EngineInfo
 from pynf.backends.local.launch import EMBEDDED_JVM_OPTIONS, java_cmd
@@ -210,7 +211,7 @@ def test_install_survives_a_failing_archive_build(tmp_path, monkeypatch):
 
     monkeypatch.setattr(cds, "archive_path", lambda engine, java=None: target)
     monkeypatch.setattr(cds, "_build", broken)
-    again = installer.install(eng.version, progress=False)
+    again = engine_mod.install(eng.version, progress=False)
     assert again.classpath == eng.classpath
     assert "disk on fire" in target.with_suffix(".failed").read_text()
 

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from ..paths import MODULE_FIXTURES, REPO
+from ..paths import FIXTURES, MODULE_FIXTURES, REPO
 from ..support import require_engine
 
 pytestmark = pytest.mark.engine
@@ -35,3 +35,27 @@ def test_oracle_reports_clean_json_over_the_fixtures(tmp_path):
     assert set(failures) == V2_REJECTS & set(names)
     assert "`stdout` is not defined" in failures["stdin_stdout"]["v2"]
     assert report["wrapper_v2_ok"] == len(names) - len(failures)
+
+
+def test_oracle_names_the_cause_of_an_nf_lang_failure(tmp_path):
+    """A module only the v1 parser accepts: the report carries nf-lang's own message, not an object name."""
+    require_engine()
+    corpus = tmp_path / "corpus"
+    shutil.copytree(FIXTURES / "v1_forms" / "command_chain", corpus / "command_chain")
+    proc = subprocess.run([sys.executable, str(REPO / "benchmarks" / "oracle.py"), "--corpus", str(corpus), "--json",
+                           "--no-wrappers"], capture_output=True, text=True, timeout=900)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    (entry,) = json.loads(proc.stdout)["disagree"]
+    assert "nextflow failed: nf-lang: Unexpected input: 'optional'" in entry["diff"], entry
+    assert "SyntaxErrorMessage@" not in entry["diff"]
+
+
+def test_oracle_compares_element_options():
+    """arity / stageAs / an element's own optional are part of what is compared (pynf side, no JVM)."""
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    import oracle
+
+    sig = oracle.ir_signature(MODULE_FIXTURES / "optional_outputs" / "main.nf")
+    (proc,) = sig.values()
+    options = [el[2] for ch in proc["inputs"] + proc["outputs"] for el in ch["elements"] if el[2]]
+    assert options == [{"stageAs": "input/*"}, {"arity": "0..*"}, {"arity": "1..*"}]

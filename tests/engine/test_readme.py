@@ -28,7 +28,7 @@ def workdir(tmp_path, monkeypatch, engine):
 
 
 def test_readme_has_examples():
-    assert len(_blocks("python")) == 1 and len(_blocks("sh")) == 1
+    assert len(_blocks("python")) == 1 and len(_blocks("sh")) == 2
 
 
 def test_python_example(workdir):
@@ -58,6 +58,20 @@ def test_cli_example(workdir):
                           capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert proc.stdout == ">r1\nACGTACGTAC\n"
+
+
+def test_reviewed_modules_example(workdir):
+    script = _blocks("sh")[1]
+    env = dict(os.environ, PATH=os.path.dirname(sys.executable) + os.pathsep + os.environ["PATH"])
+    proc = subprocess.run(["bash", "-euo", "pipefail", "-c", script], cwd=workdir, env=env,
+                          capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-3000:]
+    lines = proc.stdout.splitlines()
+    assert lines[0].startswith("stub run: passed")
+    assert lines[1].startswith("reviewed: my_seqtk (local) interface sha256:")
+    assert lines[2].split() == ["BREAKING", "SEQTK_SEQ", "input", "1:", "element", "'fastx'", "renamed", "to", "'reads'"]
+    assert lines[3] == "1" and len(lines) == 4
+    assert "reviewed" in (workdir / "pynf.lock").read_text()
 
 
 def test_main_job_demo_script(engine, tmp_path):

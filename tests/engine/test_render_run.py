@@ -325,7 +325,7 @@ def test_random_meta_values_round_trip_through_nextflow(backend, tmp_path_factor
     from hypothesis import HealthCheck, given, settings
     from hypothesis import strategies as st
 
-    from ..unit.test_render_props import JSONISH, TEXT
+    from ..builders import JSONISH, TEXT
 
     @given(metas=st.lists(st.dictionaries(TEXT, JSONISH, max_size=4), min_size=3, max_size=3))
     @settings(max_examples=2, deadline=None, suppress_health_check=list(HealthCheck))

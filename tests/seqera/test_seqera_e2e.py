@@ -92,7 +92,7 @@ def test_failed_run_raises_with_platform_message(fake, seqera_env, wrapper_remot
 
 
 def test_cancel_and_runs_commands(fake, seqera_env, wrapper_remote, monkeypatch):
-    from pynf.cli.runs import runs
+    from pynf.cli.main import cli as pynf_cli
 
     seqera_env(fake)
     backend = SeqeraBackend(config(fake, wrapper_remote))
@@ -103,22 +103,22 @@ def test_cancel_and_runs_commands(fake, seqera_env, wrapper_remote, monkeypatch)
     assert run.status() == "RUNNING"
 
     cli = CliRunner()
-    out = cli.invoke(runs, ["status", run.workflow_id, "--json"])
+    out = cli.invoke(pynf_cli, ["runs", "status", run.workflow_id, "--json"])
     assert out.exit_code == 0, out.output
     status = json.loads(out.output)
     assert status["status"] == "RUNNING" and status["tasks"]["running"] == 1 and status["url"] == run.url
 
-    out = cli.invoke(runs, ["logs", run.workflow_id])
+    out = cli.invoke(pynf_cli, ["runs", "logs", run.workflow_id])
     assert out.exit_code == 0 and "Submitted process > NAP" in out.output
 
-    out = cli.invoke(runs, ["cancel", run.workflow_id])
+    out = cli.invoke(pynf_cli, ["runs", "cancel", run.workflow_id])
     assert out.exit_code == 0, out.output
     assert out.output.split() == [run.workflow_id, "CANCELLED"]
     assert fake.runs[run.workflow_id].proc.poll() is not None  # Nextflow really stopped
-    out = cli.invoke(runs, ["logs", "--follow", run.workflow_id])  # ends because the run has ended
+    out = cli.invoke(pynf_cli, ["runs", "logs", "--follow", run.workflow_id])  # ends because the run has ended
     assert out.exit_code == 0 and "Submitted process > NAP" in out.output
 
-    out = cli.invoke(runs, ["status", "nope0000000000"])
+    out = cli.invoke(pynf_cli, ["runs", "status", "nope0000000000"])
     assert out.exit_code != 0 and "not found" in out.output
     assert fake.token not in out.output
 

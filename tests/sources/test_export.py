@@ -7,7 +7,6 @@ import os
 import shutil
 import stat
 import subprocess
-from pathlib import Path
 
 import pytest
 import yaml
@@ -15,6 +14,8 @@ import yaml
 from pynf.render.bundle import Bundle
 from pynf.errors import ExportError
 from pynf.export import GIT_DATE, GIT_IDENTITY, README_MARKER, export_bundle
+
+from ..builders import tree
 
 needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
@@ -34,12 +35,6 @@ def make_bundle(**changes) -> Bundle:
                   executables=frozenset({"bin/tool.sh"}))
     fields.update(changes)
     return Bundle(**fields)
-
-
-def tree(root: Path) -> dict[str, tuple[int, bytes]]:
-    """Every file below root (outside .git) with its permission bits and bytes."""
-    return {p.relative_to(root).as_posix(): (stat.S_IMODE(p.stat().st_mode), p.read_bytes())
-            for p in sorted(root.rglob("*")) if p.is_file() and ".git" not in p.relative_to(root).parts}
 
 
 def test_exporting_twice_gives_byte_identical_files(tmp_path):

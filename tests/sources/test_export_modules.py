@@ -17,7 +17,7 @@ from pynf.cli.main import cli
 
 from ..gitrepos import FIXTURE_MODULES, isolated_sources, remote  # noqa: F401 (fixtures)
 from ..support import require_engine
-from .test_export import tree
+from ..builders import tree
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 

@@ -12,13 +12,13 @@ from click.testing import CliRunner
 from ..gitrepos import isolated_sources, remote  # noqa: F401 (fixtures)
 
 import pynf.sources as sources
-from pynf.cli.modules import modules
+from pynf.cli.main import cli
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
 
 def invoke(*args: str):
-    return CliRunner().invoke(modules, list(args), catch_exceptions=False)
+    return CliRunner().invoke(cli, ["modules", *args], catch_exceptions=False)
 
 
 def test_list_plain_and_json(remote):
@@ -53,13 +53,14 @@ def test_info_from_the_ir(remote):
     proc = info["processes"][0]
     assert proc["name"] == "SEQTK_SEQ"
     assert [c["key"] for c in proc["inputs"]] == ["0"]
-    assert [e["label"] for e in proc["inputs"][0]["elements"]] == ["meta", "fastx"]
+    assert [e["name"] for e in proc["inputs"][0]["elements"]] == ["meta", "fastx"]
     assert [c["key"] for c in proc["outputs"]] == ["fasta", "versions_seqtk"]
     assert proc["outputs"][1]["topic"] == "versions" and proc["topics"] == ["versions"]
     assert "seqtk" in info["tools"]
     text = invoke("info", "seqtk/seq")
     assert text.exit_code == 0
-    assert "process SEQTK_SEQ" in text.stdout and "fasta: tuple val(meta)" in text.stdout
+    assert "process SEQTK_SEQ" in text.stdout and "nf-core/seqtk/seq" in text.stdout
+    assert all(word in text.stdout for word in ("Inputs", "Outputs", "fastx", "fasta", "versions_seqtk", "topic: versions"))
 
 
 def test_update_moves_forward(remote):

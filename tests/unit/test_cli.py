@@ -10,8 +10,8 @@ from click.testing import CliRunner
 from pynf.cli.main import cli
 from pynf.compiler import parse
 
+from ..builders import bundles_for, synth_inputs
 from ..paths import MALFORMED, MODULE_FIXTURES, fixture_modules
-from .test_render import bundles_for, synth_inputs
 
 RUN_OPTIONS = ["--ext", "args=--fast", "--cpus", "2", "--memory", "2 GB"]
 
@@ -125,8 +125,9 @@ def test_input_errors_name_the_input(tmp_path):
 def test_usage_errors_exit_2():
     assert CliRunner().invoke(cli, ["compile"]).exit_code == 2
     assert CliRunner().invoke(cli, ["compile", str(MODULE_FIXTURES / "seqtk_seq"), "--emit", "nope"]).exit_code == 2
+    # a malformed option value is a bad option (exit 1, one ``error:`` line), not a usage error
     bad = CliRunner().invoke(cli, ["compile", str(MODULE_FIXTURES / "seqtk_seq"), "--input", "novalue"])
-    assert bad.exit_code == 2 and "NAME=VALUE" in bad.output
+    assert bad.exit_code == 1 and bad.stderr == "error: --input: expected NAME=VALUE or @file, got 'novalue'\n"
 
 
 def test_missing_module_exit_1(tmp_path):

@@ -13,38 +13,11 @@ from pynf.render.bundle import MANIFEST_NAME
 from pynf.render.compile import compile_bundle
 from pynf.compiler import parse
 from pynf.render.options import RenderOptions, RunOptions
+from pynf.errors import RenderWarning
 from pynf.render.renderer import render, wrapper_blocks
 
+from ..builders import bundles_for
 from ..paths import MODULE_FIXTURES, REPO, fixture_modules
-
-
-def synth_inputs(process, path_for=None) -> dict[str, object]:
-    """Deterministic inputs for any process: meta maps, paths (fixed absolute fake ones unless
-    ``path_for(channel, element)`` gives them), simple values."""
-    out: dict[str, object] = {}
-    for ch in process.inputs:
-        values = []
-        for el in ch.elements:
-            if el.kind in ("path", "file"):
-                v: object = (path_for(ch, el) if path_for else f"/data/{ch.key}/{el.label.replace('*', 'x')}.txt")
-            elif el.label.startswith("meta"):
-                v = {"id": "sample1", "single_end": False}
-            elif el.kind in ("env", "stdin"):
-                v = f"{el.label} value"
-            else:
-                v = 1 if "size" in el.label or "lines" in el.label else f"{el.label}-value"
-            values.append([v] if ch.kind == "each" else v)
-        out[ch.key] = values if ch.kind == "tuple" else values[0]
-    return out
-
-
-def bundles_for(name: str):
-    module = parse(MODULE_FIXTURES / name)
-    for process in module.processes:
-        options = RenderOptions(process=process.name, inputs=synth_inputs(process), check_files=False,
-                                params={"outdir": "/results"},
-                                run=RunOptions(ext={"args": "--fast"}, cpus=2, memory="2 GB"))
-        yield process.name, render(module, options)
 
 
 @pytest.mark.parametrize("name", fixture_modules())
@@ -151,7 +124,7 @@ def test_sidecars_templates_environment_and_bin(tmp_path):
         "bin/pynf_wordfreq.sh", "environment.yml", "main.nf", "nextflow.config", "params.json"]
 
 
-def test_local_include_and_entry_workflow_are_dropped_with_warning(tmp_path, caplog):
+def test_local_include_and_entry_workflow_are_dropped_with_warning(tmp_path):
     (tmp_path / "main.nf").write_text(
         "include { helper } from './lib/helper'\n\n"
         "process KEEP {\n    input:\n    val x\n\n    output:\n    stdout\n\n    script:\n"
@@ -161,10 +134,11 @@ def test_local_include_and_entry_workflow_are_dropped_with_warning(tmp_path, cap
     assert blocks[0] == "// pynf: dropped include of a local file: include { helper } from './lib/helper'"
     assert blocks[-1] == "// pynf: dropped the module's entry workflow"
     assert len(warnings) == 2
-    with caplog.at_level("WARNING"):
+    with pytest.warns(RenderWarning) as caught:
         bundle = render(module, RenderOptions(inputs={"x": 1}))
     assert "KEEP(channel.of(1))" not in bundle.main_nf
-    assert "dropped include" in caplog.text
+    assert [str(w.message) for w in caught] == list(bundle.warnings)
+    assert len(bundle.warnings) == 2 and "dropped include" in bundle.warnings[0] and "entry workflow" in bundle.warnings[1]
 
 
 def test_config_sections_for_run_options():

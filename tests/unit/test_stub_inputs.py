@@ -1,4 +1,4 @@
-"""The stub sweep's input synthesis and version shims (benchmarks/stub_inputs.py, benchmarks/shims.py)."""
+"""Stub-run input synthesis and version shims (pynf/stubs/inputs.py, pynf/stubs/shims.py)."""
 
 from __future__ import annotations
 
@@ -11,12 +11,9 @@ import pytest
 
 from pynf.compiler import parse_source
 
-from ..paths import REPO
 
-sys.path.insert(0, str(REPO / "benchmarks"))
-
-from shims import version_shims  # noqa: E402
-from stub_inputs import VARIANTS, synthesize_inputs  # noqa: E402
+from pynf.stubs.inputs import VARIANTS, synthesize_inputs
+from pynf.stubs.shims import version_shims
 
 BY_NAME = {v.name: v for v in VARIANTS}
 

@@ -16,16 +16,16 @@ import json
 import re
 import time
 import uuid
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from pynf.render.bundle import MANIFEST_NAME, Bundle
 from pynf._util import paths as _paths
-from pynf.backends.local.observer import RunObserver, Snapshot, TaskRecord
+from pynf._util.files import atomic_write_json
+from pynf.backends.local.observer import RunObserver, TaskRecord
 from pynf.errors import RunFailed, TaskFailedError
 from pynf.backends.base import Backend, RunRequest
 from pynf.backends.local.result import RunResult
+from pynf.backends.local.session import new_run_name, run_script
 from pynf.render.manifest import read_manifest_file
 
 __all__ = ["LocalBackend", "RUN_RECORD", "stderr_tail"]
@@ -61,9 +61,7 @@ def _read_record(run_dir: Path) -> dict:
 def _write_record(run_dir: Path, entry: dict) -> None:
     data = _read_record(run_dir)
     data.setdefault("runs", []).append(entry)
-    tmp = run_dir / (RUN_RECORD + ".tmp")
-    tmp.write_text(json.dumps(data, indent=2) + "\n")
-    tmp.replace(run_dir / RUN_RECORD)
+    atomic_write_json(run_dir / RUN_RECORD, data)
 
 
 class LocalBackend(Backend):
@@ -106,8 +104,6 @@ class LocalBackend(Backend):
         run_dir, stub, resume, work_dir, outdir = (request.run_dir, request.stub, request.resume, request.work_dir,
                                                    request.outdir)
         progress, run_name, check = request.progress, request.run_name, request.check
-        from pynf.backends.local.session import new_run_name, run_script
-
         rdir = self._run_dir(bundle, run_dir, resume)
         rdir.mkdir(parents=True, exist_ok=True)
         params = bundle.params()

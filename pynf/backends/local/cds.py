@@ -24,8 +24,6 @@ loaded into a *dynamic archive* at exit (``-XX:ArchiveClassesAtExit``) and map t
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import hashlib
 import json
 import logging
@@ -35,10 +33,15 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
 from pathlib import Path
+from typing import ContextManager
 
 from pynf._util import paths as _paths
+from pynf._util.files import atomic_write_json
+from pynf._util.locks import file_lock
+from pynf.render.compile import compile_bundle
+from pynf.render.options import RunOptions
+from pynf.backends.local.installer import info
 from pynf.backends.local.java import JavaInfo, java_check
 from pynf.backends.local.launch import EMBEDDED_JVM_OPTIONS, JVM_OPTIONS, nextflow_env
 
@@ -156,9 +159,6 @@ def training_command(engine, java: JavaInfo, bundle_dir: Path, dump_to: Path) ->
 
 
 def _training_bundle(root: Path) -> Path:
-    from pynf.render.compile import compile_bundle
-    from pynf.render.options import RunOptions
-
     module = root / "module"
     module.mkdir()
     (module / "main.nf").write_text(TRAINING_MODULE)
@@ -181,19 +181,8 @@ def _check(java: JavaInfo, engine, archive: Path) -> str | None:
     return f"exit status {proc.returncode}: " + " | ".join(lines[:4])
 
 
-@contextlib.contextmanager
-def _lock(directory: Path, wait: bool) -> Iterator[bool]:
-    directory.mkdir(parents=True, exist_ok=True)
-    with open(directory / "build.lock", "w") as fh:
-        try:
-            fcntl.flock(fh, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
-        except BlockingIOError:
-            yield False
-            return
-        try:
-            yield True
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
+def _lock(directory: Path, wait: bool) -> ContextManager[bool]:
+    return file_lock(directory / "build.lock", wait=wait)
 
 
 def _failed_recently(path: Path) -> bool:
@@ -215,8 +204,6 @@ def build(engine=None, *, force: bool = False, progress: bool = False, wait: boo
     Never raises for a failed build: the reason is logged and written to ``<key>.failed``. With
     ``wait=False`` a build already running elsewhere makes this return None at once.
     """
-    from pynf.backends.local.installer import info
-
     try:
         engine = engine or info()
         java = java_check()
@@ -248,12 +235,9 @@ def _build_locked(engine, java: JavaInfo, path: Path, *, force: bool, progress: 
                 print(f"pynf: no class-data archive ({reason.splitlines()[0]}); JVM starts stay slower",
                       file=sys.stderr, flush=True)
             return None
-        record = path.with_suffix(".json.tmp")
-        record.write_text(json.dumps({
+        atomic_write_json(path.with_suffix(".json"), {
             "size": path.stat().st_size, "format": FORMAT, "engine": engine.version, "java": java.version,
-            "jars": len(engine.classpath), "seconds": seconds, "built": time.strftime("%Y-%m-%dT%H:%M:%S")},
-            indent=2) + "\n")
-        os.replace(record, path.with_suffix(".json"))
+            "jars": len(engine.classpath), "seconds": seconds, "built": time.strftime("%Y-%m-%dT%H:%M:%S")})
         _remove_others(path.parent, path.stem)
         if progress:
             print(f"pynf: class-data archive ready ({path.stat().st_size / 1e6:.0f} MB, {seconds} s)", file=sys.stderr,

@@ -44,6 +44,14 @@ class PynfLauncher {
     }
 }
 """,
+    # Swallows the InterruptedException that ends a run's lingering threads, Java-side: a Python
+    # handler would be called from a dying Java thread, possibly while the interpreter shuts down.
+    "PynfQuietHandler": """
+@groovy.transform.CompileStatic
+class PynfQuietHandler implements Thread.UncaughtExceptionHandler {
+    void uncaughtException(Thread thread, Throwable error) { }
+}
+""",
 }
 
 _LOCK = threading.Lock()

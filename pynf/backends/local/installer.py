@@ -14,8 +14,6 @@ Extra Maven repositories (e.g. Seqera's, where newer releases live) are opt-in: 
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import json
 import os
 import re
@@ -26,6 +24,8 @@ from pathlib import Path
 
 from pynf.errors import EngineError
 from pynf._util import paths as _paths
+from pynf._util.files import atomic_write_json
+from pynf._util.locks import file_lock
 from pynf.backends.local.java import java_check
 from pynf.backends.local.resolve import CENTRAL, DEFAULT_SERIES, SEQERA_RELEASES, candidate_versions, resolve_engine, version_key
 
@@ -105,41 +105,22 @@ def installed_versions() -> list[str]:
     return sorted(found, key=version_key, reverse=True)
 
 
-@contextlib.contextmanager
 def _install_lock():
-    root = _paths.engine_root()
-    root.mkdir(parents=True, exist_ok=True)
-    with open(root / "install.lock", "w") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
+    return file_lock(_paths.engine_root() / "install.lock")
 
 
 def _write_record(resolved) -> Path:
-    path = _record_path(resolved.version)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(asdict(resolved), indent=2) + "\n")
-    tmp.replace(path)
-    return path
+    return atomic_write_json(_record_path(resolved.version), asdict(resolved))
 
 
 def install(version: str | None = None, progress: bool = True, *, repositories: list[str] | None = None,
-            seqera: bool = False, force: bool = False, archive: bool = True) -> EngineInfo:
+            seqera: bool = False, force: bool = False) -> EngineInfo:
     """Resolve Nextflow ``version`` (default: newest 25.04.x on Central) into pynf's cache and return it.
 
-    Already-installed versions return at once without network unless ``force``. ``archive``: also
-    build the engine's class-data archive when missing (:mod:`pynf.backends.local.cds`; a failure is only logged).
+    Already-installed versions return at once without network unless ``force``. (The class-data archive
+    is built by :func:`pynf.backends.local.engine.install`, which calls this.)
     """
-    rec = _install(version, progress, repositories=repositories, seqera=seqera, force=force)
-    if archive:
-        from pynf.backends.local import cds
-
-        if cds.enabled():
-            cds.build(rec, progress=progress)
-    return rec
+    return _install(version, progress, repositories=repositories, seqera=seqera, force=force)
 
 
 def _install(version: str | None, progress: bool, *, repositories: list[str] | None, seqera: bool,
@@ -214,7 +195,7 @@ def _select() -> EngineInfo:
                           location=str(path.absolute()))
     pinned = os.environ.get("PYNF_NEXTFLOW_VERSION")
     if pinned:
-        return install(pinned, archive=False)  # the first JVM start builds the archive in the background
+        return install(pinned)  # no archive here: the first JVM start builds it in the background
     for v in installed_versions():
         rec = _load_record(_record_path(v))
         if rec is not None:
@@ -222,7 +203,7 @@ def _select() -> EngineInfo:
     fw = _framework_jar()
     if fw is not None:
         return fw
-    return install(archive=False)
+    return install()
 
 
 def info() -> EngineInfo:

@@ -17,27 +17,27 @@ import os
 import shlex
 import sys
 import threading
+from typing import Any
 
 from pynf.errors import EngineError
 from pynf._util import paths as _paths
 from pynf.backends.local import cds, helpers
-from pynf.backends.local.installer import info
+from pynf.backends.local.installer import EngineInfo, info
 from pynf.backends.local.java import java_check
 from pynf.backends.local.launch import EMBEDDED_JVM_OPTIONS, JVM_OPTIONS
 
-__all__ = ["start_jvm", "jvm_started", "exit_blocked", "cds_status"]
+__all__ = ["start_jvm", "engine", "exit_blocked", "cds_status"]
 
 _log = logging.getLogger("pynf.backends.local.engine")
 _LOCK = threading.Lock()
-_STATE: dict[str, object] = {}
+_STATE: dict[str, Any] = {}
 
 
-
-def jvm_started() -> bool:
-    """True once this process's JVM runs."""
-    import jpype
-
-    return bool(jpype.isJVMStarted())
+def engine() -> EngineInfo:
+    """The engine this process's JVM runs (``start_jvm`` first)."""
+    if "engine" not in _STATE:
+        raise EngineError("the embedded JVM has not been started")
+    return _STATE["engine"]
 
 
 def exit_blocked() -> bool:

@@ -148,11 +148,6 @@ class RunObserver:
             self.finished = True
         self._emit("flow_complete")
 
-    @property
-    def cached_count(self) -> int:
-        """Tasks taken from the resume cache."""
-        return sum(c.cached for c in self.counts.values())
-
 
 def _str(value) -> str | None:
     return None if value is None else str(value)

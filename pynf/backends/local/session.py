@@ -8,6 +8,7 @@ use separate processes for parallel runs.
 
 from __future__ import annotations
 
+import atexit
 import logging
 import threading
 import time
@@ -15,9 +16,9 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from pynf.backends.local import helpers
 from pynf.backends.local.jvm import start_jvm
 from pynf.backends.local.observer import RunObserver, make_proxy
+from pynf.backends.local.threads import await_actors_idle, launcher, stop_lingering_threads, thread_ids
 
 __all__ = ["RUN_LOCK", "EmbeddedRun", "run_script", "new_run_name"]
 
@@ -112,7 +113,7 @@ _AFTER_RUN: dict[str, set[int]] = {}
 def _tidy_previous_run() -> None:
     if "threads_before" in _AFTER_RUN:
         _reset_statics()
-        _stop_lingering_threads(_AFTER_RUN.pop("threads_before"))
+        stop_lingering_threads(_AFTER_RUN.pop("threads_before"))
     else:  # first run in this JVM: only what a parser oracle sharing the JVM could have touched
         for step in (lambda: J.ScriptMeta.reset(), lambda: J.TaskProcessor.reset(), _reset_counters,
                      _clear_channel_maps):
@@ -205,81 +206,37 @@ def _reset_counters() -> None:
         _static_field(class_name, field_name).set(0)
 
 
-# How long a finished run may take to let its dataflow actors go idle before the run returns.
-_QUIESCE_SECONDS = 10.0
-_IDLE_SECONDS = 0.05
+_SHUTDOWN_REGISTERED: list[bool] = []
 
 
-def _await_actors_idle(timeout: float = _QUIESCE_SECONDS) -> bool:
-    """Wait until no dataflow actor thread is busy with the finished run's operators.
+def shutdown(timeout: float = 30.0) -> None:
+    """End the embedded engine's work in order before the interpreter exits (registered with ``atexit`` at
+    the first run, so it runs before JPype's own exit handler, which shuts the JVM down).
 
-    After an abort, Nextflow interrupts the run's operators; their error handlers run a moment
-    later on the shared actor pool and set JVM-wide flags (``TaskProcessor.errorShown``). Should
-    they run after the next run has reset those flags, that run's first error is swallowed and
-    ``Session.await`` never returns. So a run returns only once the pool is idle.
+    JPype's shutdown interrupts every Java thread and destroys the JVM while Python is being finalized.
+    A Java thread that calls into Python then (an observer proxy, an uncaught-exception handler) or
+    still runs Nextflow code can crash the process. So: wait for a run in progress (``timeout``), stop
+    the last run's lingering threads and wait for them to end, let the dataflow actors go idle, and
+    shut their pool down, so that no Nextflow thread is left to run when JPype takes the JVM down.
     """
+    if not RUN_LOCK.acquire(timeout=timeout):
+        _log.warning("a run was still in progress at exit; the engine is shut down without waiting for it")
+        return
     try:
-        pool = J.Dataflow.retrieveCurrentDFPGroup().getThreadPool().getExecutorService()
-        pool.getActiveCount()
-    except Exception as exc:  # another pool kind: nothing to wait on
-        _log.debug("actor pool not inspectable: %s", exc)
-        return True
-    deadline = time.monotonic() + timeout
-    idle_since = None
-    while True:  # idle = no busy actor and no queued message, for a short while in a row
-        now = time.monotonic()
-        if int(pool.getActiveCount()) > 0 or not pool.getQueue().isEmpty():
-            idle_since = None
-        elif idle_since is None:
-            idle_since = now
-        elif now - idle_since >= _IDLE_SECONDS:
-            return True
-        if now > deadline:
-            _log.warning("dataflow actors still busy %.0f s after the run ended", timeout)
-            return False
-        time.sleep(0.005)
+        if "threads_before" in _AFTER_RUN:
+            stop_lingering_threads(_AFTER_RUN.pop("threads_before"), join_seconds=5.0)
+        await_actors_idle(5.0)
+        J.Dataflow.retrieveCurrentDFPGroup().shutdown()
+    except Exception as exc:  # noqa: BLE001 - exiting anyway; JPype's shutdown follows
+        _log.debug("engine shutdown step failed: %s", exc)
+    finally:
+        RUN_LOCK.release()
 
 
-def _thread_ids() -> set[int]:
-    threads = J.Thread.getAllStackTraces().keySet()
-    return {int(t.getId()) for t in threads}
-
-
-# Daemon threads a run leaves parked forever (the CLI's JVM exits instead): the local executor's
-# submit loop and the stats observer's agent. Both end cleanly when interrupted.
-_LINGERING = ("nextflow.processor.TaskPollingMonitor.submitLoop", "nextflow.util.SimpleAgent.run")
-
-
-_QUIET: list = []
-
-
-def _quiet_handler():
-    if not _QUIET:
-        from jpype import JProxy
-
-        _QUIET.append(JProxy("java.lang.Thread$UncaughtExceptionHandler",
-                             dict={"uncaughtException": lambda thread, exc: None}))
-    return _QUIET[0]
-
-
-def _stop_lingering_threads(before: set[int]) -> int:
-    stopped = 0
-    traces = J.Thread.getAllStackTraces()
-    for thread in traces.keySet():
-        if int(thread.getId()) in before or not thread.isAlive():
-            continue
-        frames = {f"{f.getClassName()}.{f.getMethodName()}" for f in traces.get(thread)}
-        if any(name in frames for name in _LINGERING):
-            thread.setUncaughtExceptionHandler(_quiet_handler())  # they end by an InterruptedException
-            thread.interrupt()
-            stopped += 1
-    return stopped
-
-
-def _launcher():
-    from pynf.backends.local.jvm import _STATE
-
-    return helpers.load("PynfLauncher", _STATE["engine"].version)
+def _register_shutdown() -> None:
+    if not _SHUTDOWN_REGISTERED:
+        _SHUTDOWN_REGISTERED.append(True)
+        atexit.register(shutdown)
 
 
 def _ensure_context_class_loader() -> None:
@@ -359,6 +316,7 @@ def run_script(script: Path, *, run_dir: Path, params_file: Path | None = None, 
                run_name: str | None = None) -> EmbeddedRun:
     """Run ``script`` in this process's JVM; all paths must be absolute. Never raises for run failures."""
     start_jvm()
+    _register_shutdown()
     observer = observer or RunObserver()
     run_dir.mkdir(parents=True, exist_ok=True)
     work_dir = work_dir or run_dir / "work"
@@ -368,7 +326,7 @@ def run_script(script: Path, *, run_dir: Path, params_file: Path | None = None, 
         t0 = time.monotonic()
         _tidy_previous_run()
         _ensure_context_class_loader()
-        threads_before = _thread_ids()
+        threads_before = thread_ids()
         env = J.HashMap(J.SysEnv.get())
         env.put("NXF_CACHE_DIR", str(run_dir / ".nextflow"))
         env.put("NXF_IGNORE_RESUME_HISTORY", "true")
@@ -398,7 +356,7 @@ def run_script(script: Path, *, run_dir: Path, params_file: Path | None = None, 
             J.Signal.handle(int_signal, previous_int)
             session.start()
             try:
-                _launcher().launch(session, script_file.getMain())
+                launcher().launch(session, script_file.getMain())
                 session.await_()
             except BaseException as exc:  # noqa: BLE001 - Java exceptions, KeyboardInterrupt: abort the session
                 session.abort(exc.__javaobject__ if hasattr(exc, "__javaobject__") else None)
@@ -416,7 +374,7 @@ def run_script(script: Path, *, run_dir: Path, params_file: Path | None = None, 
                     J.Plugins.stop()
                     session.cleanup()
                     J.Global.cleanUp()
-                    _await_actors_idle()
+                    await_actors_idle()
             except Exception as exc:
                 _log.debug("session teardown failed: %s", exc)
             if previous_int is not None:

@@ -7,6 +7,7 @@ from pynf.backends.seqera.config import SeqeraConfig
 from pynf.backends.seqera.launch import SeqeraPlatform
 from pynf.backends.seqera.result import SeqeraResult
 from pynf.backends.seqera.run import RemoteRun
+from pynf.backends.seqera.staging import StagingReport, input_paths, stage_bundle
 from pynf.errors import InputError
 from pynf.render.bundle import Bundle
 
@@ -14,6 +15,8 @@ __all__ = ["SeqeraBackend"]
 
 #: Seqera-only extras a request may carry in ``backend_options``.
 LAUNCH_OPTIONS = frozenset({"config_profiles", "label_ids", "pre_run_script"})
+#: Seqera-only extras about local inputs (override the SeqeraConfig fields of the same names).
+STAGING_OPTIONS = frozenset({"stage_inputs", "staging_dir"})
 
 
 class SeqeraBackend(Backend):
@@ -23,6 +26,8 @@ class SeqeraBackend(Backend):
 
     def __init__(self, config: SeqeraConfig | None = None, *, platform: SeqeraPlatform | None = None):
         self.platform = platform or SeqeraPlatform(config)
+        #: what staging did for the latest submit (local path -> staged URI, files uploaded)
+        self.last_staging = StagingReport()
 
     def __repr__(self) -> str:
         return f"SeqeraBackend(platform={self.platform!r})"
@@ -32,15 +37,34 @@ class SeqeraBackend(Backend):
         """The platform from ``request.seqera``, the environment and the user config (checked now)."""
         return cls(request.seqera)
 
+    def stage(self, bundle: Bundle, *, work_dir: str | None = None, stage_inputs: bool | None = None,
+              staging_dir: str | None = None) -> tuple[Bundle, StagingReport]:
+        """Check every input path and upload local ones (see :mod:`pynf.backends.seqera.staging`).
+
+        Runs before anything is pushed or launched; a bundle with no local inputs needs no platform call.
+        """
+        cfg = self.platform.config
+        shared = cfg.shared_paths
+        if not any(p.kind == "local" for p in input_paths(bundle, shared)):
+            return bundle, StagingReport()
+        ce = self.platform.compute_env
+        return stage_bundle(bundle, staging_dir=staging_dir or cfg.staging_dir,
+                            work_dir=work_dir or cfg.work_dir or ce.work_dir, shared_paths=shared,
+                            stage_inputs=cfg.stage_inputs if stage_inputs is None else stage_inputs,
+                            compute_env=ce.name or ce.id)
+
     def _submit(self, bundle: Bundle, request: RunRequest) -> SeqeraResult | RemoteRun:
         """Launch ``bundle``; return a SeqeraResult (``wait=True``) or the RemoteRun handle."""
-        unknown = set(request.backend_options) - LAUNCH_OPTIONS
+        unknown = set(request.backend_options) - LAUNCH_OPTIONS - STAGING_OPTIONS
         if unknown:
             raise InputError(f"unknown option(s) for the seqera backend: {', '.join(sorted(unknown))}; "
-                             f"known: {', '.join(sorted(LAUNCH_OPTIONS))}")
+                             f"known: {', '.join(sorted(LAUNCH_OPTIONS | STAGING_OPTIONS))}")
         text = (lambda v: None if v is None else str(v))
+        options = {k: v for k, v in request.backend_options.items() if k in LAUNCH_OPTIONS}
+        staging = {k: v for k, v in request.backend_options.items() if k in STAGING_OPTIONS}
+        bundle, self.last_staging = self.stage(bundle, work_dir=text(request.work_dir), **staging)
         run = self.platform.launch(bundle, run_name=request.run_name, outdir=text(request.outdir), stub=request.stub,
-                                   resume=request.resume, work_dir=text(request.work_dir), **request.backend_options)
+                                   resume=request.resume, work_dir=text(request.work_dir), **options)
         if not request.wait:
             return run
         return run.wait(request.timeout, check=request.check, progress=request.progress)

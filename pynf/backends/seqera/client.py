@@ -20,7 +20,7 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
-from pynf import __version__
+from pynf._version import __version__
 from pynf.errors import (SeqeraAuthError, SeqeraError, SeqeraNotFound, SeqeraUnavailable,
                       SeqeraValidationError)
 
@@ -275,7 +275,7 @@ class SeqeraClient:
         """
         run_name = launch.get("runName")
         if not run_name:
-            raise ValueError("launch requires a unique runName")
+            raise SeqeraValidationError("launch requires a unique runName", status=None)
         last = ""
         settle = 0.0  # how long the platform may still be working on a request we gave up on
         for attempt in range(self.launch_attempts):

@@ -34,7 +34,12 @@ _SOURCES: dict[str, tuple[str, str]] = {
     "wrapper_repo": ("PYNF_WRAPPER_REPO", "wrapper_repo"),
     "wrapper_repo_token": ("PYNF_WRAPPER_REPO_TOKEN", "wrapper_repo_token"),
     "wrapper_repo_user": ("PYNF_WRAPPER_REPO_USER", "wrapper_repo_user"),
+    "staging_dir": ("PYNF_SEQERA_STAGING_DIR", "staging_dir"),
 }
+
+#: Environment variable listing local path prefixes the compute environment mounts at the same paths
+#: (``os.pathsep``-separated; user config key ``shared_paths``, a list).
+SHARED_PATHS_VAR = "PYNF_SEQERA_SHARED_PATHS"
 
 _HOW = {
     "access_token": "SeqeraConfig(access_token=...) or the environment variable TOWER_ACCESS_TOKEN "
@@ -98,11 +103,20 @@ class SeqeraConfig:
     unknown_status_timeout: float = 300.0
     verify: bool | str = True
     request_timeout: float = 60.0
+    #: where local inputs are uploaded (``<staging_dir>/pynf-inputs/<sha256>/<name>``); default: the
+    #: compute environment's work dir when it is a cloud URI (s3://, gs://, az://)
+    staging_dir: str | None = None
+    #: None = stage local inputs when a staging location is known (else fail before launch);
+    #: False = never upload (a local input the compute environment cannot read fails before launch)
+    stage_inputs: bool | None = None
+    #: local path prefixes the compute environment mounts at the same paths (shared filesystems):
+    #: inputs under them are sent as they are
+    shared_paths: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.on_interrupt not in ("cancel", "detach"):
             raise SeqeraConfigError(f"on_interrupt must be 'cancel' or 'detach', not {self.on_interrupt!r}")
-        for name in ("config_profiles", "label_ids"):
+        for name in ("config_profiles", "label_ids", "shared_paths"):
             value = getattr(self, name)
             if isinstance(value, str | int):
                 value = (value,)
@@ -126,6 +140,16 @@ class SeqeraConfig:
                 value = user.get(key)
             if value not in (None, ""):
                 updates[name] = value
+        if not self.shared_paths:
+            shared: Any = env.get(SHARED_PATHS_VAR) or None
+            if shared is None:
+                if user is None:
+                    user = load_user_config()
+                shared = user.get("shared_paths")
+            if isinstance(shared, str):
+                shared = [p for p in shared.split(os.pathsep) if p]
+            if shared:
+                updates["shared_paths"] = tuple(str(p) for p in shared)
         out = dataclasses.replace(self, **updates) if updates else self
         if not out.api_endpoint:
             out = dataclasses.replace(out, api_endpoint=DEFAULT_API_ENDPOINT)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import logging
 import re
@@ -11,7 +10,7 @@ import time
 from collections.abc import Mapping
 from urllib.parse import urlsplit
 
-from pynf.render.bundle import Bundle
+from pynf.render.bundle import Bundle, params_from_text
 from pynf.errors import BundleError, SeqeraConfigError, SeqeraError
 from pynf.backends.seqera.client import SeqeraClient
 from pynf.backends.seqera.config import SeqeraConfig
@@ -173,28 +172,11 @@ class SeqeraPlatform:
         if outdir is None:
             try:
                 launch = self.client.describe_launch(workflow_id, ws.id)
-                outdir = _params(launch.get("paramsText") or "").get("outdir")
-            except (SeqeraError, ValueError):  # the outdir is optional for a handle
+                outdir = params_from_text(launch.get("paramsText") or "").get("outdir")
+            except (SeqeraError, BundleError):  # the outdir is optional for a handle
                 outdir = None
         if url is None:
             url = watch_url(self.client.api_endpoint, workflow_id, ws.org_name, ws.name)
         return RemoteRun(self.client, workflow_id, ws.id, run_name=run_name, url=url, outdir=outdir,
                          poll_interval=cfg.poll_interval, max_poll_interval=cfg.max_poll_interval,
                          unknown_status_timeout=cfg.unknown_status_timeout, on_interrupt=cfg.on_interrupt)
-
-    def with_overrides(self, **changes) -> SeqeraPlatform:
-        """A new platform object with some settings replaced (e.g. from CLI flags)."""
-        return SeqeraPlatform(dataclasses.replace(self.config, **changes))
-
-
-def _params(text: str) -> dict:
-    """Params text the platform returned for a launch, as a dict."""
-    if not text.strip():
-        return {}
-    try:
-        data = json.loads(text)
-    except ValueError as exc:
-        raise SeqeraConfigError(f"bundle params are not JSON: {exc}") from None
-    if not isinstance(data, dict):
-        raise SeqeraConfigError("bundle params must be a JSON object")
-    return data

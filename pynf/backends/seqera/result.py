@@ -5,12 +5,17 @@ from __future__ import annotations
 import json
 import logging
 import os
+import posixpath
+import shutil
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from pynf.render.manifest import MANIFEST_NAME, ManifestOutputs, read_manifest_file
-from pynf.errors import RemoteRunFailed, SeqeraError
+from pynf.errors import InputError, PynfError, RemoteRunFailed, SeqeraError
+from pynf.backends.seqera.storage import filesystem, is_uri, scheme_of, strip_scheme
 
 if TYPE_CHECKING:
     from pynf.backends.seqera.run import RemoteRun
@@ -34,15 +39,15 @@ def read_manifest(outdir: str) -> dict | None:
     if _is_local(outdir):
         return read_manifest_file(_local_path(outdir))
     try:
-        import fsspec  # optional extra: pip install 'pynf[fsspec]' (+ s3fs/gcsfs/adlfs)
-    except ImportError:
-        log.info("outdir %s is remote and fsspec is not installed; outputs not read", outdir)
+        fs, root = filesystem(outdir, what="reading the outputs of a remote run")
+    except PynfError as exc:  # optional extras: pip install 'pynf[s3]' / 'pynf[gcs]' / 'pynf[azure]'
+        log.warning("outdir %s: %s; outputs not read", outdir, exc)
         return None
     try:
-        with fsspec.open(outdir.rstrip("/") + "/" + MANIFEST_NAME, "r") as fh:
+        with fs.open(root.rstrip("/") + "/" + MANIFEST_NAME, "r") as fh:
             return json.load(fh)
-    except (FileNotFoundError, ImportError, ValueError, OSError) as exc:
-        log.info("cannot read the manifest under %s: %s", outdir, exc)
+    except Exception as exc:  # noqa: BLE001 - best effort: back-ends raise their own errors (e.g. no credentials)
+        log.info("cannot read the manifest under %s: %s: %s", outdir, type(exc).__name__, exc)
         return None
 
 
@@ -118,11 +123,99 @@ class SeqeraResult(ManifestOutputs):
         return {str(t.get("name") or t.get("taskId")): (Path(t["workdir"]) if _is_local(t["workdir"]) else t["workdir"])
                 for t in self.tasks() if t.get("workdir")}
 
+    def download(self, dest: str | os.PathLike[str], channels: str | Iterable[str] | None = None, *,
+                 workers: int = 4) -> dict[str, list]:
+        """Copy the published outputs (every channel, or those named) into the local directory ``dest``.
+
+        Returns them shaped like :attr:`outputs` with local :class:`~pathlib.Path` values; files keep
+        their place relative to the outdir (``dest/<path under outdir>``). Remote outdirs need the
+        matching extra (``pynf[s3]``, ``pynf[gcs]``, ``pynf[azure]``).
+        """
+        if self.manifest is None or not self.outdir:
+            raise SeqeraError(f"run {self.workflow_id} ({self.status}): no output manifest was read from its outdir "
+                              f"{self.outdir!r}, so there is nothing to download")
+        known = list((self.manifest.get("outputs") or {}))
+        wanted = known if channels is None else ([channels] if isinstance(channels, str) else list(channels))
+        unknown = [c for c in wanted if c not in known]
+        if unknown:
+            raise InputError(f"run {self.workflow_id} has no output channel {', '.join(map(repr, unknown))}; "
+                             f"its channels: {', '.join(known) or '(none)'}")
+        root = Path(dest).absolute()
+        plan: dict[str, tuple[str, Path]] = {}
+        for key in wanted:
+            for item in self.manifest["outputs"][key]:
+                for element in item:
+                    if element.get("kind") in ("path", "file"):
+                        value = element.get("value")
+                        for v in value if isinstance(value, list) else [value]:
+                            if isinstance(v, str) and v not in plan:
+                                source, rel = _source(self.outdir, v)
+                                plan[v] = (source, root.joinpath(*rel.split("/")))
+        root.mkdir(parents=True, exist_ok=True)
+        with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="pynf-download") as pool:
+            list(pool.map(lambda pair: _copy(*pair), plan.values()))
+        log.info("downloaded %d output(s) of run %s into %s", len(plan), self.workflow_id, root)
+        return self._decoded("outputs", path=lambda v: plan[v][1], keys=set(wanted))
+
     def get_stdout(self) -> str:
         """The head job's log (Nextflow's console output) as text."""
         if self._run is None:
             return ""
         return "\n".join(self._run.logs())
+
+
+def _source(outdir: str, value: str) -> tuple[str, str]:
+    """Where a manifest path is read from, and its path relative to the outdir (else its name).
+
+    A manifest written by Nextflow may spell an object-store path as ``s3://bucket/key`` or as
+    ``/bucket/key`` (``Path.toString()`` of a cloud path); both are matched against the outdir.
+    """
+    if _is_local(outdir):
+        base = str(_local_path(outdir)).rstrip("/")
+        local = str(_local_path(value))
+        rel = local[len(base) + 1:] if local.startswith(base + "/") else posixpath.basename(local.rstrip("/"))
+        return local, _safe(rel, value)
+    base, path = strip_scheme(outdir), strip_scheme(value)
+    if path.startswith(base + "/"):
+        rel = path[len(base) + 1:]
+        return outdir.rstrip("/") + "/" + rel, _safe(rel, value)
+    source = value if is_uri(value) else f"{scheme_of(outdir)}://{path}"
+    return source, _safe(posixpath.basename(path), value)
+
+
+def _safe(rel: str, value: str) -> str:
+    parts = [p for p in rel.split("/") if p not in ("", ".")]
+    if not parts or ".." in parts:
+        raise SeqeraError(f"output path {value!r} cannot be placed in the download directory")
+    return "/".join(parts)
+
+
+def _copy(source: str, target: Path) -> None:
+    """Copy one output file or directory (local or remote) to the local ``target``."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if not is_uri(source):
+        src = Path(source)
+        if src.is_dir():
+            shutil.copytree(src, target, dirs_exist_ok=True)
+        elif src.exists():
+            shutil.copy2(src, target)
+        else:
+            raise SeqeraError(f"output {source} does not exist (any more)")
+        return
+    fs, path = filesystem(source, what="downloading outputs")
+    try:
+        if fs.isdir(path):
+            for f in fs.find(path):
+                rel = f[len(path.rstrip("/")) + 1:]
+                out = target.joinpath(*_safe(rel, f).split("/"))
+                out.parent.mkdir(parents=True, exist_ok=True)
+                fs.get_file(f, str(out))
+        else:
+            fs.get_file(path, str(target))
+    except FileNotFoundError:
+        raise SeqeraError(f"output {source} does not exist (any more)") from None
+    except Exception as exc:  # noqa: BLE001 - back-ends raise their own errors (credentials, network)
+        raise SeqeraError(f"downloading {source} failed: {type(exc).__name__}: {exc}") from None
 
 
 def _failure_text(report: dict) -> str:

@@ -11,6 +11,7 @@ from typing import Any
 from pynf.errors import SeqeraNotFound, SeqeraUnavailable, SeqeraValidationError, SeqeraWaitTimeout
 from pynf.backends.seqera.client import SeqeraClient
 from pynf.backends.seqera.config import web_url_for
+from pynf.backends.seqera.result import SeqeraResult
 
 __all__ = ["RemoteRun", "RunProgress", "TERMINAL", "ACTIVE", "watch_url"]
 
@@ -96,6 +97,11 @@ class RemoteRun:
                                   d.get("workspaceName"), wf.get("userName"))
         return self._url
 
+    @property
+    def last_seen(self) -> dict:
+        """The last ``GET /workflow/{id}`` body fetched (empty before the first request)."""
+        return self._last
+
     def describe(self) -> dict:
         """The full ``GET /workflow/{id}`` body (also cached as the last seen state)."""
         self._last = self.client.describe_workflow(self.workflow_id, self.workspace_id)
@@ -154,8 +160,6 @@ class RemoteRun:
         ``unknown_status_timeout`` raises SeqeraUnavailable. Ctrl-C cancels the run or detaches
         (``on_interrupt``) and re-raises KeyboardInterrupt.
         """
-        from pynf.backends.seqera.result import SeqeraResult
-
         deadline = None if timeout is None else time.monotonic() + timeout
         interval = self.poll_interval
         unknown_since: float | None = None

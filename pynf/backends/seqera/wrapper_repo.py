@@ -19,24 +19,23 @@ import re
 import stat
 import subprocess
 import tempfile
-import threading
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ContextManager
 from urllib.parse import urlsplit, urlunsplit
 
-import platformdirs
-
-try:
-    import fcntl
-except ImportError:  # pragma: no cover - Windows: the in-process lock and push retries still apply
-    fcntl = None  # type: ignore[assignment]
-
+from pynf._util.files import atomic_write
+from pynf._util.git import git_available, run_git
+from pynf._util.locks import file_lock
+from pynf._util.paths import cache_root
+from pynf.errors import GitError, WrapperRepoError
 from pynf.render.bundle import Bundle
-from pynf.errors import SeqeraError
 
 __all__ = ["WrapperRepo", "PublishedWrapper", "WrapperRepoError", "bundle_dir"]
+
+#: git commands that talk to the remote.
+_NETWORK = frozenset({"fetch", "push", "ls-remote"})
 
 log = logging.getLogger("pynf.seqera")
 
@@ -52,12 +51,6 @@ case "$1" in
 esac
 """
 
-_locks: dict[str, threading.Lock] = {}
-_locks_guard = threading.Lock()
-
-
-class WrapperRepoError(SeqeraError):
-    """The wrapper repository could not be read or pushed to."""
 
 
 @dataclass(frozen=True)
@@ -101,7 +94,7 @@ class WrapperRepo:
         self.branch = branch
         self.push_attempts = push_attempts
         base = Path(cache_dir or os.environ.get("PYNF_WRAPPER_CACHE_DIR")
-                    or Path(platformdirs.user_cache_dir("pynf")) / "wrapper-repos")
+                    or cache_root() / "wrapper-repos")
         self.local = base / hashlib.sha256(self.url.encode()).hexdigest()[:16]
 
     def __repr__(self) -> str:
@@ -110,10 +103,8 @@ class WrapperRepo:
     # -- git plumbing ---------------------------------------------------------------------------
 
     def _env(self, extra: dict[str, str] | None = None) -> dict[str, str]:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
-        env.update({"GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C", "GIT_AUTHOR_NAME": "pynf",
-                    "GIT_AUTHOR_EMAIL": "pynf@users.noreply.invalid", "GIT_COMMITTER_NAME": "pynf",
-                    "GIT_COMMITTER_EMAIL": "pynf@users.noreply.invalid"})
+        env = {"GIT_AUTHOR_NAME": "pynf", "GIT_AUTHOR_EMAIL": "pynf@users.noreply.invalid",
+               "GIT_COMMITTER_NAME": "pynf", "GIT_COMMITTER_EMAIL": "pynf@users.noreply.invalid"}
         if self._password:
             env["GIT_ASKPASS"] = str(self._askpass())
             env["PYNF_GIT_PASSWORD"] = self._password
@@ -126,50 +117,33 @@ class WrapperRepo:
     def _askpass(self) -> Path:
         path = self.local.parent / "pynf-askpass.sh"
         if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_text(_ASKPASS)
-            tmp.chmod(stat.S_IRWXU)
-            os.replace(tmp, path)
+            atomic_write(path, _ASKPASS, mode=stat.S_IRWXU)
         return path
 
     def _scrub(self, text: str) -> str:
         return text.replace(self._password, "***") if self._password else text
 
     def _git(self, *args: str, input: bytes | None = None, env: dict[str, str] | None = None,
-             check: bool = True, timeout: float = 600) -> subprocess.CompletedProcess[bytes]:
-        cmd = ["git", "-C", str(self.local), *args]
-        try:
-            proc = subprocess.run(cmd, input=input, capture_output=True, env=self._env(env), timeout=timeout)
-        except FileNotFoundError:
+             check: bool = True) -> subprocess.CompletedProcess[bytes]:
+        if not git_available():
             raise WrapperRepoError("git is not installed (or not on PATH); it is needed to publish wrappers "
-                                   "for Seqera Platform") from None
-        except subprocess.TimeoutExpired:
-            raise WrapperRepoError(f"git {args[0]} timed out talking to {self.url}") from None
-        if check and proc.returncode != 0:
-            err = self._scrub(proc.stderr.decode(errors="replace").strip())
-            raise WrapperRepoError(f"git {args[0]} failed for wrapper repository {self.url}: {err[-1500:]}")
-        return proc
+                                   "for Seqera Platform")
+        try:
+            return run_git("-C", str(self.local), *args, input=input, env=self._env(env), check=check,
+                           isolated=True, network=args[0] in _NETWORK, timeout=600)
+        except GitError as exc:
+            if exc.returncode is None:
+                raise WrapperRepoError(f"git {args[0]} timed out talking to {self.url}") from None
+            err = self._scrub(exc.stderr)
+            raise WrapperRepoError(f"git {args[0]} failed for wrapper repository {self.url}: {err[-1500:]}") from None
 
     def _out(self, *args: str, **kw) -> str:
         return self._git(*args, **kw).stdout.decode().strip()
 
     # -- locking --------------------------------------------------------------------------------
 
-    @contextmanager
-    def _locked(self):
-        with _locks_guard:
-            lock = _locks.setdefault(str(self.local), threading.Lock())
-        with lock:
-            self.local.parent.mkdir(parents=True, exist_ok=True)
-            with open(str(self.local) + ".lock", "w") as fh:
-                if fcntl is not None:
-                    fcntl.flock(fh, fcntl.LOCK_EX)
-                try:
-                    yield
-                finally:
-                    if fcntl is not None:
-                        fcntl.flock(fh, fcntl.LOCK_UN)
+    def _locked(self) -> ContextManager[bool]:
+        return file_lock(str(self.local) + ".lock", threads=True)
 
     def _prepare(self) -> None:
         if not (self.local / "HEAD").exists():

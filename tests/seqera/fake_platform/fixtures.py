@@ -63,10 +63,18 @@ def seqera_env(monkeypatch, tmp_path, wrapper_remote):
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
     monkeypatch.setenv("PYNF_WRAPPER_CACHE_DIR", str(tmp_path / "wrapper-cache"))
     for var in ("TOWER_ACCESS_TOKEN", "TOWER_API_ENDPOINT", "TOWER_WORKSPACE_ID", "TOWER_COMPUTE_ENV_ID",
-                "PYNF_WRAPPER_REPO", "PYNF_WRAPPER_REPO_TOKEN", "PYNF_WRAPPER_REPO_USER", "PYNF_SEQERA_WORK_DIR"):
+                "PYNF_WRAPPER_REPO", "PYNF_WRAPPER_REPO_TOKEN", "PYNF_WRAPPER_REPO_USER", "PYNF_SEQERA_WORK_DIR",
+                "PYNF_SEQERA_STAGING_DIR", "PYNF_SEQERA_SHARED_PATHS"):
         monkeypatch.delenv(var, raising=False)
 
-    def point_at(platform: FakePlatform, workspace: str = "acme/genomics") -> None:
+    # the fake's local compute environments run on this machine, so they read the test's files where they
+    # are: declared as a shared filesystem (point_at(..., shared=False) takes that back)
+    monkeypatch.setenv("PYNF_SEQERA_SHARED_PATHS", str(tmp_path))
+
+    def point_at(platform: FakePlatform, workspace: str = "acme/genomics", *, shared: bool = True) -> None:
+        """Point pynf at ``platform``; ``shared=False``: no path is known to be mounted by its compute envs."""
+        if not shared:
+            monkeypatch.delenv("PYNF_SEQERA_SHARED_PATHS", raising=False)
         monkeypatch.setenv("TOWER_ACCESS_TOKEN", platform.token)
         monkeypatch.setenv("TOWER_API_ENDPOINT", platform.url)
         monkeypatch.setenv("TOWER_WORKSPACE_ID", workspace)

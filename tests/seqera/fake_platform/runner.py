@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+from .cloud import CloudStaging
+
 __all__ = ["Run", "Runner", "iso_now", "engine_available"]
 
 TRACE_FIELDS = "task_id,hash,native_id,process,tag,name,status,exit,submit,start,complete,duration,realtime,workdir,attempt"
@@ -241,13 +243,15 @@ class Runner:
             run.launch_dir = run.root / "launch"
             run.launch_dir.mkdir(parents=True, exist_ok=True)
         (run.launch_dir / "nextflow.config").write_text(launch.get("configText") or "")
+        cloud = CloudStaging(run.root, run.params(), launch["workDir"])
+        run_params, work_dir = cloud.before() if cloud.needed else (run.params(), launch["workDir"])
         params = run.root / "params.json"
-        params.write_text(json.dumps(run.params()))
+        params.write_text(json.dumps(run_params))
         extra = run.root / "fake-platform.config"
         extra.write_text(f"trace {{\n  enabled = true\n  raw = true\n  overwrite = true\n"
                          f"  file = {json.dumps(str(run.trace))}\n  fields = '{TRACE_FIELDS}'\n}}\n")
         args = ["-log", str(run.root / "nextflow.log"), "run", str(script), "-params-file", str(params),
-                "-c", str(extra), "-name", launch["runName"], "-work-dir", launch["workDir"], "-ansi-log", "false"]
+                "-c", str(extra), "-name", launch["runName"], "-work-dir", work_dir, "-ansi-log", "false"]
         if launch.get("configProfiles"):
             args += ["-profile", ",".join(launch["configProfiles"])]
         if resume and run.launch_dir != run.root / "launch":
@@ -276,6 +280,8 @@ class Runner:
         if run.cancel_requested:
             return self._finish(run, "CANCELLED", "Workflow cancelled by user")
         if code == 0:
+            if cloud.needed:
+                cloud.after()
             return self._finish(run, "SUCCEEDED")
         return self._finish(run, "FAILED", _error_message(lines) or f"Nextflow exited with status {code}")
 

@@ -1,6 +1,6 @@
 """Synthesize stub-run inputs for a module from its IR (and meta.yml docs), in a few variants.
 
-Used by ``stub_sweep.py`` and the sampled stub test: meta maps for ``val(meta*)``, placeholder
+Used by ``pynf modules review``, ``benchmarks/stub_sweep.py`` and the sampled stub test: meta maps for ``val(meta*)``, placeholder
 files named after meta.yml patterns for ``path`` elements (as many as a declared ``arity`` asks
 for), typed placeholder values for ``val`` (a documented ``enum`` wins). Stubs often branch on
 their inputs (an optional file given or not, a mode string, a suffix that defaults when empty), so
@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from shims import CORE_TOOLS, command_words, version_shims, with_shims  # noqa: F401  (re-exported)
+from pynf.stubs.shims import CORE_TOOLS, command_words, version_shims, with_shims  # noqa: F401  (re-exported)
 
 from pynf.compiler import Channel, Element, Process
 

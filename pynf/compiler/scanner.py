@@ -1,0 +1,159 @@
+"""Groovy source scanning shared by the lexer and the ``task.ext`` finder.
+
+``Source`` maps offsets to 1-based line/column; ``Scanner`` finds where a comment, a string
+literal (all of Groovy's kinds, GString ``${…}`` nesting included) or a ``${…}`` block ends, and
+reports unterminated ones as :class:`~pynf.errors.ModuleSyntaxError`.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+
+from pynf.errors import ModuleSyntaxError
+
+__all__ = ["NAME", "Source", "Scanner"]
+
+NAME = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*")
+
+
+class Source:
+    """The text plus a line index, so offsets map to 1-based line/column quickly."""
+
+    def __init__(self, text: str, filename: str):
+        self.text = text
+        self.filename = filename
+        self.line_starts = [0]
+        for m in re.finditer("\n", text):
+            self.line_starts.append(m.end())
+
+    def linecol(self, offset: int) -> tuple[int, int]:
+        line = bisect_right(self.line_starts, offset) - 1
+        return line + 1, offset - self.line_starts[line] + 1
+
+    def error(self, message: str, offset: int) -> ModuleSyntaxError:
+        line, col = self.linecol(min(offset, len(self.text)))
+        return ModuleSyntaxError(message, file=self.filename, line=line, column=col, source=self.text)
+
+
+class Scanner:
+    """Skips over Groovy strings, comments and nested code, reporting unterminated ones."""
+
+    def __init__(self, src: Source):
+        self.src = src
+        self.text = src.text
+
+    def comment_end(self, pos: int) -> int | None:
+        """If a comment starts at pos, the offset after it; else None."""
+        t = self.text
+        if t.startswith("//", pos):
+            end = t.find("\n", pos)
+            return len(t) if end < 0 else end
+        if t.startswith("/*", pos):
+            end = t.find("*/", pos + 2)
+            if end < 0:
+                raise self.src.error("unterminated comment", pos)
+            return end + 2
+        if pos == 0 and t.startswith("#!"):
+            end = t.find("\n")
+            return len(t) if end < 0 else end
+        return None
+
+    def string_end(self, pos: int, slashy_ok: bool) -> int | None:
+        """If a string literal starts at pos, the offset after it; else None."""
+        t = self.text
+        c = t[pos]
+        if c == "'" or c == '"':
+            triple = t.startswith(c * 3, pos)
+            return self._quoted_end(pos, c * 3 if triple else c, interpolate=(c == '"'))
+        if c == "$" and t.startswith("$/", pos):
+            return self._dollar_slashy_end(pos)
+        if c == "/" and slashy_ok and pos + 1 < len(t) and t[pos + 1] not in "/*=\n \t":
+            return self._slashy_end(pos)
+        return None
+
+    def _quoted_end(self, pos: int, quote: str, interpolate: bool) -> int:
+        t = self.text
+        i = pos + len(quote)
+        single_line = len(quote) == 1
+        pattern = re.compile(r"[\\\n$]|" + re.escape(quote) if interpolate else r"[\\\n]|" + re.escape(quote))
+        while True:
+            m = pattern.search(t, i)
+            if m is None:
+                raise self.src.error("unterminated string literal", pos)
+            ch = m.group()
+            if ch == "\\":
+                i = m.end() + 1
+            elif ch == "\n":
+                if single_line:
+                    raise self.src.error("unterminated string literal", pos)
+                i = m.end()
+            elif ch == "$":
+                if t.startswith("${", m.start()):
+                    i = self.code_end(m.start() + 2, pos)
+                else:
+                    i = m.end()
+            else:
+                return m.end()
+
+    def _slashy_end(self, pos: int) -> int:
+        t = self.text
+        i = pos + 1
+        while i < len(t):
+            c = t[i]
+            if c == "\\" and i + 1 < len(t) and t[i + 1] == "/":
+                i += 2
+            elif c == "/":
+                return i + 1
+            elif c == "$" and t.startswith("${", i):
+                i = self.code_end(i + 2, pos)
+            else:
+                i += 1
+        raise self.src.error("unterminated slashy string", pos)
+
+    def _dollar_slashy_end(self, pos: int) -> int:
+        t = self.text
+        i = pos + 2
+        while i < len(t):
+            if t.startswith("$$", i) or t.startswith("$/", i):
+                i += 2
+            elif t.startswith("/$", i):
+                return i + 2
+            elif t.startswith("${", i):
+                i = self.code_end(i + 2, pos)
+            else:
+                i += 1
+        raise self.src.error("unterminated dollar-slashy string", pos)
+
+    def code_end(self, pos: int, opened_at: int) -> int:
+        """Skip Groovy code inside ``${ … }`` up to and past the matching ``}``."""
+        t = self.text
+        depth = 0
+        i = pos
+        prev_operand = False
+        while i < len(t):
+            c = t[i]
+            if c in " \t\r\n":
+                i += 1
+                continue
+            end = self.comment_end(i)
+            if end is not None:
+                i = end
+                continue
+            end = self.string_end(i, slashy_ok=not prev_operand)
+            if end is not None:
+                i, prev_operand = end, True
+                continue
+            if c == "{":
+                depth += 1
+            elif c == "}":
+                if depth == 0:
+                    return i + 1
+                depth -= 1
+            m = NAME.match(t, i)
+            if m:
+                i, prev_operand = m.end(), True
+                continue
+            prev_operand = c in ")]0123456789"
+            i += 1
+        raise self.src.error("unterminated '${' in string", opened_at)

@@ -18,23 +18,31 @@ from pynf.render.bundle import Bundle
 from pynf.render.compile import compile_bundle
 from pynf.render.inputs import merge_keywords
 from pynf.render.options import RunOptions, mapping_argument
-from pynf.sources.load import load_module
+from pynf.sources.load import ModuleSource, load_module
 from pynf.types import ExecutionRequest, checked_request
 
 __all__ = ["compile", "inspect", "review", "run", "run_module"]
 
 
 def compile(module: str | os.PathLike[str], inputs: Any = None, params: Mapping[str, Any] | None = None, *,
-            process: str | None = None, options: RunOptions | None = None, **keyword_inputs: Any) -> Bundle:
-    """Compile ``module`` (path or ID) with inputs and params into a :class:`~pynf.render.bundle.Bundle`."""
+            process: str | None = None, options: RunOptions | None = None, remote: str | None = None,
+            branch: str | None = None, sha: str | None = None, offline: bool | None = None,
+            **keyword_inputs: Any) -> Bundle:
+    """Compile ``module`` (path or ID) with inputs and params into a :class:`~pynf.render.bundle.Bundle`.
+
+    ``remote``/``branch``/``sha``/``offline`` say where an ID is looked up (as ``--git-remote``,
+    ``--branch``, ``--sha``, ``--offline``); compiling reads ``pynf.lock`` but never writes it.
+    """
     return compile_bundle(module, process=process, inputs=merge_keywords(inputs, keyword_inputs or None),
-                          params=params, options=options)
+                          params=params, options=options, source=ModuleSource(remote, branch, sha, offline))
 
 
-def inspect(module: str | os.PathLike[str], *, process: str | None = None) -> dict[str, Any]:
+def inspect(module: str | os.PathLike[str], *, process: str | None = None, remote: str | None = None,
+            branch: str | None = None, sha: str | None = None, offline: bool | None = None) -> dict[str, Any]:
     """The interface of ``module``: inputs, outputs and topics with meta.yml docs (as data), and under
-    ``verified`` whether this exact module is in pynf's registry of verified modules."""
-    loaded = load_module(module, process=process)
+    ``verified`` whether this exact module is in pynf's registry of verified modules (reads ``pynf.lock``,
+    never writes it)."""
+    loaded = load_module(module, process=process, source=ModuleSource(remote, branch, sha, offline))
     return {**describe(loaded.module, loaded.process, module_id=loaded.module_id),
             "verified": registry_status(loaded.directory)}
 
@@ -44,6 +52,7 @@ def run(module: str | os.PathLike[str], inputs: Any = None, params: Mapping[str,
         outdir: str | os.PathLike[str] | None = None, work_dir: str | os.PathLike[str] | None = None,
         run_dir: str | os.PathLike[str] | None = None, options: RunOptions | None = None,
         progress: Callable[[Any], Any] | None = None, check: bool = True, seqera: Any = None,
+        remote: str | None = None, branch: str | None = None, sha: str | None = None, offline: bool | None = None,
         **keyword_inputs: Any):
     """Run one module process and return its result (``RunResult`` locally, ``SeqeraResult`` remotely).
 
@@ -51,9 +60,12 @@ def run(module: str | os.PathLike[str], inputs: Any = None, params: Mapping[str,
     after the module's elements: ``pynf.run("seqtk_seq", meta={"id": "s1"}, fastx="r.fq")``.
     Wrap a channel's value in :class:`pynf.Queue` to run the process once per item.
     Raises :class:`~pynf.errors.InputError` before anything starts when inputs do not fit.
+    ``remote``/``branch``/``sha``/``offline`` say where a module ID is looked up; the commit used is
+    pinned in ``pynf.lock``.
     """
     return execute(RunRequest(module=module, inputs=merge_keywords(inputs, keyword_inputs or None),
                               params=mapping_argument(params, "params"), process=process, options=options or RunOptions(),
+                              source=ModuleSource(remote, branch, sha, offline),
                               backend=backend, seqera=seqera, stub=stub, resume=resume, outdir=outdir,
                               work_dir=work_dir, run_dir=run_dir, progress=progress, check=check))
 

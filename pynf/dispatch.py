@@ -15,8 +15,8 @@ __all__ = ["compile_request", "execute"]
 def compile_request(request: RunRequest) -> Bundle:
     """The bundle ``request`` describes: its module compiled with its inputs, params and options.
 
-    A module given by path or ID is checked against its reviewed interface first
-    (:func:`pynf.interface.review.check_reviewed`: breaking drift raises, compatible drift warns).
+    A module given by path or ID is resolved (and pinned in ``pynf.lock``) and checked against its reviewed
+    interface first (:func:`pynf.interface.review.check_reviewed`: breaking drift raises, compatible drift warns).
 
     A request may instead carry a precompiled ``bundle`` or a ``workflow`` (compiled with the request's params).
     """
@@ -30,7 +30,7 @@ def compile_request(request: RunRequest) -> Bundle:
         from pynf.interface.review import check_reviewed
         from pynf.sources.load import load_module
 
-        loaded = load_module(module, process=request.process)
+        loaded = load_module(module, process=request.process, source=request.source, pin=True)
         check_reviewed(loaded.module, loaded.directory, module_id=loaded.module_id, sha=loaded.sha,
                        remote=loaded.remote)
         module, module_id = loaded.module, module_id or loaded.module_id

@@ -9,6 +9,7 @@ the same commit SHA (fixed identity and dates; user and system Git config are ig
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import shlex
 import shutil
@@ -23,6 +24,7 @@ from pynf.render.bundle import MANIFEST_NAME, Bundle
 from pynf.render.compile import compile_bundle
 from pynf._util.git import git_available, run_git
 from pynf.errors import BundleError, ExportError, GitError
+from pynf.render.inputs import PLACEHOLDER
 from pynf.sources.ids import local_module_id
 from pynf.sources.resolve import ResolvedModule, resolve
 
@@ -62,17 +64,40 @@ def _source_line(source: ResolvedModule | None, bundle: Bundle) -> str:
     return f"module `{source.module_id}` from {source.remote} at commit `{source.sha}`"
 
 
-def _readme(bundle: Bundle, *, display_dir: str, params_file: str, source: ResolvedModule | None,
-            repo_url: str | None, git: bool, files: list[str]) -> str:
-    d = display_dir.rstrip("/") or "."
+def _fill_in(bundle: Bundle, params_file: str) -> list[str]:
+    """README lines listing the inputs still holding a ``<FILL IN ...>`` placeholder (a params template)."""
+    try:
+        entries = json.loads(bundle.params_text).get("pynf_inputs") or []
+    except (ValueError, AttributeError):  # YAML params: the placeholders are the same, found by text
+        entries = []
+    names = [e.get("name") for e in entries if PLACEHOLDER in json.dumps(e)]
+    if not names and PLACEHOLDER not in bundle.params_text:
+        return []
+    return [
+        "## Fill in the inputs first",
+        "",
+        f"This bundle was exported without inputs: `{params_file}` is a template. Replace every "
+        f"`{PLACEHOLDER} ...>` value under `pynf_inputs` (inputs: {', '.join(f'`{n}`' for n in names) or 'all'}) "
+        "with real values of the same shape: a path where it asks for a file path (a list of paths for "
+        "several files), a map such as `{\"id\": \"sample1\"}` for a map. Each entry's `items` holds one "
+        "item; `\"mode\": \"queue\"` with several items runs the process once per item. Until then "
+        "Nextflow stops with `pynf: input '...' still holds a <FILL IN ...> placeholder`.",
+        "",
+    ]
+
+
+def _readme(bundle: Bundle, *, params_file: str, source: ResolvedModule | None, repo_url: str | None, git: bool,
+            files: list[str]) -> str:
+    """The bundle's README; every path in it is relative to the bundle, so it stays true wherever the
+    bundle is moved or pushed (and two exports of one module are byte-identical)."""
     q = shlex.quote
-    run = f"nextflow run {q(d + '/main.nf')} -params-file {q(d + '/' + params_file)}"
+    run = f"nextflow run main.nf -params-file {q(params_file)}"
     try:
         outdir = bundle.params().get("outdir", "results")
     except BundleError:
         outdir = "results"
     url = repo_url or "<git-url-of-this-repository>"
-    tw = f"tw launch {q(url) if repo_url else url} --revision {_BRANCH} --params-file {q(d + '/' + params_file)}"
+    tw = f"tw launch {q(url) if repo_url else url} --revision {_BRANCH} --params-file {q(params_file)}"
     if bundle.steps:
         title = f"workflow {bundle.module_id}"
         origin = (f"workflow `{bundle.module_id}`: steps {', '.join(f'`{s}`' for s in bundle.steps)} "
@@ -92,12 +117,23 @@ def _readme(bundle: Bundle, *, display_dir: str, params_file: str, source: Resol
         "",
         *[f"- `{name}`" for name in files],
         "",
+        *_fill_in(bundle, params_file),
         "## Run it with Nextflow",
+        "",
+        "From this directory, with Nextflow installed:",
         "",
         "```sh",
         run,
         "```",
         "",
+        "or without a Nextflow install, on the engine embedded in pynf (same arguments):",
+        "",
+        "```sh",
+        f"pynf {run}",
+        "```",
+        "",
+        "From elsewhere, give the paths of `main.nf` and the params file in this directory instead "
+        f"(`nextflow run path/to/bundle/main.nf -params-file path/to/bundle/{params_file}`). "
         f"`nextflow.config` sits beside `main.nf`, so Nextflow reads it without `-c`. Results go to "
         f"`{outdir}` (the `outdir` entry of `{params_file}`, relative to where you launch), together with "
         f"the output manifest `{MANIFEST_NAME}`. Edit `{params_file}` to run other inputs: the wrapper "
@@ -107,11 +143,11 @@ def _readme(bundle: Bundle, *, display_dir: str, params_file: str, source: Resol
         "",
         ("This directory is a Git repository with one commit on branch `main`. " if git else
          "Make this directory a Git repository (or export with `--git`). ")
-        + "Push it somewhere your workspace can read, then:",
+        + "Push it somewhere your workspace can read, then, from this directory:",
         "",
         "```sh",
-        *([] if repo_url else [f"git -C {q(d)} remote add origin <git-url-of-this-repository>",
-                               f"git -C {q(d)} push -u origin {_BRANCH}"]),
+        *([] if repo_url else ["git remote add origin <git-url-of-this-repository>",
+                               f"git push -u origin {_BRANCH}"]),
         tw,
         "```",
         "",
@@ -158,7 +194,7 @@ def _git_commit(root: Path, message: str) -> str:
 
 def export_bundle(bundle: Bundle, directory: str | os.PathLike[str], *, params_format: str = "json",
                   git: bool = False, force: bool = False, source: ResolvedModule | None = None,
-                  repo_url: str | None = None, display_dir: str | None = None) -> ExportResult:
+                  repo_url: str | None = None) -> ExportResult:
     """Write ``bundle`` and its README into ``directory``; with ``git`` commit it reproducibly."""
     if params_format not in ("json", "yaml"):
         raise ExportError(f"params format must be 'json' or 'yaml', not {params_format!r}")
@@ -170,9 +206,7 @@ def export_bundle(bundle: Bundle, directory: str | os.PathLike[str], *, params_f
     params_file = f"params.{params_format}"
     out = bundle if params_format == "json" else dataclasses.replace(bundle, params_text=_yaml_params(bundle))
     names = sorted([*out.files(params_name=params_file), "README.md"])
-    shown = os.path.normpath(display_dir if display_dir is not None else str(directory))
-    readme = _readme(out, display_dir=shown, params_file=params_file, source=source, repo_url=repo_url, git=git,
-                     files=names)
+    readme = _readme(out, params_file=params_file, source=source, repo_url=repo_url, git=git, files=names)
     if "README.md" in dict(out.sidecars):
         raise ExportError("the bundle already has a README.md sidecar; cannot add the export README")
     try:
@@ -192,13 +226,12 @@ def export(module: str | os.PathLike[str], directory: str | os.PathLike[str], *,
            inputs: Any = None, params: dict[str, Any] | None = None, options: Any = None,
            params_format: str = "json", git: bool = False, force: bool = False, repo_url: str | None = None,
            remote: str | None = None, branch: str | None = None, sha: str | None = None,
-           lock_path: str | os.PathLike[str] | None = None, offline: bool | None = None,
-           display_dir: str | None = None) -> ExportResult:
+           lock_path: str | os.PathLike[str] | None = None, offline: bool | None = None) -> ExportResult:
     """Resolve ``module`` (path or ID), compile it with the inputs/params/options and export the bundle."""
     source = resolve(module, remote=remote, branch=branch, sha=sha, lock_path=lock_path, offline=offline)
     path = Path(source.path)
     module_id = source.module_id if source.sha else local_module_id(path)
     bundle = compile_bundle(path, process=process, inputs=inputs, params=dict(params or {}), options=options,
-                            module_id=module_id)
+                            module_id=module_id, params_template=inputs is None)
     return export_bundle(bundle, directory, params_format=params_format, git=git, force=force, source=source,
-                         repo_url=repo_url, display_dir=display_dir)
+                         repo_url=repo_url)

@@ -28,6 +28,22 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.corpus)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def private_module_cache(tmp_path_factory):
+    """Module sources fetched by tests go to a temporary cache, never the user's (``PYNF_MODULES_CACHE_DIR``
+    moves module sources only: the installed engine is still found in the real cache)."""
+    import os
+
+    old = os.environ.get("PYNF_MODULES_CACHE_DIR")
+    path = tmp_path_factory.mktemp("pynf-modules-cache")
+    os.environ["PYNF_MODULES_CACHE_DIR"] = str(path)
+    yield path
+    if old is None:
+        os.environ.pop("PYNF_MODULES_CACHE_DIR", None)
+    else:
+        os.environ["PYNF_MODULES_CACHE_DIR"] = old
+
+
 @pytest.fixture
 def corpus_dir() -> Path:
     """The shared nf-core corpus; the test is skipped (with the reason) where it is absent."""

@@ -133,7 +133,7 @@ def isolated_sources(tmp_path, monkeypatch):
     """Own cache dir, own working dir (for pynf.lock), no inherited pynf source settings."""
     import pynf.sources as sources
 
-    for var in ("PYNF_MODULES_REMOTE", "PYNF_MODULES_BRANCH", "PYNF_OFFLINE"):
+    for var in ("PYNF_MODULES_REMOTE", "PYNF_MODULES_BRANCH", "PYNF_OFFLINE", "PYNF_MODULES_CACHE_DIR"):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("PYNF_CACHE_DIR", str(tmp_path / "cache"))
     work = tmp_path / "work"

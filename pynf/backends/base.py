@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
 from pynf.errors import InputError
 from pynf.render.bundle import Bundle
 from pynf.render.options import RunOptions, mapping_argument
+from pynf.sources.load import ModuleSource
 
 if TYPE_CHECKING:
     from pynf.backends.seqera.config import SeqeraConfig
@@ -43,7 +44,8 @@ class RunRequest:
 
     Paths (``outdir``, ``work_dir``, ``run_dir``) are the caller's: relative ones are relative to the
     current directory locally, and remote paths for Seqera (a relative Seqera ``outdir`` goes under the
-    compute environment's work dir). Instead of ``module`` a request may carry a ``workflow``
+    compute environment's work dir). ``source`` says where module IDs are looked up (remote, branch,
+    sha, offline). Instead of ``module`` a request may carry a ``workflow``
     (:class:`pynf.Workflow`, compiled with ``params``) or a precompiled ``bundle``. ``backend_options`` holds backend-specific extras (Seqera:
     ``config_profiles``, ``label_ids``, ``pre_run_script``).
     """
@@ -56,6 +58,7 @@ class RunRequest:
     process: str | None = None
     options: RunOptions = field(default_factory=RunOptions)
     module_id: str | None = None
+    source: ModuleSource = field(default_factory=ModuleSource)
     backend: str = "local"
     seqera: SeqeraConfig | None = None
     stub: bool = False

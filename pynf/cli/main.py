@@ -17,7 +17,8 @@ from typing import Any
 import click
 
 from pynf._version import __version__
-from pynf.cli.options import DIRECTORY, build_run_options, input_options, parse_assignments, parse_inputs, run_options
+from pynf.cli.options import (DIRECTORY, build_run_options, build_source, input_options, parse_assignments,
+                              parse_inputs, run_options, source_options)
 from pynf.errors import BundleError, PynfError, PynfWarning
 
 __all__ = ["main", "cli"]
@@ -32,6 +33,8 @@ _LAZY = {
     "export": "pynf.cli.modules:export_command",
     "engine": "pynf.cli.engine:engine",
     "runs": "pynf.cli.runs:runs",
+    "nextflow": "pynf.cli.nextflow:nextflow_command",
+    "cache": "pynf.cli.cache:cache",
 }
 
 
@@ -96,10 +99,11 @@ def cli() -> None:
     """Compile nf-core or local Nextflow modules into standalone wrappers and run them."""
 
 
-def _load(module: str, process: str | None):
+def _load(module: str, process: str | None, source: Any):
+    """Resolve and parse MODULE for a read-only command (pynf.lock is read, never written)."""
     from pynf.sources.load import load_module
 
-    return load_module(module, process=process)
+    return load_module(module, process=process, source=source, pin=False)
 
 
 @cli.command("compile")
@@ -109,13 +113,14 @@ def _load(module: str, process: str | None):
 @click.option("--out", "out", type=DIRECTORY, help="Write the bundle (or the emitted file) here.")
 @input_options
 @run_options
+@source_options
 def compile_command(module: str, process: str | None, emit: str, out: str | None, inputs: tuple[str, ...],
                     params: tuple[str, ...], **kw: Any) -> None:
     """Compile MODULE (a directory, a main.nf, or a module ID) into a wrapper bundle."""
     from pynf.compiler import to_json_dict
     from pynf.render.compile import compile_bundle
 
-    loaded = _load(module, process)
+    loaded = _load(module, process, build_source(kw))
     if emit == "ir":
         text = json.dumps(to_json_dict(loaded.module), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
         _emit_text(text, out, "ir.json")
@@ -154,12 +159,13 @@ def _emit_text(text: str, out: str | None, name: str) -> None:
 @click.argument("module")
 @click.option("--process", help="Process to show when the file defines several.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")
-def inspect_command(module: str, process: str | None, as_json: bool) -> None:
+@source_options
+def inspect_command(module: str, process: str | None, as_json: bool, **kw: Any) -> None:
     """Show MODULE's inputs and outputs with meta.yml types and descriptions."""
     from pynf.cli.describe import print_description
     from pynf.describe import describe, registry_status
 
-    loaded = _load(module, process)
+    loaded = _load(module, process, build_source(kw))
     info = {**describe(loaded.module, loaded.process, module_id=loaded.module_id),
             "verified": registry_status(loaded.directory)}
     if as_json:

@@ -10,22 +10,12 @@ import click
 from pynf.cli.describe import print_description
 from pynf.cli.review import verified_line
 from pynf.cli.options import DIRECTORY, build_run_options, input_options, parse_assignments, parse_inputs, run_options
+from pynf.cli.options import source_options as _source_options
 from pynf.describe import describe_module, registry_status
-from pynf.sources.ids import DEFAULT_BRANCH, DEFAULT_REMOTE
 from pynf.sources.load import parse_module
 from pynf.sources.resolve import list_modules, resolve
 
 __all__ = ["modules", "export_command"]
-
-
-def _source_options(f: Callable[..., Any]) -> Callable[..., Any]:
-    f = click.option("--offline", is_flag=True, default=None,
-                     help="Never contact the remote; use pynf.lock and the cache (env PYNF_OFFLINE).")(f)
-    f = click.option("--branch", default=None,
-                     help=f"Branch the IDs follow (env PYNF_MODULES_BRANCH; default {DEFAULT_BRANCH}).")(f)
-    f = click.option("--git-remote", "remote", default=None,
-                     help=f"Git remote of the module repository (env PYNF_MODULES_REMOTE; default {DEFAULT_REMOTE}).")(f)
-    return f
 
 
 @click.group("modules")
@@ -36,7 +26,6 @@ def modules() -> None:
 @modules.command("list")
 @click.option("--filter", "filter_", metavar="TEXT", default=None, help="Only modules whose name contains TEXT.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-@click.option("--sha", default=None, help="List at this commit instead of the branch head.")
 @click.option("--verified", "show_verified", is_flag=True,
               help="Also say whether each exact module (by content hash) is in pynf's registry of verified modules.")
 @_source_options
@@ -78,12 +67,11 @@ def _verified(refs: list[Any]) -> dict[str, bool]:
 @modules.command("info")
 @click.argument("module_id", metavar="ID")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-@click.option("--sha", default=None, help="Use this commit (pins it in pynf.lock).")
 @_source_options
 def info_command(module_id: str, as_json: bool, sha: str | None, remote: str | None, branch: str | None,
                  offline: bool | None) -> None:
     """Show a module's description, tools, inputs and outputs."""
-    resolved = resolve(module_id, remote=remote, branch=branch, sha=sha, offline=offline)
+    resolved = resolve(module_id, remote=remote, branch=branch, sha=sha, offline=offline, pin=False)
     info = describe_module(parse_module(resolved.path), module_id=resolved.module_id, path=str(resolved.path),
                            remote=resolved.remote, sha=resolved.sha)
     directory = resolved.path if resolved.path.is_dir() else resolved.path.parent
@@ -96,7 +84,6 @@ def info_command(module_id: str, as_json: bool, sha: str | None, remote: str | N
 
 @modules.command("pull")
 @click.argument("module_id", metavar="ID")
-@click.option("--sha", default=None, help="Pin this commit (full or abbreviated SHA).")
 @_source_options
 def pull_command(module_id: str, sha: str | None, remote: str | None, branch: str | None,
                  offline: bool | None) -> None:
@@ -125,7 +112,6 @@ _register_review_commands()
 @click.option("--git", "as_git", is_flag=True, help="Make DIR a Git repository with one reproducible commit.")
 @click.option("--repo-url", default=None, help="Where DIR will be pushed (used in the README's tw launch line).")
 @click.option("--force", is_flag=True, help="Replace DIR if it holds an earlier pynf export.")
-@click.option("--sha", default=None, help="Module commit to use (module IDs only).")
 @_source_options
 @input_options
 @run_options
@@ -139,8 +125,13 @@ def export_command(module: str, out: str, process: str | None, params_format: st
     param_data = parse_assignments(params, "--param")
     result = export(module, out, process=process, inputs=input_data, params=param_data,
                     options=build_run_options(run_kw), params_format=params_format, git=as_git, force=force,
-                    repo_url=repo_url, remote=remote, branch=branch, sha=sha, offline=offline, display_dir=out)
+                    repo_url=repo_url, remote=remote, branch=branch, sha=sha, offline=offline)
     click.echo(f"wrote {len(result.files)} files to {result.directory}", err=True)
     if result.commit:
         click.echo(f"commit {result.commit}", err=True)
-    click.echo(f"nextflow run {result.directory / 'main.nf'} -params-file {result.directory / result.params_file}")
+    if "<FILL IN" in result.bundle.params_text:
+        click.echo(f"note: no --input given: {result.directory / result.params_file} is a template; fill in its "
+                   "<FILL IN ...> placeholders (see README.md) before running", err=True)
+    args = f"run {result.directory / 'main.nf'} -params-file {result.directory / result.params_file}"
+    click.echo(f"nextflow {args}")
+    click.echo(f"pynf nextflow {args}   # the same without a Nextflow install")

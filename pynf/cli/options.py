@@ -15,9 +15,10 @@ import click
 import yaml
 
 from pynf.errors import InputError, OptionsError, PynfError
-from pynf.render.options import CONTAINER_ENGINES, RunOptions
+from pynf.render.options import CONTAINER_ENGINES, PUBLISH_MODES, RunOptions
 
-__all__ = ["DIRECTORY", "input_options", "run_options", "parse_assignments", "parse_inputs", "build_run_options"]
+__all__ = ["DIRECTORY", "input_options", "run_options", "source_options", "parse_assignments", "parse_inputs",
+           "build_run_options", "build_source"]
 
 
 class _Directory(click.Path):
@@ -125,6 +126,7 @@ def build_run_options(kw: dict[str, Any]) -> RunOptions:
         cluster_options=kw.pop("cluster_options", None),
         resource_limits=limits,
         extra_config=extra,
+        publish_mode=kw.pop("publish_mode", None) or "copy",
     )
 
 
@@ -153,9 +155,39 @@ def run_options(fn: Callable) -> Callable:
         click.option("--max-cpus", type=int, help="resourceLimits.cpus"),
         click.option("--max-memory", help="resourceLimits.memory"),
         click.option("--max-time", help="resourceLimits.time"),
+        click.option("--publish-mode", type=click.Choice(PUBLISH_MODES), default=None,
+                     help="How outputs reach the outdir (default copy: the outdir outlives work dirs; "
+                          "link/symlink store outputs once)."),
         click.option("--config", "config_file", multiple=True, metavar="FILE",
                      help="Extra Nextflow config file appended to configText."),
     ]
     for d in reversed(decorators):
         fn = d(fn)
     return fn
+
+
+def source_options(fn: Callable) -> Callable:
+    """Where module IDs are looked up: ``--git-remote``, ``--branch``, ``--sha``, ``--offline`` (the same on
+    ``pynf compile|inspect|run|export`` and ``pynf modules list|info|pull``)."""
+    from pynf.sources.ids import DEFAULT_BRANCH, DEFAULT_REMOTE
+
+    decorators = [
+        click.option("--git-remote", "remote", default=None, metavar="URL",
+                     help=f"Git remote of the module repository (env PYNF_MODULES_REMOTE; default {DEFAULT_REMOTE})."),
+        click.option("--branch", default=None,
+                     help=f"Branch module IDs follow (env PYNF_MODULES_BRANCH; default {DEFAULT_BRANCH})."),
+        click.option("--sha", default=None, help="Use this commit of the module repository (full or abbreviated)."),
+        click.option("--offline", is_flag=True, default=None,
+                     help="Never contact the remote; use pynf.lock and the cache (env PYNF_OFFLINE=1)."),
+    ]
+    for d in reversed(decorators):
+        fn = d(fn)
+    return fn
+
+
+def build_source(kw: dict[str, Any]):
+    """Pop the keywords added by :func:`source_options` and build a ``ModuleSource``."""
+    from pynf.sources.load import ModuleSource
+
+    return ModuleSource(remote=kw.pop("remote", None), branch=kw.pop("branch", None), sha=kw.pop("sha", None),
+                        offline=kw.pop("offline", None))

@@ -9,7 +9,8 @@ from typing import Any
 import click
 
 from pynf.cli.show import jsonable as _jsonable, result_rows
-from pynf.cli.options import DIRECTORY, build_run_options, input_options, parse_assignments, parse_inputs, run_options
+from pynf.cli.options import (DIRECTORY, build_run_options, build_source, input_options, parse_assignments,
+                              parse_inputs, run_options, source_options)
 
 __all__ = ["run_command"]
 
@@ -19,6 +20,7 @@ __all__ = ["run_command"]
 @click.option("--process", help="Process to run when the file defines several.")
 @input_options
 @run_options
+@source_options
 @click.option("--stub", is_flag=True, help="Run the process's stub: block instead of its script.")
 @click.option("--resume", is_flag=True, help="Reuse cached tasks of the last run of this module (same run dir).")
 @click.option("--outdir", type=DIRECTORY, help="Where outputs are published.")
@@ -28,6 +30,8 @@ __all__ = ["run_command"]
 @click.option("--workspace", help="Seqera workspace (id or Org/Workspace); default TOWER_WORKSPACE_ID.")
 @click.option("--compute-env", help="Seqera compute environment (id or name); default TOWER_COMPUTE_ENV_ID.")
 @click.option("--wrapper-repo", help="Git repository the Seqera workspace can read (default PYNF_WRAPPER_REPO).")
+@click.option("--request-timeout", type=click.FloatRange(min=0, min_open=True), default=None, metavar="S",
+              help="Seqera: seconds one API request may take (env PYNF_SEQERA_REQUEST_TIMEOUT; default 60).")
 @click.option("--no-wait", is_flag=True, help="Seqera: print the run's id and watch URL and return at once.")
 @click.option("--staging-dir", help="Seqera: where local inputs are uploaded (e.g. s3://bucket/prefix); default "
               "PYNF_SEQERA_STAGING_DIR, else the compute environment's work dir when it is a cloud URI.")
@@ -36,20 +40,22 @@ __all__ = ["run_command"]
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 def run_command(module: str, process: str | None, inputs: tuple[str, ...], params: tuple[str, ...], stub: bool,
                 resume: bool, outdir: str | None, work_dir: str | None, run_dir: str | None, backend: str,
-                workspace: str | None, compute_env: str | None, wrapper_repo: str | None, no_wait: bool,
-                staging_dir: str | None, stage_inputs: bool | None, as_json: bool, **kw: Any) -> None:
+                workspace: str | None, compute_env: str | None, wrapper_repo: str | None,
+                request_timeout: float | None, no_wait: bool, staging_dir: str | None, stage_inputs: bool | None,
+                as_json: bool, **kw: Any) -> None:
     """Compile MODULE with its inputs and run it; print outputs by channel."""
     from pynf.backends.base import RunRequest
     from pynf.dispatch import execute
 
-    request = RunRequest(module=module, process=process, inputs=parse_inputs(inputs),
+    source = build_source(kw)
+    request = RunRequest(module=module, process=process, inputs=parse_inputs(inputs), source=source,
                          params=parse_assignments(params, "--param"), options=build_run_options(kw), backend=backend,
                          stub=stub, resume=resume, outdir=outdir, work_dir=work_dir, run_dir=run_dir,
                          wait=not no_wait)
     if backend == "seqera":
         request = request.but(seqera=_seqera_config(workspace=workspace, compute_env=compute_env,
                                                     wrapper_repo=wrapper_repo, staging_dir=staging_dir,
-                                                    stage_inputs=stage_inputs))
+                                                    stage_inputs=stage_inputs, request_timeout=request_timeout))
         _run_remote(request, as_json=as_json)
         return
     if as_json:
@@ -70,7 +76,8 @@ def _print_result(report: dict, outputs: dict, topics: dict, as_json: bool) -> N
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title=f"{report.get('process')} — {report.get('status')}")
+    name = report.get("process") or report.get("runName") or report.get("workflowId") or "run"
+    table = Table(title=f"{name} — {report.get('status')}")
     table.add_column("channel")
     table.add_column("item", overflow="fold")
     for key, text in result_rows(outputs or {}):
@@ -84,14 +91,16 @@ def _print_result(report: dict, outputs: dict, topics: dict, as_json: bool) -> N
         console.print(f"outputs in {where}")
 
 
-def _seqera_config(*, workspace, compute_env, wrapper_repo, staging_dir=None, stage_inputs=None):
+def _seqera_config(*, workspace, compute_env, wrapper_repo, staging_dir=None, stage_inputs=None,
+                   request_timeout=None):
     import dataclasses
 
     from pynf.backends.seqera.config import SeqeraConfig
 
     overrides = {k: v for k, v in {"workspace_id": workspace, "compute_env_id": compute_env,
                                    "wrapper_repo": wrapper_repo, "staging_dir": staging_dir,
-                                   "stage_inputs": stage_inputs}.items() if v is not None}
+                                   "stage_inputs": stage_inputs, "request_timeout": request_timeout}.items()
+                 if v is not None}
     return dataclasses.replace(SeqeraConfig(), **overrides)
 
 

@@ -50,8 +50,15 @@ class ProgressLine:
             self._live = None
 
 
-def _platform(workspace: str | None) -> SeqeraPlatform:
-    return SeqeraPlatform(SeqeraConfig(workspace_id=workspace), need_wrapper_repo=False)
+def _platform(workspace: str | None, request_timeout: float | None = None) -> SeqeraPlatform:
+    return SeqeraPlatform(SeqeraConfig(workspace_id=workspace, request_timeout=request_timeout),
+                          need_wrapper_repo=False)
+
+
+#: ``--request-timeout`` (also on ``pynf run --backend seqera``).
+request_timeout_option = click.option(
+    "--request-timeout", type=click.FloatRange(min=0, min_open=True), default=None, metavar="S",
+    help="Seconds one Seqera API request may take (env PYNF_SEQERA_REQUEST_TIMEOUT; default 60).")
 
 
 @click.group("runs")
@@ -62,10 +69,11 @@ def runs() -> None:
 @runs.command("status")
 @click.argument("workflow_id")
 @click.option("--workspace", default=None, help="Workspace id or Org/Workspace (default: $TOWER_WORKSPACE_ID).")
+@request_timeout_option
 @click.option("--json", "as_json", is_flag=True, help="Print the execution report as JSON.")
-def status_cmd(workflow_id: str, workspace: str | None, as_json: bool) -> None:
+def status_cmd(workflow_id: str, workspace: str | None, request_timeout: float | None, as_json: bool) -> None:
     """Show a run's status, task counts and watch URL."""
-    run = _platform(workspace).attach(workflow_id)
+    run = _platform(workspace, request_timeout).attach(workflow_id)
     st = run.status()
     wf = run.last_seen.get("workflow") or {}
     prog = run.progress()
@@ -85,31 +93,34 @@ def status_cmd(workflow_id: str, workspace: str | None, as_json: bool) -> None:
 @runs.command("logs")
 @click.argument("workflow_id")
 @click.option("--workspace", default=None, help="Workspace id or Org/Workspace (default: $TOWER_WORKSPACE_ID).")
+@request_timeout_option
 @click.option("--follow", "-f", is_flag=True, help="Keep printing until the run ends.")
-def logs_cmd(workflow_id: str, workspace: str | None, follow: bool) -> None:
+def logs_cmd(workflow_id: str, workspace: str | None, request_timeout: float | None, follow: bool) -> None:
     """Print the Nextflow log of a run (its head job's console output)."""
-    for line in _platform(workspace).attach(workflow_id).logs(follow=follow):
+    for line in _platform(workspace, request_timeout).attach(workflow_id).logs(follow=follow):
         click.echo(line)
 
 
 @runs.command("cancel")
 @click.argument("workflow_id")
 @click.option("--workspace", default=None, help="Workspace id or Org/Workspace (default: $TOWER_WORKSPACE_ID).")
-def cancel_cmd(workflow_id: str, workspace: str | None) -> None:
+@request_timeout_option
+def cancel_cmd(workflow_id: str, workspace: str | None, request_timeout: float | None) -> None:
     """Cancel a run."""
-    run = _platform(workspace).attach(workflow_id)
-    run.cancel()
+    run = _platform(workspace, request_timeout).attach(workflow_id)
+    sent = run.cancel()
     st = run.status()
-    click.echo(f"{workflow_id}  {st}")
+    click.echo(f"{workflow_id}  {st}" + ("" if sent else "  (already ended; nothing to cancel)"))
 
 
 @runs.command("wait")
 @click.argument("workflow_id")
 @click.option("--workspace", default=None, help="Workspace id or Org/Workspace (default: $TOWER_WORKSPACE_ID).")
+@request_timeout_option
 @click.option("--timeout", type=float, default=None, help="Give up waiting after this many seconds.")
-def wait_cmd(workflow_id: str, workspace: str | None, timeout: float | None) -> None:
+def wait_cmd(workflow_id: str, workspace: str | None, request_timeout: float | None, timeout: float | None) -> None:
     """Follow a run to its end (Ctrl-C detaches; the run keeps going)."""
-    platform = _platform(workspace)
+    platform = _platform(workspace, request_timeout)
     run = platform.attach(workflow_id)
     run.on_interrupt = "detach"
     line = ProgressLine()
@@ -135,11 +146,8 @@ def download_cmd(workflow_id: str, dest: str, channels: tuple[str, ...], workspa
     from pynf.backends.seqera.result import SeqeraResult
     from pynf.cli.show import jsonable as _jsonable, result_rows
 
-    try:
-        run = _platform(workspace).attach(workflow_id)
-        outputs = SeqeraResult.from_run(run).download(dest, list(channels) or None)
-    except PynfError as exc:
-        _fail(exc)
+    run = _platform(workspace).attach(workflow_id)
+    outputs = SeqeraResult.from_run(run).download(dest, list(channels) or None)
     if as_json:
         click.echo(json.dumps(_jsonable(outputs), indent=2, sort_keys=True))
         return

@@ -17,18 +17,21 @@ __all__ = ["compile_bundle"]
 
 def compile_bundle(module: str | os.PathLike[str] | Module, *, process: str | None = None, inputs: Any = None,
                    params: Mapping[str, Any] | None = None, options: RunOptions | None = None,
-                   module_id: str | None = None, check_files: bool = True, require_inputs: bool = True) -> Bundle:
+                   module_id: str | None = None, check_files: bool = True, require_inputs: bool = True,
+                   source: Any = None, pin: bool = False, params_template: bool = False) -> Bundle:
     """Parse ``module`` unless already parsed, and render its bundle.
 
     ``module`` is a parsed ``Module``, a main.nf path or its directory, or an nf-core-style module
-    ID (``fastqc``, ``samtools/view``), which is resolved (and pinned) through :mod:`pynf.sources`.
+    ID (``fastqc``, ``samtools/view``), which is resolved through :mod:`pynf.sources` from ``source``
+    (a :class:`~pynf.sources.load.ModuleSource`) and pinned in ``pynf.lock`` only with ``pin=True``.
     """
     if isinstance(module, Module):
         parsed = module
     else:
-        loaded = load_module(module, process=process)
+        loaded = load_module(module, process=process, source=source, pin=pin)
         parsed = loaded.module
         module_id = module_id or loaded.module_id
     return render(parsed, RenderOptions(process=process, inputs=inputs, params=mapping_argument(params, "params"),
                                         run=options or RunOptions(), module_id=module_id,
-                                        check_files=check_files, require_inputs=require_inputs))
+                                        check_files=check_files, require_inputs=require_inputs,
+                                        params_template=params_template))

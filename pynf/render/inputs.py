@@ -41,6 +41,8 @@ __all__ = [
     "merge_keywords",
     "build_params",
     "params_text",
+    "template_inputs",
+    "PLACEHOLDER",
 ]
 
 #: JSON/CLI spelling of a queue: ``{"@queue": [item, ...]}``.
@@ -311,11 +313,34 @@ def resolve_inputs(process: Process, inputs: Any = None, *, check_files: bool = 
     return [_channel(ch, whole[ci], check_files) for ci, ch in enumerate(process.inputs)]
 
 
+#: Every placeholder of a params template starts with this; the wrapper refuses to run while one is left.
+PLACEHOLDER = "<FILL IN"
+
+
+def _placeholder(ch: Channel, el: Element) -> Any:
+    doc = el.doc
+    what = "a file path" if el.kind in _PATH_KINDS else f"a {doc.type} value" if doc and doc.type else "a value"
+    hint = f" matching {doc.pattern}" if doc and doc.pattern and el.kind in _PATH_KINDS else ""
+    text = f"{PLACEHOLDER}: {what} for '{el.label}'{hint}>"
+    if el.kind == "val" and doc and doc.type == "map":
+        value: Any = {"id": text}
+    else:
+        value = text
+    return [value] if ch.kind == "each" else value
+
+
+def template_inputs(process: Process) -> list[dict[str, Any]]:
+    """``pynf_inputs`` with one placeholder item per channel, in the shape each input needs."""
+    return [{"name": ch.key, "mode": "value", "items": [[_placeholder(ch, el) for el in ch.elements]]}
+            for ch in process.inputs]
+
+
 def build_params(process: Process, inputs: Any = None, params: Mapping[str, Any] | None = None, *,
-                 check_files: bool = True, require_inputs: bool = True) -> dict[str, Any]:
+                 check_files: bool = True, require_inputs: bool = True, template: bool = False) -> dict[str, Any]:
     """The params object: user params + ``outdir`` (default "results") + ``pynf_inputs``.
 
-    With ``inputs=None`` and ``require_inputs=False``, ``pynf_inputs`` is left empty (to be filled in).
+    With ``inputs=None`` and ``require_inputs=False``, ``pynf_inputs`` is left empty (to be filled in);
+    with ``template=True`` it holds a placeholder of the right shape for every input instead.
     """
     data: dict[str, Any] = {"outdir": "results"}
     for key, value in (params or {}).items():
@@ -327,7 +352,9 @@ def build_params(process: Process, inputs: Any = None, params: Mapping[str, Any]
         data[key] = _json(value, f"params.{key}")
     if not isinstance(data["outdir"], str) or not data["outdir"]:
         raise InputError(f"outdir must be a non-empty path string, got {data['outdir']!r}", input="params.outdir")
-    if inputs is None and not require_inputs:
+    if inputs is None and template:
+        data["pynf_inputs"] = template_inputs(process)
+    elif inputs is None and not require_inputs:
         data["pynf_inputs"] = []
     else:
         data["pynf_inputs"] = [c.to_json() for c in resolve_inputs(process, inputs, check_files=check_files)]

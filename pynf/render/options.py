@@ -16,7 +16,12 @@ from typing import Any
 from pynf.errors import GroovyLiteralError, InputError, OptionsError
 from pynf.templates.groovy import groovy_literal
 
-__all__ = ["CONTAINER_ENGINES", "OptionsError", "RunOptions", "RenderOptions", "mapping_argument"]
+__all__ = ["CONTAINER_ENGINES", "PUBLISH_MODES", "OptionsError", "RunOptions", "RenderOptions", "mapping_argument"]
+
+#: Accepted values for ``RunOptions.publish_mode`` (Nextflow's publishDir modes, less ``move``, which takes
+#: outputs out of the work directory and so breaks ``resume``). ``copy`` is the default: the outdir then
+#: outlives the run's work directory (``pynf cache prune`` may delete it) and works across filesystems.
+PUBLISH_MODES = ("copy", "copyNoFollow", "link", "rellink", "symlink")
 
 #: Accepted values for ``RunOptions.container``.
 CONTAINER_ENGINES = ("none", "docker", "podman", "singularity", "apptainer", "conda")
@@ -65,6 +70,9 @@ class RunOptions:
     queue/partition, ``cluster_options`` extra submit options (``"--account=lab --qos=short"`` or a list
     of options) passed to the scheduler as written.
     ``extra_config`` is raw Nextflow config text appended as written (your own code, not data).
+    ``publish_mode`` is how outputs reach the outdir (one of ``PUBLISH_MODES``; default ``copy``, so the
+    outdir stays valid when work directories are deleted; ``link`` (hard links, same filesystem) or
+    ``symlink`` avoid storing every output twice).
     """
 
     ext: Mapping[str, Any] = field(default_factory=dict)
@@ -77,6 +85,7 @@ class RunOptions:
     cluster_options: str | Sequence[str] | None = None
     resource_limits: Mapping[str, Any] = field(default_factory=dict)
     extra_config: str = ""
+    publish_mode: str = "copy"
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "ext", _frozen(self.ext, "ext"))
@@ -91,6 +100,8 @@ class RunOptions:
         _check_cpus("cpus", self.cpus)
         _check_memory("memory", self.memory)
         _check_time("time", self.time)
+        if not isinstance(self.publish_mode, str) or self.publish_mode not in PUBLISH_MODES:
+            raise OptionsError(f"publish_mode: expected one of {', '.join(PUBLISH_MODES)}, got {self.publish_mode!r}")
         if not isinstance(self.container, str) or self.container not in CONTAINER_ENGINES:
             raise OptionsError(f"container: expected one of {', '.join(CONTAINER_ENGINES)}, got {self.container!r}")
         for key in self.resource_limits:
@@ -123,7 +134,8 @@ class RenderOptions:
     header (default: the module directory's name); ``module_dir`` is where sidecars
     (templates/, environment.yml, resources/usr/bin) are read from (default: beside main.nf).
     ``require_inputs=False`` with ``inputs=None`` renders a bundle whose paramsText has no inputs
-    yet (``pynf_inputs: []``), for inspecting or hand-editing the wrapper.
+    yet (``pynf_inputs: []``), for inspecting or hand-editing the wrapper; ``params_template=True`` with
+    ``inputs=None`` puts a ``<FILL IN ...>`` placeholder of the right shape for every input instead.
     """
 
     process: str | None = None
@@ -134,3 +146,4 @@ class RenderOptions:
     module_dir: str | os.PathLike[str] | None = None
     check_files: bool = True
     require_inputs: bool = True
+    params_template: bool = False

@@ -115,6 +115,7 @@ def render_config(process: Process, run: RunOptions | None = None) -> str:
         time=run.time,
         executor=run.executor,
         queue=run.queue,
+        publish_mode=run.publish_mode,
         cluster_options=list(run.cluster_options) if isinstance(run.cluster_options, tuple) else run.cluster_options,
         resource_limits=[(k, run.resource_limits[k]) for k in ("cpus", "memory", "time")
                          if run.resource_limits.get(k) is not None],
@@ -174,7 +175,7 @@ def render(module: Module, options: RenderOptions | None = None) -> Bundle:
     process = module.process(options.process)
     module_id = _module_id(module, options.module_id)
     params = build_params(process, options.inputs, options.params, check_files=options.check_files,
-                          require_inputs=options.require_inputs)
+                          require_inputs=options.require_inputs, template=options.params_template)
     sidecars, executables = collect_sidecars(_module_dir(module, options))
     includes = local_include_files(_module_main(module),
                                    [t.text for t in module.toplevel if t.kind == "include"])

@@ -30,7 +30,10 @@ __all__ = ["RemoteCache", "content_hash", "modules_root"]
 
 
 def modules_root() -> Path:
-    """Where pynf keeps module sources: ``modules/`` in pynf's cache root (the same root the engine uses)."""
+    """Where pynf keeps module sources: ``$PYNF_MODULES_CACHE_DIR`` itself when set (module sources only;
+    the engine and runs stay where they are), else ``modules/`` in pynf's cache root (the one the engine uses)."""
+    if os.environ.get("PYNF_MODULES_CACHE_DIR"):
+        return Path(os.environ["PYNF_MODULES_CACHE_DIR"]).expanduser().absolute()
     return cache_root() / "modules"
 
 

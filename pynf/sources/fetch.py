@@ -18,6 +18,12 @@ _SHA = re.compile(r"^[0-9a-f]{40}$")
 _SHORT = re.compile(r"^[0-9a-f]{4,40}$")
 
 
+#: Appended to "cannot fetch" errors: how to use another remote, or none at all.
+UNREACHABLE_HINT = ("  To use another module repository (a mirror, a fork, a local clone) pass --git-remote URL "
+                    "or set PYNF_MODULES_REMOTE=URL; to work without the network pass --offline or set "
+                    "PYNF_OFFLINE=1 (modules pinned in pynf.lock and already in the cache keep working).")
+
+
 class GitSource:
     """One module remote and its cache; network git calls happen only when ``offline`` is False.
 
@@ -40,7 +46,8 @@ class GitSource:
         except GitError as exc:
             if network:
                 raise ModuleSourceError(
-                    f"cannot fetch from module remote {self.remote}: {exc.stderr.splitlines()[-1] if exc.stderr else exc}"
+                    f"cannot fetch from module remote {self.remote}: "
+                    f"{exc.stderr.splitlines()[-1] if exc.stderr else exc}\n{UNREACHABLE_HINT}"
                 ) from exc
             raise
 

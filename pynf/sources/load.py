@@ -12,7 +12,26 @@ from pynf.errors import ModuleWarning
 from pynf.sources.ids import local_module_id
 from pynf.sources.resolve import resolve
 
-__all__ = ["LoadedModule", "load_module", "parse_module"]
+__all__ = ["LoadedModule", "ModuleSource", "load_module", "parse_module"]
+
+
+@dataclass(frozen=True)
+class ModuleSource:
+    """Where module IDs are looked up: the same four settings for every command and API entry point.
+
+    ``remote`` (default ``$PYNF_MODULES_REMOTE``, else nf-core/modules), ``branch`` (default
+    ``$PYNF_MODULES_BRANCH``, else ``master``), ``sha`` (a commit to use instead of the branch head or
+    the pinned one) and ``offline`` (default ``$PYNF_OFFLINE``). Local module paths ignore them.
+    """
+
+    remote: str | None = None
+    branch: str | None = None
+    sha: str | None = None
+    offline: bool | None = None
+
+    def options(self) -> dict[str, object]:
+        """Keyword arguments for :func:`pynf.sources.resolve`."""
+        return {"remote": self.remote, "branch": self.branch, "sha": self.sha, "offline": self.offline}
 
 
 @dataclass(frozen=True)
@@ -35,12 +54,15 @@ def parse_module(path: str | os.PathLike[str]) -> Module:
     return module
 
 
-def load_module(ref: str | os.PathLike[str], *, process: str | None = None, **source_options) -> LoadedModule:
+def load_module(ref: str | os.PathLike[str], *, process: str | None = None, source: ModuleSource | None = None,
+                pin: bool = False, **source_options) -> LoadedModule:
     """Resolve ``ref`` (a directory, a ``.nf`` file, or an nf-core-style ID) and parse it.
 
-    ``source_options`` go to :func:`pynf.sources.resolve` (``remote``, ``branch``, ``sha``…).
+    ``source`` (or ``source_options``: ``remote``, ``branch``, ``sha``, ``offline``, ``lock_path``) go to
+    :func:`pynf.sources.resolve`. ``pynf.lock`` is read; it is written only with ``pin=True`` (runs).
     """
-    resolved = resolve(ref, **source_options)
+    options = {**(source or ModuleSource()).options(), **source_options}
+    resolved = resolve(ref, pin=pin, **options)
     path = Path(resolved.path)
     module = parse_module(path)
     chosen = module.process(process)

@@ -140,7 +140,9 @@ def _head(src: GitSource, branch: str) -> str:
             cached = src.cache.cached_head(branch)
             if cached is None or "does not exist" in str(exc):
                 raise
-            warnings.warn(f"{exc}; using the cached commit {cached[:12]} of branch '{branch}'", SourceWarning, stacklevel=3)
+            reason = str(exc).split("\n", 1)[0]
+            warnings.warn(f"{reason}; using the cached commit {cached[:12]} of branch '{branch}'", SourceWarning,
+                          stacklevel=3)
             return cached
     cached = src.cache.cached_head(branch)
     if cached is None:
@@ -181,8 +183,12 @@ def _materialize(src: GitSource, sha: str, path: str, expected: str | None) -> s
 
 def resolve(module: str | os.PathLike[str], *, remote: str | None = None, branch: str | None = None,
             sha: str | None = None, lock_path: str | os.PathLike[str] | None | bool = None,
-            offline: bool | None = None) -> ResolvedModule:
-    """Resolve a local path or a module ID to a directory on disk (fetching and pinning as needed)."""
+            offline: bool | None = None, pin: bool = True) -> ResolvedModule:
+    """Resolve a local path or a module ID to a directory on disk (fetching and pinning as needed).
+
+    ``pynf.lock`` is always read; with ``pin=False`` (read-only commands: inspect, compile, modules
+    info) it is never created or changed.
+    """
     if is_local_module(module):
         path = Path(module).expanduser()
         if not path.exists():
@@ -208,7 +214,7 @@ def resolve(module: str | os.PathLike[str], *, remote: str | None = None, branch
         name = _pick(mid, src.module_names(commit), remote_n, branch_n, commit)
     path = f"modules/{name}"
     digest = _materialize(src, commit, path, None)
-    if lock is not None:
+    if lock is not None and pin:
         lock.put(lock_key(remote_n, name), LockEntry(sha=commit, remote=remote_n, branch=branch_n, path=path,
                                                      content_hash=digest))
     return ResolvedModule(path=src.cache.module_dir(commit, path), module_id=name, sha=commit, remote=remote_n,

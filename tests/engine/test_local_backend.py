@@ -304,3 +304,51 @@ def test_relative_outdir_argument_is_relative_to_the_current_directory(backend, 
     assert res.outdir == tmp_path / "mine"
     (meta, path), = res.outputs["txt"]
     assert path == tmp_path / "mine" / "rel.txt" and path.read_text() == "cwd\n"
+
+
+def test_publish_mode_symlink_stores_outputs_once(engine, tmp_path):
+    """Issue 11, item 10: with publish_mode='symlink' the outdir links to the task's output."""
+    import shutil
+
+    import pytest as _pytest
+
+    import pynf
+    from pynf.render.options import RunOptions
+
+    if shutil.which("seqtk") is None:
+        _pytest.skip("seqtk is not installed")
+    reads = tmp_path / "r.fq"
+    reads.write_text("@r1\nACGT\n+\nIIII\n")
+    result = pynf.run("fixtures/modules/seqtk_seq", meta={"id": "ln"}, fastx=reads, run_dir=tmp_path / "run",
+                      options=RunOptions(publish_mode="symlink"))
+    (_, fasta), = result.outputs["fasta"]
+    assert fasta.is_symlink() and fasta.read_text() == ">r1\nACGT\n"
+    assert fasta.resolve().is_relative_to((tmp_path / "run" / "work").resolve())
+
+
+def test_piped_cli_output_keeps_progress_and_results_on_separate_lines(engine, tmp_path):
+    """Issue 11, item 11: with stdout/stderr piped, the progress table and the result table never share a line."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import pytest as _pytest
+
+    if shutil.which("seqtk") is None:
+        _pytest.skip("seqtk is not installed")
+    root = Path(__file__).resolve().parents[2]
+    reads = tmp_path / "r.fq"
+    reads.write_text("@r1\nACGT\n+\nIIII\n")
+    env = dict(os.environ, PYTHONPATH=str(root), COLUMNS="200")
+    proc = subprocess.run([sys.executable, "-m", "pynf", "run", str(root / "fixtures/modules/seqtk_seq"),
+                           "--input", 'meta={"id":"pipe"}', "--input", f"fastx={reads}",
+                           "--run-dir", str(tmp_path / "run")],
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env, timeout=600)
+    assert proc.returncode == 0, proc.stdout[-2000:]
+    lines = proc.stdout.splitlines()
+    progress = [ln for ln in lines if "done 1/1" in ln]
+    title = [ln for ln in lines if "SEQTK_SEQ — SUCCEEDED" in ln]
+    assert len(progress) == 1 and len(title) == 1
+    assert "SUCCEEDED" not in progress[0] and "done" not in title[0]

@@ -38,8 +38,8 @@ def make_bundle(**changes) -> Bundle:
 
 
 def test_exporting_twice_gives_byte_identical_files(tmp_path):
-    a = export_bundle(make_bundle(), tmp_path / "a" / "out", display_dir="out")
-    b = export_bundle(make_bundle(), tmp_path / "b" / "out", display_dir="out")
+    a = export_bundle(make_bundle(), tmp_path / "a" / "out")
+    b = export_bundle(make_bundle(), tmp_path / "elsewhere" / "other-name")  # any two places (issue 11, item 6)
     assert tree(a.directory) == tree(b.directory)
     assert a.files == ("README.md", "bin/tool.sh", "environment.yml", "main.nf", "nextflow.config", "params.json",
                        "templates/run.sh")
@@ -73,24 +73,24 @@ def test_foreign_directories_are_never_replaced(tmp_path):
 
 
 def test_readme_has_the_exact_commands(tmp_path):
-    res = export_bundle(make_bundle(), tmp_path / "my out", display_dir="exports/my out",
-                        repo_url="https://git.example.org/me/demo.git")
+    res = export_bundle(make_bundle(), tmp_path / "my out", repo_url="https://git.example.org/me/demo.git")
     text = (res.directory / "README.md").read_text()
     assert text.startswith(README_MARKER + "\n# DEMO_TOOL")
-    assert "nextflow run 'exports/my out/main.nf' -params-file 'exports/my out/params.json'\n" in text
+    assert "\nnextflow run main.nf -params-file params.json\n" in text
+    assert "\npynf nextflow run main.nf -params-file params.json\n" in text
     assert ("tw launch https://git.example.org/me/demo.git --revision main "
-            "--params-file 'exports/my out/params.json'\n") in text
+            "--params-file params.json\n") in text
     assert make_bundle().content_hash in text and "`results`" in text
-    plain = export_bundle(make_bundle(), tmp_path / "plain", display_dir="plain").directory / "README.md"
-    assert "nextflow run plain/main.nf -params-file plain/params.json\n" in plain.read_text()
-    assert "git -C plain remote add origin <git-url-of-this-repository>" in plain.read_text()
+    assert str(tmp_path) not in text and "my out" not in text  # relative to the bundle only
+    plain = export_bundle(make_bundle(), tmp_path / "plain").directory / "README.md"
+    assert "\ngit remote add origin <git-url-of-this-repository>\n" in plain.read_text()
 
 
 def test_yaml_params_round_trip_exactly(tmp_path):
-    res = export_bundle(make_bundle(), tmp_path / "y", params_format="yaml", display_dir="y")
+    res = export_bundle(make_bundle(), tmp_path / "y", params_format="yaml")
     assert res.params_file == "params.yaml" and not (res.directory / "params.json").exists()
     assert yaml.safe_load((res.directory / "params.yaml").read_text()) == json.loads(make_bundle().params_text)
-    assert "-params-file y/params.yaml" in (res.directory / "README.md").read_text()
+    assert "-params-file params.yaml" in (res.directory / "README.md").read_text()
     with pytest.raises(ExportError, match="'json' or 'yaml'"):
         export_bundle(make_bundle(), tmp_path / "z", params_format="toml")
 
@@ -105,8 +105,8 @@ def test_git_export_is_one_reproducible_commit(tmp_path, monkeypatch):
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("GIT_AUTHOR_NAME", "Env Person")
     monkeypatch.setenv("GIT_COMMITTER_DATE", "2030-01-01T00:00:00+0000")
-    one = export_bundle(make_bundle(), tmp_path / "1" / "out", git=True, display_dir="out")
-    two = export_bundle(make_bundle(), tmp_path / "2" / "out", git=True, display_dir="out")
+    one = export_bundle(make_bundle(), tmp_path / "1" / "out", git=True)
+    two = export_bundle(make_bundle(), tmp_path / "2" / "out", git=True)
     assert one.commit and one.commit == two.commit
     assert tree(one.directory) == tree(two.directory)
 
@@ -123,7 +123,7 @@ def test_git_export_is_one_reproducible_commit(tmp_path, monkeypatch):
     assert modes["bin/tool.sh"] == "100755" and modes["main.nf"] == "100644"
     assert sorted(modes) == sorted(one.files)
     different = export_bundle(make_bundle(config_text="process {\n    cpus = 4\n}\n"), tmp_path / "3" / "out",
-                              git=True, display_dir="out")
+                              git=True)
     assert different.commit != one.commit
 
 

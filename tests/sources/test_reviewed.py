@@ -213,7 +213,7 @@ def test_content_unknown_to_the_registry_is_not_verified(align, tmp_path):
     res = invoke("modules", "list", "--verified")
     assert res.exit_code == 0 and res.stdout.split() == ["nf-core/align", "not", "verified"]
     res = invoke("inspect", "align", "--json")
-    info = json.loads(res.output)
+    info = json.loads(res.stdout)
     assert info["verified"]["verified"] is False and info["verified"]["registry"] is None
     assert info["verified"]["content_hash"].startswith("sha256:")
     assert "Verified: no" in invoke("inspect", "align").output

@@ -45,7 +45,11 @@ def render_snapshot(snapshot: Snapshot | None, title: str = "pynf", labels: Mapp
 
 
 class RichProgress:
-    """Context manager + callable: renders each snapshot live on ``console`` (stderr by default)."""
+    """Context manager + callable: renders each snapshot live on ``console`` (stderr by default).
+
+    On a terminal the table is redrawn in place; when the console is not a terminal (piped, redirected)
+    nothing is redrawn and the final table is printed once, as whole lines, when the block ends (so it
+    never runs into whatever is printed next)."""
 
     def __init__(self, console: Console | None = None, title: str = "pynf", refresh_per_second: float = 8,
                  labels: Mapping[str, str] | None = None):
@@ -54,19 +58,27 @@ class RichProgress:
         self.labels = dict(labels or {})
         self.last: Snapshot | None = None
         self._lock = threading.Lock()
-        self._live = Live(render_snapshot(None, title, self.labels), console=self.console,
-                          refresh_per_second=refresh_per_second, transient=False)
+        self._live = (Live(render_snapshot(None, title, self.labels), console=self.console,
+                           refresh_per_second=refresh_per_second, transient=False)
+                      if self.console.is_terminal else None)
 
     def __enter__(self) -> RichProgress:
-        self._live.__enter__()
+        if self._live is not None:
+            self._live.__enter__()
         return self
 
     def __exit__(self, *exc) -> None:
         with self._lock:
-            self._live.update(render_snapshot(self.last, self.title, self.labels))
-        self._live.__exit__(*exc)
+            final = render_snapshot(self.last, self.title, self.labels)
+            if self._live is not None:
+                self._live.update(final)
+        if self._live is not None:
+            self._live.__exit__(*exc)
+        elif self.last is not None:
+            self.console.print(final)
 
     def __call__(self, snapshot: Snapshot) -> None:
         with self._lock:
             self.last = snapshot
-            self._live.update(render_snapshot(snapshot, self.title, self.labels))
+            if self._live is not None:
+                self._live.update(render_snapshot(snapshot, self.title, self.labels))

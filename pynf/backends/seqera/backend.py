@@ -65,6 +65,7 @@ class SeqeraBackend(Backend):
         bundle, self.last_staging = self.stage(bundle, work_dir=text(request.work_dir), **staging)
         run = self.platform.launch(bundle, run_name=request.run_name, outdir=text(request.outdir), stub=request.stub,
                                    resume=request.resume, work_dir=text(request.work_dir), **options)
+        run.process = bundle.process
         if not request.wait:
             return run
         return run.wait(request.timeout, check=request.check, progress=request.progress)

@@ -1,7 +1,8 @@
 """A small, careful HTTP client for the Seqera Platform API (the calls pynf needs, typed errors, retries).
 
-Idempotent calls are retried on connection errors, 429 and 5xx with exponential backoff and jitter
-(urllib3 ``Retry``, honouring ``Retry-After``). A launch POST is never blindly retried: after an
+Idempotent calls are retried on dropped connections, 429 and 5xx with exponential backoff and jitter
+(urllib3 ``Retry``, honouring ``Retry-After``). A connection that cannot be opened at all (refused, or
+a host name that does not resolve) is tried twice at most, then reported at once. A launch POST is never blindly retried: after an
 ambiguous failure the client first looks for the run by its unique ``runName``.
 The access token lives only in the ``Authorization`` header; it is kept out of reprs, logs and errors.
 """
@@ -30,6 +31,9 @@ log = logging.getLogger("pynf.seqera")
 
 #: Status codes retried for idempotent calls.
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+#: Attempts to open a connection (refused / unresolvable host) before giving up: such an endpoint
+#: rarely comes back within a backoff, so fail fast instead of retrying for a minute and a half.
+CONNECT_ATTEMPTS = 2
 
 
 class RateLimiter:
@@ -107,14 +111,14 @@ class SeqeraClient:
         self.limiter = RateLimiter(rate)
         self._token = token
         # only idempotent calls go through this session, so POST (e.g. cancel) may be repeated here
-        idempotent = Retry(total=retries, connect=retries, read=retries, status=retries, other=0,
+        idempotent = Retry(total=retries, connect=CONNECT_ATTEMPTS - 1, read=retries, status=retries, other=0,
                            allowed_methods=frozenset({"GET", "HEAD", "OPTIONS", "DELETE", "PUT", "POST"}),
                            status_forcelist=RETRY_STATUSES, backoff_factor=backoff_factor,
                            backoff_max=backoff_max, backoff_jitter=backoff_factor,
                            respect_retry_after_header=True, raise_on_status=False, redirect=3,
                            retry_after_max=300)
         # a POST may only be retried when the connection could not be opened (nothing was sent)
-        once = Retry(total=retries, connect=retries, read=0, status=0, other=0, redirect=0,
+        once = Retry(total=retries, connect=CONNECT_ATTEMPTS - 1, read=0, status=0, other=0, redirect=0,
                      allowed_methods=frozenset(), backoff_factor=backoff_factor, backoff_max=backoff_max,
                      backoff_jitter=backoff_factor, raise_on_status=False)
         self._http = _session(idempotent, self.limiter, token, verify)
@@ -147,9 +151,14 @@ class SeqeraClient:
                                    timeout=self.timeout)
         except requests.RequestException as exc:
             log.debug("%s %s failed: %s", method, path, type(exc).__name__)
-            raise SeqeraUnavailable(self._scrub(
-                f"Seqera Platform at {self.api_endpoint} could not be reached ({method} {path}): "
-                f"{type(exc).__name__}: {exc}")) from None
+            unreachable = _unreachable(exc)
+            hint = (f" after {CONNECT_ATTEMPTS} attempts; check the API endpoint (TOWER_API_ENDPOINT / "
+                    "SeqeraConfig.api_endpoint) and your network") if unreachable else ""
+            error = SeqeraUnavailable(self._scrub(
+                f"Seqera Platform at {self.api_endpoint} could not be reached ({method} {path}){hint}: "
+                f"{type(exc).__name__}: {exc}"))
+            error.unreachable = unreachable  # nothing was sent: no request can be in flight
+            raise error from None
         log.debug("%s %s -> %s", method, path, resp.status_code)
         return resp
 
@@ -289,6 +298,8 @@ class SeqeraClient:
                 resp = self._send("POST", "/workflow/launch", params={"workspaceId": workspace_id},
                                   body={"launch": launch}, once=True)
             except SeqeraUnavailable as exc:
+                if getattr(exc, "unreachable", False):
+                    raise  # the connection never opened: nothing was sent, nothing to look for
                 last = str(exc)
                 settle = self.launch_settle
                 log.warning("launch of %s: no answer (%s); checking whether the run exists", run_name,
@@ -337,6 +348,17 @@ class SeqeraClient:
         except ValueError:
             delay = self.backoff_factor
         time.sleep(min(max(delay, 0.0), 300.0))
+
+
+def _unreachable(exc: requests.RequestException) -> bool:
+    """True when the connection could not be opened (refused, host unknown): nothing reached the server."""
+    import urllib3.exceptions as u3
+
+    if isinstance(exc, requests.ConnectTimeout) or not isinstance(exc, requests.ConnectionError):
+        return False
+    reason = exc.args[0] if exc.args else None
+    reason = getattr(reason, "reason", reason)  # MaxRetryError -> the last underlying error
+    return isinstance(reason, u3.NewConnectionError)  # includes NameResolutionError
 
 
 def _error_details(resp: requests.Response) -> tuple[str, tuple[str, ...]]:

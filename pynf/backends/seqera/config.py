@@ -24,6 +24,11 @@ __all__ = ["SeqeraConfig", "DEFAULT_API_ENDPOINT", "user_config_path", "load_use
 #: The public Seqera Platform API (Seqera Cloud).
 DEFAULT_API_ENDPOINT = "https://api.cloud.seqera.io"
 
+#: Seconds one HTTP request may take (connect capped at 10 s) unless set otherwise.
+DEFAULT_REQUEST_TIMEOUT = 60.0
+#: Environment variable for ``request_timeout`` (CLI: ``--request-timeout``).
+REQUEST_TIMEOUT_ENV = "PYNF_SEQERA_REQUEST_TIMEOUT"
+
 # field name -> (environment variable, user-config key)
 _SOURCES: dict[str, tuple[str, str]] = {
     "access_token": ("TOWER_ACCESS_TOKEN", "access_token"),
@@ -102,7 +107,7 @@ class SeqeraConfig:
     max_poll_interval: float = 30.0
     unknown_status_timeout: float = 300.0
     verify: bool | str = True
-    request_timeout: float = 60.0
+    request_timeout: float | None = None
     #: where local inputs are uploaded (``<staging_dir>/pynf-inputs/<sha256>/<name>``); default: the
     #: compute environment's work dir when it is a cloud URI (s3://, gs://, az://)
     staging_dir: str | None = None
@@ -121,8 +126,15 @@ class SeqeraConfig:
             if isinstance(value, str | int):
                 value = (value,)
             object.__setattr__(self, name, tuple(value or ()))
+        if self.request_timeout is not None:
+            try:
+                object.__setattr__(self, "request_timeout", float(self.request_timeout))
+            except (TypeError, ValueError):
+                raise SeqeraConfigError(f"request_timeout must be a number of seconds, "
+                                        f"not {self.request_timeout!r}") from None
         for name in ("poll_interval", "max_poll_interval", "unknown_status_timeout", "request_timeout"):
-            if not getattr(self, name) > 0:
+            value = getattr(self, name)
+            if value is not None and not value > 0:
                 raise SeqeraConfigError(f"{name} must be positive")
 
     def resolved(self, env: Mapping[str, str] | None = None) -> SeqeraConfig:
@@ -153,6 +165,10 @@ class SeqeraConfig:
         out = dataclasses.replace(self, **updates) if updates else self
         if not out.api_endpoint:
             out = dataclasses.replace(out, api_endpoint=DEFAULT_API_ENDPOINT)
+        if out.request_timeout is None:
+            timeout = env.get(REQUEST_TIMEOUT_ENV) or (user if user is not None else load_user_config()).get(
+                "request_timeout")
+            out = dataclasses.replace(out, request_timeout=timeout or DEFAULT_REQUEST_TIMEOUT)
         return out
 
     def require(self, *names: str) -> None:

@@ -77,6 +77,7 @@ class SeqeraResult(ManifestOutputs):
         status = str(wf.get("status") or "UNKNOWN")
         report = {
             "status": status,
+            "process": run.process,
             "runName": wf.get("runName"),
             "workflowId": run.workflow_id,
             "submit": wf.get("submit"),

@@ -83,6 +83,8 @@ class RemoteRun:
         self.on_interrupt = on_interrupt
         self._url = url
         self._last: dict[str, Any] = {}
+        #: the wrapped process's name when this handle launched the run (shown in reports)
+        self.process: str | None = None
 
     def __repr__(self) -> str:
         return f"RemoteRun(workflow_id={self.workflow_id!r}, run_name={self.run_name!r}, url={self.url!r})"
@@ -124,10 +126,15 @@ class RemoteRun:
         """All task records of the run."""
         return self.client.tasks(self.workflow_id, self.workspace_id)
 
-    def cancel(self) -> None:
-        """Ask the platform to cancel the run."""
+    def cancel(self) -> bool:
+        """Ask the platform to cancel the run; a no-op (returns False) once the run has ended."""
+        status = self.status()
+        if status in TERMINAL:
+            log.info("run %s already ended (%s); nothing to cancel", self.workflow_id, status)
+            return False
         log.info("cancelling run %s", self.workflow_id)
         self.client.cancel(self.workflow_id, self.workspace_id)
+        return True
 
     def logs(self, *, follow: bool = False, page_bytes: int | None = None,
              poll_interval: float | None = None) -> Iterator[str]:

@@ -159,7 +159,21 @@ class WrapperRepo:
         for line in out.splitlines():
             if line.startswith("ref: ") and line.endswith("\tHEAD"):
                 return line[5:-5].removeprefix("refs/heads/")
-        return "main"
+        return self._unborn_head() or "main"
+
+    def _unborn_head(self) -> str | None:
+        """The branch an empty remote's unborn HEAD names (``ls-remote`` does not show it; a clone of the
+        empty repository learns it through protocol v2's ``unborn``), or None."""
+        with tempfile.TemporaryDirectory(prefix="pynf-head-") as tmp:
+            target = os.path.join(tmp, "probe.git")
+            proc = subprocess.run(["git", "clone", "--quiet", "--bare", "--depth=1", self.url, target],
+                                  capture_output=True, env=self._env(), timeout=120)
+            if proc.returncode != 0:
+                return None
+            head = subprocess.run(["git", "--git-dir", target, "symbolic-ref", "--quiet", "HEAD"],
+                                  capture_output=True, env=self._env(), timeout=30)
+        ref = head.stdout.decode().strip()
+        return ref.removeprefix("refs/heads/") if head.returncode == 0 and ref.startswith("refs/heads/") else None
 
     def _tip(self, branch: str) -> str | None:
         proc = self._git("rev-parse", "--verify", "--quiet", f"refs/remotes/origin/{branch}^{{commit}}",
@@ -198,8 +212,9 @@ class WrapperRepo:
                     log.info("pushed wrapper %s to %s at %s", directory, self.url, commit[:12])
                     return PublishedWrapper(self.url, commit, main_script, pushed=True)
                 text = self._scrub((proc.stdout + proc.stderr).decode(errors="replace"))
-                if not re.search(r"non-fast-forward|fetch first|rejected|stale info|cannot lock ref", text):
-                    raise WrapperRepoError(f"git push to wrapper repository {self.url} failed: {text.strip()[-1500:]}")
+                if not _lost_race(text):
+                    raise WrapperRepoError(f"git push to wrapper repository {self.url} was refused (branch "
+                                           f"{branch}; not retried): {_push_reason(text)}")
                 time.sleep(random.uniform(0.05, 0.3) * (attempt + 1))  # lost a race: rebuild on new tip
             raise WrapperRepoError(f"could not push to wrapper repository {self.url}: the branch {branch} kept "
                                    f"moving ({self.push_attempts} attempts)")
@@ -229,3 +244,23 @@ class WrapperRepo:
         if parent:
             args += ["-p", parent]
         return self._out(*args)
+
+
+#: A push that lost a race with another publisher (the only rejection worth rebuilding and retrying).
+_RACE = re.compile(r"\[rejected\]\s*\((non-fast-forward|fetch first|stale info)\)|cannot lock ref|"
+                   r"failed to update ref|non-fast-forward")
+
+
+def _lost_race(text: str) -> bool:
+    """True when git's push output says only that the branch moved (not a hook, protection or auth refusal)."""
+    if re.search(r"\[remote rejected\]", text) and "cannot lock ref" not in text:
+        return False
+    return bool(_RACE.search(text))
+
+
+def _push_reason(text: str) -> str:
+    """git's own words for a refused push: the server's ``remote:`` lines first, then the ref status."""
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip() and ln.strip() != "Done"]
+    remote = [ln for ln in lines if ln.startswith("remote:")]
+    rest = [ln for ln in lines if not ln.startswith(("remote:", "To "))]
+    return "; ".join(remote + rest)[-1500:] or "git gave no reason"

@@ -17,7 +17,13 @@ def compile_request(request: RunRequest) -> Bundle:
 
     A module given by path or ID is resolved (and pinned in ``pynf.lock``) and checked against its reviewed
     interface first (:func:`pynf.interface.review.check_reviewed`: breaking drift raises, compatible drift warns).
+
+    A request may instead carry a precompiled ``bundle`` or a ``workflow`` (compiled with the request's params).
     """
+    if request.bundle is not None:
+        return request.bundle
+    if request.workflow is not None:
+        return request.workflow.compile(dict(request.params or {}))
     module = request.module
     module_id = request.module_id
     if not isinstance(module, Module):

@@ -12,6 +12,7 @@ __all__ = [
     "InputError",
     "OptionsError",
     "GroovyLiteralError",
+    "WiringError",
     "EngineError",
     "JavaNotFound",
     "RunFailed",
@@ -98,6 +99,15 @@ class OptionsError(PynfError):
 
 class GroovyLiteralError(OptionsError):
     """A value has no Groovy literal form (NaN, infinity, non-string map keys, arbitrary objects)."""
+
+
+class WiringError(PynfError):
+    """A workflow's steps do not fit together (shape, unknown emit, cycle, pairing): names both steps."""
+
+    def __init__(self, message: str, *, step: str | None = None, upstream: str | None = None):
+        self.step = step
+        self.upstream = upstream
+        super().__init__(message)
 
 
 class EngineError(PynfError):

@@ -98,11 +98,19 @@ def _readme(bundle: Bundle, *, params_file: str, source: ResolvedModule | None, 
         outdir = "results"
     url = repo_url or "<git-url-of-this-repository>"
     tw = f"tw launch {q(url) if repo_url else url} --revision {_BRANCH} --params-file {q(params_file)}"
+    if bundle.steps:
+        title = f"workflow {bundle.module_id}"
+        origin = (f"workflow `{bundle.module_id}`: steps {', '.join(f'`{s}`' for s in bundle.steps)} "
+                  f"(processes {', '.join(f'`{p}`' for p in bundle.process.split(','))}); each step publishes "
+                  "to `<outdir>/<step>/`")
+    else:
+        title = bundle.process
+        origin = f"{_source_line(source, bundle)}, process `{bundle.process}`"
     lines = [
         README_MARKER,
-        f"# {bundle.process} — standalone Nextflow bundle",
+        f"# {title} — standalone Nextflow bundle",
         "",
-        f"Exported by pynf {__version__} from {_source_line(source, bundle)}, process `{bundle.process}`.",
+        f"Exported by pynf {__version__} from {origin}.",
         f"Bundle content hash: `{bundle.content_hash}` (wrapper and sidecars).",
         "",
         "## Files",

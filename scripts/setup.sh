@@ -7,8 +7,8 @@ cd "$(dirname "$0")/.."
 
 # command:Debian package (slurmctld/slurmd/sbatch + munged: the single-node cluster the `slurm` tests
 # start with scripts/slurm-cluster.sh)
-TOOLS=(samtools:samtools bwa:bwa seqtk:seqtk minimap2:minimap2 bgzip:tabix fastp:fastp git:git
-       slurmctld:slurm-wlm munged:munge)
+TOOLS=(samtools:samtools bwa:bwa seqtk:seqtk minimap2:minimap2 bgzip:tabix git:git
+       slurmctld:slurm-wlm munged:munge fastp:fastp bcftools:bcftools wgsim:samtools)
 missing=()
 for pair in "${TOOLS[@]}"; do
     command -v "${pair%%:*}" >/dev/null 2>&1 || missing+=("${pair#*:}")

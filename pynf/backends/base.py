@@ -45,11 +45,14 @@ class RunRequest:
     Paths (``outdir``, ``work_dir``, ``run_dir``) are the caller's: relative ones are relative to the
     current directory locally, and remote paths for Seqera (a relative Seqera ``outdir`` goes under the
     compute environment's work dir). ``source`` says where module IDs are looked up (remote, branch,
-    sha, offline). ``backend_options`` holds backend-specific extras (Seqera:
+    sha, offline). Instead of ``module`` a request may carry a ``workflow``
+    (:class:`pynf.Workflow`, compiled with ``params``) or a precompiled ``bundle``. ``backend_options`` holds backend-specific extras (Seqera:
     ``config_profiles``, ``label_ids``, ``pre_run_script``).
     """
 
     module: Any = None
+    workflow: Any = None
+    bundle: Bundle | None = None
     inputs: Any = None
     params: Mapping[str, Any] = field(default_factory=dict)
     process: str | None = None

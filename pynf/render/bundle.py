@@ -42,6 +42,7 @@ class Bundle:
     #: element kinds of each input channel by key (``(("0", ("val", "path")), ...)``): tells which values
     #: in ``pynf_inputs`` are paths (remote backends stage those); not part of ``content_hash``
     input_kinds: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    steps: tuple[str, ...] = ()  # a workflow's step names (empty for one module); ``process`` lists their processes
 
     @property
     def content_hash(self) -> str:

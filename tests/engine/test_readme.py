@@ -38,6 +38,19 @@ def test_python_example(workdir):
     assert "SUCCEEDED" in proc.stdout
 
 
+WORKFLOW_MARKER = "<!-- This workflow block is executed by tests/engine/test_readme.py -->"
+
+
+def test_workflow_example(workdir):
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(re.escape(WORKFLOW_MARKER) + r"\s*```python\n(.*?)```", text, re.S)
+    assert len(blocks) == 1
+    proc = subprocess.run([sys.executable, "-c", blocks[0]], cwd=workdir, capture_output=True, text=True,
+                          timeout=600)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert proc.stdout == "SUCCEEDED 2\n"
+
+
 def test_cli_example(workdir):
     script = _blocks("sh")[0]
     env = dict(os.environ, PATH=os.path.dirname(sys.executable) + os.pathsep + os.environ["PATH"])

@@ -17,9 +17,9 @@ def _config(options: RunOptions | None = None) -> str:
 
 
 def test_default_is_copy_and_every_mode_reaches_the_config():
-    assert "mode: 'copy'" in _config()
+    assert "params.pynf_publish_mode = 'copy'" in _config()
     for mode in PUBLISH_MODES:
-        assert f"mode: '{mode}'" in _config(RunOptions(publish_mode=mode))
+        assert f"params.pynf_publish_mode = '{mode}'" in _config(RunOptions(publish_mode=mode))
     assert {"copy", "link", "symlink"} <= set(PUBLISH_MODES) and "move" not in PUBLISH_MODES
 
 
@@ -31,6 +31,6 @@ def test_unknown_mode_is_a_typed_error():
 def test_cli_flag():
     res = CliRunner().invoke(cli, ["compile", SEQTK, "--emit", "config", "--publish-mode", "symlink"])
     assert res.exit_code == 0, res.output
-    assert "mode: 'symlink'" in res.stdout
+    assert "params.pynf_publish_mode = 'symlink'" in res.stdout
     bad = CliRunner().invoke(cli, ["compile", SEQTK, "--emit", "config", "--publish-mode", "move"])
     assert bad.exit_code == 2

@@ -9,27 +9,36 @@ Usage::
 from __future__ import annotations
 
 import threading
+from collections.abc import Mapping
 
 from rich.console import Console
 from rich.live import Live
 from rich.table import Table
 
-from pynf.backends.local.observer import Snapshot
+from pynf.backends.local.observer import ProcessCounts, Snapshot
 
 __all__ = ["RichProgress", "render_snapshot"]
 
 
-def render_snapshot(snapshot: Snapshot | None, title: str = "pynf") -> Table:
-    """A table with one row per process: pending/running/done/cached/failed counts."""
+def render_snapshot(snapshot: Snapshot | None, title: str = "pynf", labels: Mapping[str, str] | None = None) -> Table:
+    """A table with one row per process: pending/running/done/cached/failed counts.
+
+    ``labels`` names rows by process (a workflow's step names: ``{"BWA_MEM": "align"}``); every labelled
+    process has a row from the start, so a workflow's table shows each step before its first task.
+    """
     table = Table(title=title, expand=False, show_edge=False)
     for col in ("process", "pending", "running", "completed", "cached", "failed", ""):
         table.add_column(col, justify="left" if col in ("process", "") else "right")
-    if snapshot is None:
-        return table
-    for name, c in sorted(snapshot.processes.items()):
+    processes = dict.fromkeys(labels or {}, ProcessCounts())
+    processes.update(snapshot.processes if snapshot is not None else {})
+    rows = sorted(processes.items()) if not labels else sorted(
+        processes.items(), key=lambda kv: (list(labels).index(kv[0]) if kv[0] in labels else len(labels), kv[0]))
+    for name, c in rows:
+        if labels and name in labels:
+            name = f"{labels[name]} ({name})"
         done = c.completed + c.cached
         state = "[red]failed" if c.failed else ("[green]done" if c.terminated and not (c.pending or c.submitted or c.running)
-                                                 else "[yellow]running")
+                                                 else "[yellow]running" if c.total else "[dim]waiting")
         table.add_row(name, str(c.pending + c.submitted), str(c.running), str(c.completed), str(c.cached),
                       str(c.failed), f"{state}[/] {done}/{c.total}")
     return table
@@ -42,12 +51,14 @@ class RichProgress:
     nothing is redrawn and the final table is printed once, as whole lines, when the block ends (so it
     never runs into whatever is printed next)."""
 
-    def __init__(self, console: Console | None = None, title: str = "pynf", refresh_per_second: float = 8):
+    def __init__(self, console: Console | None = None, title: str = "pynf", refresh_per_second: float = 8,
+                 labels: Mapping[str, str] | None = None):
         self.console = console or Console(stderr=True)
         self.title = title
+        self.labels = dict(labels or {})
         self.last: Snapshot | None = None
         self._lock = threading.Lock()
-        self._live = (Live(render_snapshot(None, title), console=self.console,
+        self._live = (Live(render_snapshot(None, title, self.labels), console=self.console,
                            refresh_per_second=refresh_per_second, transient=False)
                       if self.console.is_terminal else None)
 
@@ -58,7 +69,7 @@ class RichProgress:
 
     def __exit__(self, *exc) -> None:
         with self._lock:
-            final = render_snapshot(self.last, self.title)
+            final = render_snapshot(self.last, self.title, self.labels)
             if self._live is not None:
                 self._live.update(final)
         if self._live is not None:
@@ -70,4 +81,4 @@ class RichProgress:
         with self._lock:
             self.last = snapshot
             if self._live is not None:
-                self._live.update(render_snapshot(snapshot, self.title))
+                self._live.update(render_snapshot(snapshot, self.title, self.labels))

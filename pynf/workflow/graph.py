@@ -1,0 +1,221 @@
+"""The workflow graph as Python builds it: :class:`Workflow`, its :class:`Step` s and :class:`ChannelRef` s.
+
+``wf.add(module, ...)`` takes the arguments of :func:`pynf.run` and returns a :class:`Step`; its
+``out.<emit>`` (or ``out["<emit>"]``) is a :class:`ChannelRef` that later steps take as an input,
+whole or as one element of a tuple input.  Nothing is wired until :meth:`Workflow.compile`
+(see :mod:`pynf.workflow.wiring`), which checks every connection before anything runs.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from pynf.errors import RunFailed, WiringError
+from pynf.render.inputs import merge_keywords, signature
+from pynf.render.options import RunOptions
+from pynf.workflow.refs import ChannelRef, refs_in as _refs
+
+if TYPE_CHECKING:
+    from pynf.compiler.ir import Channel, Module, Process
+    from pynf.render.bundle import Bundle
+    from pynf.workflow.result import WorkflowResult
+
+__all__ = ["Workflow", "Step", "ChannelRef", "StepOutputs"]
+
+_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,62}\Z")
+
+
+def _check_name(kind: str, name: Any) -> str:
+    if not isinstance(name, str) or not _NAME.match(name):
+        raise WiringError(f"{kind} name {name!r} must start with a letter and hold only letters, digits and _ "
+                          "(it names the step's output folder and manifest entries)")
+    return name
+
+
+class StepOutputs:
+    """``step.out``: the step's output channels by emit name (attribute or item) or position."""
+
+    __slots__ = ("_step",)
+
+    def __init__(self, step: Step):
+        self._step = step
+
+    def __getitem__(self, key: str | int) -> ChannelRef:
+        step = self._step
+        for ch in step.process.outputs:
+            if ch.key == str(key):
+                return ChannelRef(step, ch)
+        known = ", ".join(ch.key for ch in step.process.outputs) or "(none)"
+        raise WiringError(f"step '{step.name}' ({step.process.name}) has no output '{key}'; its outputs are: {known}",
+                          upstream=step.name)
+
+    def __getattr__(self, key: str) -> ChannelRef:
+        if key.startswith("__"):
+            raise AttributeError(key)
+        return self[key]
+
+    def __iter__(self):
+        return iter(self[ch.key] for ch in self._step.process.outputs)
+
+    def __dir__(self):
+        return [ch.key for ch in self._step.process.outputs]
+
+
+class Step:
+    """One process of a workflow with its inputs (literal values, :class:`pynf.Queue` s or channel refs)."""
+
+    def __init__(self, workflow: Workflow, name: str, module: Module, process: Process, module_id: str,
+                 module_dir: str | None, inputs: Any, options: RunOptions | None):
+        self.workflow = workflow
+        self.name = name
+        self.module = module
+        self.process = process
+        self.module_id = module_id
+        self.module_dir = module_dir
+        self.inputs = inputs
+        self.options = options
+        self.out = StepOutputs(self)
+
+    def __repr__(self) -> str:
+        return f"Step({self.name!r}, process={self.process.name!r}, module={self.module_id!r})"
+
+    def set_inputs(self, inputs: Any = None, **keyword_inputs: Any) -> Step:
+        """Replace this step's inputs (same forms as :meth:`Workflow.add`); checked at compile time."""
+        self.inputs = merge_keywords(inputs, keyword_inputs or None)
+        return self
+
+    def upstream(self) -> list[Step]:
+        """The steps whose outputs this step takes, in order of first use."""
+        seen: list[Step] = []
+        for ref in _refs(self.inputs):
+            if ref.step not in seen:
+                seen.append(ref.step)
+        return seen
+
+
+class Workflow:
+    """Several module processes wired in Python and run as ONE Nextflow run.
+
+        wf = pynf.Workflow("align")
+        idx = wf.add("bwa/index", meta={"id": "ref"}, fasta="ref.fa")
+        aln = wf.add("bwa/mem", reads=pynf.Queue([...]), index=idx.out.index, fasta=[{"id": "ref"}, "ref.fa"],
+                     sort_bam=True)
+        result = wf.run()
+        result["mem"].outputs["bam"]
+
+    ``options`` are the default :class:`~pynf.RunOptions` of steps added without their own.
+    """
+
+    def __init__(self, name: str = "workflow", *, options: RunOptions | None = None):
+        self.name = _check_name("workflow", name)
+        self.options = options or RunOptions()
+        self.steps: dict[str, Step] = {}
+
+    def __repr__(self) -> str:
+        return f"Workflow({self.name!r}, steps={list(self.steps)!r})"
+
+    def __getitem__(self, name: str) -> Step:
+        return self.steps[name]
+
+    def add(self, module: str | os.PathLike[str], inputs: Any = None, *, name: str | None = None,
+            process: str | None = None, options: RunOptions | None = None, **keyword_inputs: Any) -> Step:
+        """Add a step: ``module`` (path or ID) with inputs as for :func:`pynf.run`; returns the :class:`Step`.
+
+        ``name`` defaults to the module ID's last part (``bwa/mem`` -> ``mem``), numbered when taken.
+        """
+        from pynf.sources.load import load_module
+
+        loaded = load_module(module, process=process)
+        if name is None:
+            base = re.sub(r"[^A-Za-z0-9_]", "_", loaded.module_id.rsplit("/", 1)[-1]).strip("_") or "step"
+            base = base if base[0].isalpha() else "s_" + base
+            name, n = base, 2
+            while name in self.steps:
+                name, n = f"{base}_{n}", n + 1
+        _check_name("step", name)
+        if name in self.steps:
+            raise WiringError(f"the workflow already has a step named '{name}'; give name=", step=name)
+        step = Step(self, name, loaded.module, loaded.process, loaded.module_id, str(loaded.directory),
+                    merge_keywords(inputs, keyword_inputs or None), options)
+        for ref in _refs(step.inputs):
+            if ref.step.workflow is not self:
+                raise WiringError(f"step '{name}' takes {ref!r} from another workflow", step=name,
+                                  upstream=ref.step.name)
+        self.steps[name] = step
+        return step
+
+    def order(self) -> list[Step]:
+        """Steps in an order where each comes after the steps it takes outputs from (WiringError on a cycle)."""
+        done: list[Step] = []
+        state: dict[str, int] = {}
+
+        def visit(step: Step, path: list[str]) -> None:
+            if state.get(step.name) == 2:
+                return
+            if state.get(step.name) == 1:
+                cycle = path[path.index(step.name):] + [step.name]
+                raise WiringError(f"the workflow has a cycle: {' -> '.join(cycle)}", step=cycle[0],
+                                  upstream=cycle[-2])
+            if self.steps.get(step.name) is not step:
+                raise WiringError(f"step '{path[-1]}' takes outputs of step '{step.name}', which is not part of "
+                                  f"workflow '{self.name}'", step=path[-1], upstream=step.name)
+            state[step.name] = 1
+            for up in step.upstream():
+                visit(up, path + [step.name])
+            state[step.name] = 2
+            done.append(step)
+
+        for step in self.steps.values():
+            visit(step, [])
+        return done
+
+    def step_processes(self) -> dict[str, str]:
+        """Process name -> step name, in step order (a module used twice has an aliased process)."""
+        from pynf.workflow.render import _process_names
+
+        procs, _ = _process_names(self.order())
+        return {proc: step for step, proc in procs.items()}
+
+    def progress_table(self, **options: Any):
+        """A live :class:`~pynf.backends.local.progress.RichProgress` with one row per step, for ``run(progress=)``.
+
+            with wf.progress_table() as show:
+                wf.run(progress=show)
+        """
+        from pynf.backends.local.progress import RichProgress
+
+        return RichProgress(title=options.pop("title", self.name), labels=self.step_processes(), **options)
+
+    def compile(self, params: Mapping[str, Any] | None = None, *, check_files: bool = True) -> Bundle:
+        """The workflow as one :class:`~pynf.Bundle` (every connection checked; WiringError/InputError)."""
+        from pynf.workflow.render import render_workflow
+
+        return render_workflow(self, params=params, check_files=check_files)
+
+    def export(self, directory: str | os.PathLike[str], params: Mapping[str, Any] | None = None, **options: Any):
+        """Write the compiled workflow as a self-contained directory (see :func:`pynf.export.export_bundle`)."""
+        from pynf.export import export_bundle
+
+        return export_bundle(self.compile(params), directory, **options)
+
+    def run(self, params: Mapping[str, Any] | None = None, *, backend: str = "local", stub: bool = False,
+            resume: bool | str = False, outdir: str | os.PathLike[str] | None = None,
+            work_dir: str | os.PathLike[str] | None = None, run_dir: str | os.PathLike[str] | None = None,
+            progress: Callable[[Any], Any] | None = None, check: bool = True, timeout: float | None = None,
+            seqera: Any = None, wait: bool = True) -> WorkflowResult:
+        """Run every step in ONE Nextflow run through :func:`pynf.dispatch.execute`; a :class:`WorkflowResult`."""
+        from pynf.backends.base import RunRequest
+        from pynf.dispatch import execute
+        from pynf.workflow.result import wrap_failure, WorkflowResult
+
+        request = RunRequest(workflow=self, params=dict(params or {}), backend=backend, seqera=seqera, stub=stub,
+                             resume=resume, outdir=outdir, work_dir=work_dir, run_dir=run_dir, progress=progress,
+                             check=check, timeout=timeout, wait=wait)
+        try:
+            result = execute(request)
+        except RunFailed as exc:
+            raise wrap_failure(self, exc) from None
+        return WorkflowResult.wrap(self, result) if wait else result

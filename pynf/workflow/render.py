@@ -1,0 +1,161 @@
+"""Render a :class:`~pynf.workflow.Workflow` into ONE bundle: every module's code once, one wrapper workflow.
+
+A module used by several steps keeps its code once; each further use renders its process again under an
+alias (``SAMTOOLS_INDEX`` -> ``SAMTOOLS_INDEX_<STEP>``), which both Nextflow parsers accept without
+``include``.  Every step's outputs are published to ``outdir/<step>`` and listed in one manifest:
+``{"workflow", "steps": {step: {process, module, outputs: [keys], topics: [names]}},
+"outputs": {"<step>.<key>": [item, ...]}, "topics": {name: items of every step}}``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from pynf import __version__
+from pynf.compiler.ir import Process
+from pynf.errors import OptionsError, WiringError
+from pynf.render.bundle import MANIFEST_NAME, Bundle
+from pynf.render.inputs import build_params, params_text
+from pynf.render.options import RunOptions
+from pynf.render.renderer import _channel_context, collect_sidecars, wrapper_blocks
+from pynf.templates import render_template
+from pynf.workflow.wiring import plan_step
+
+if TYPE_CHECKING:
+    from pynf.workflow.graph import Step, Workflow
+
+__all__ = ["render_workflow", "STEP_MANIFEST_DIR"]
+
+#: Folder of the outdir where each finished step's part of the manifest is written as soon as it ends.
+STEP_MANIFEST_DIR = ".pynf-steps"
+
+
+def _renamed(process: Process, name: str) -> str:
+    text, n = re.subn(r"\A(\s*process\s+)" + re.escape(process.name) + r"\b", lambda m: m.group(1) + name,
+                      process.text)
+    if n != 1:
+        raise WiringError(f"cannot alias process {process.name}: its text does not start with its declaration")
+    return text
+
+
+def _process_names(steps: list[Step]) -> tuple[dict[str, str], list[str]]:
+    """Each step's process name and the module code blocks (each module once, aliases added)."""
+    taken: set[str] = set()
+    names: dict[str, str] = {}
+    blocks: list[str] = []
+    modules: dict[tuple[str, str], tuple[dict[str, str], set[str]]] = {}  # module -> (code names, used)
+
+    def fresh(base: str) -> str:
+        name, n = base, 2
+        while name in taken:
+            name, n = f"{base}_{n}", n + 1
+        taken.add(name)
+        return name
+
+    for step in steps:
+        mkey = (step.module.path, step.module.source_hash)
+        if mkey not in modules:
+            rename = {p.name: fresh(p.name) for p in step.module.processes}
+            texts = {p.text: _renamed(p, rename[p.name]) for p in step.module.processes if rename[p.name] != p.name}
+            module_blocks, _warnings = wrapper_blocks(step.module)
+            blocks.extend(texts.get(b, b).rstrip("\n") for b in module_blocks)
+            modules[mkey] = (rename, set())
+        rename, used = modules[mkey]
+        if step.process.name not in used:
+            used.add(step.process.name)
+            names[step.name] = rename[step.process.name]
+        else:
+            names[step.name] = fresh(re.sub(r"[^A-Za-z0-9_]", "_", f"{step.process.name}_{step.name.upper()}"))
+            blocks.append(_renamed(step.process, names[step.name]).rstrip("\n"))
+    return names, blocks
+
+
+def _common(steps: list[Step], options: dict[str, RunOptions], attr: str) -> Any:
+    values = {}
+    for step in steps:
+        value = getattr(options[step.name], attr)
+        if isinstance(value, Mapping):
+            value = tuple(sorted(value.items()))
+        values.setdefault(value, step.name)
+    if len(values) > 1:
+        shown = "; ".join(f"step '{s}': {v!r}" for v, s in values.items())
+        raise OptionsError(f"the steps of one run must agree on {attr} ({shown}); set it the same for every step "
+                           "(Workflow(options=...) gives the default)")
+    return next(iter(values)) if values else None
+
+
+def _cluster(run: RunOptions) -> Any:
+    value = getattr(run, "cluster_options", None)
+    return list(value) if isinstance(value, tuple) else value
+
+
+def render_workflow(wf: Workflow, *, params: Mapping[str, Any] | None = None, check_files: bool = True) -> Bundle:
+    """The bundle of ``wf`` (raises WiringError / InputError / OptionsError before anything runs)."""
+    steps = wf.order()
+    if not steps:
+        raise WiringError(f"workflow '{wf.name}' has no steps; add some with wf.add(module, ...)")
+    procs, blocks = _process_names(steps)
+    many: dict[str, bool] = {}
+    plans = {}
+    for step in steps:
+        plan = plan_step(step, procs, many, check_files=check_files)
+        many[step.name] = plan.many
+        plans[step.name] = plan
+    options = {s.name: s.options or wf.options for s in steps}
+
+    step_ctx = []
+    for step in steps:
+        plan = plans[step.name]
+        outputs = [_channel_context(ch) | {"index": i} for i, ch in enumerate(step.process.outputs)]
+        topics: dict[str, list[str]] = {}
+        for ch in step.process.outputs:
+            if ch.topic:
+                topics.setdefault(ch.topic, []).append(ch.key)
+        step_ctx.append({
+            "name": step.name, "process": procs[step.name], "module_id": step.module_id.replace("\n", " "),
+            "source_hash": step.module.source_hash, "many": plan.many,
+            "literals": [(var, key, _channel_context(ch)) for var, key, ch in plan.literals],
+            "consts": plan.consts, "lines": plan.lines, "args": plan.args, "outputs": outputs,
+            "info": {"name": step.name, "process": procs[step.name], "module": step.module_id,
+                     "keys": [o["key"] for o in outputs], "topics": {t: topics[t] for t in sorted(topics)}},
+        })
+    main_nf = render_template("workflow.nf.j2", version=__version__, workflow_name=wf.name, manifest_name=MANIFEST_NAME,
+                              step_dir=STEP_MANIFEST_DIR, blocks=blocks, steps=step_ctx)
+
+    limits = dict(_common(steps, options, "resource_limits") or ())
+    extra: list[str] = []
+    for step in steps:
+        text = options[step.name].extra_config.rstrip("\n")
+        if text and text not in extra:
+            extra.append(text)
+    config = render_template(
+        "workflow.config.j2", version=__version__, workflow_name=wf.name,
+        steps=[{"name": s.name, "process": procs[s.name], "run": options[s.name],
+                "ext": sorted(options[s.name].ext.items()), "cluster_options": _cluster(options[s.name])}
+               for s in steps],
+        resource_limits=[(k, limits[k]) for k in ("cpus", "memory", "time") if limits.get(k) is not None],
+        container=_common(steps, options, "container"), publish_mode=_common(steps, options, "publish_mode"),
+        extra_config="\n\n".join(extra))
+
+    data = build_params(Process(name="", directives=(), inputs=(), outputs=(), when=None, body=None, stub=None,
+                                text="", pos=steps[0].process.pos), [], params)
+    data["pynf_inputs"] = [e.to_json() for s in steps for e in plans[s.name].entries]
+    sidecars: dict[str, bytes] = {}
+    executables: set[str] = set()
+    for step in steps:
+        files, exe = collect_sidecars(step.module_dir)
+        for rel, content in files:
+            if rel in sidecars and sidecars[rel] != content and rel != "environment.yml":
+                raise WiringError(f"step '{step.name}': its module's file {rel} differs from another step's module "
+                                  "file of the same name; one bundle cannot hold both", step=step.name)
+            sidecars.setdefault(rel, content)
+        executables |= exe
+    # which params entries hold paths (remote backends stage those): literal channels and constants
+    kinds = tuple([(key, tuple(ctx["kinds"])) for s in step_ctx for _, key, ctx in s["literals"]]
+                  + [(key, (kind,)) for s in step_ctx for _, key, kind in s["consts"]])
+    return Bundle(module_id=wf.name, process=",".join(procs[s.name] for s in steps), main_nf=main_nf,
+                  params_text=params_text(data), config_text=config, sidecars=tuple(sorted(sidecars.items())),
+                  executables=frozenset(executables), steps=tuple(s.name for s in steps),
+                  input_kinds=kinds)

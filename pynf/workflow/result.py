@@ -1,0 +1,176 @@
+"""Results of a workflow run: :class:`WorkflowResult` wraps the backend's result, ``result[step]`` is a step.
+
+The one manifest (decoded with :mod:`pynf.render.manifest`) lists outputs as ``"<step>.<key>"``; a step's
+view holds its own outputs and topics.  When the run failed (``check=False``) the parts written by steps
+that had finished are read from ``outdir/.pynf-steps/<step>.json`` (local runs).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pynf.errors import RunFailed, TaskFailedError
+from pynf.render.manifest import ManifestOutputs
+
+if TYPE_CHECKING:
+    from pynf.workflow.graph import Workflow
+
+__all__ = ["WorkflowResult", "StepResult", "wrap_failure"]
+
+
+@dataclass(frozen=True)
+class StepResult(ManifestOutputs):
+    """One step of a workflow run: its outputs and topics, tasks and their work dirs."""
+
+    name: str
+    process: str
+    module_id: str
+    manifest: dict | None
+    local_paths: bool = True
+    tasks: tuple = ()  # the step's TaskRecords (local runs)
+    workdirs: dict = field(default_factory=dict)
+
+    @property
+    def finished(self) -> bool:
+        """True when the step's outputs are known (it ended; the run may have failed later)."""
+        return self.manifest is not None
+
+    def get_task_workdirs(self) -> dict:
+        """Task name (``PROCESS (tag)``) -> work directory, for this step's tasks."""
+        return dict(self.workdirs)
+
+    def __repr__(self) -> str:
+        return f"StepResult({self.name!r}, process={self.process!r}, outputs={sorted(self.outputs)!r})"
+
+
+@dataclass(frozen=True)
+class WorkflowResult(ManifestOutputs):
+    """The outcome of one workflow run; ``result[step].outputs[key]``; the backend's result is ``.run``."""
+
+    workflow: str
+    run: Any
+    steps: dict[str, dict] = field(default_factory=dict)  # step -> {process, module}
+
+    @classmethod
+    def wrap(cls, wf: Workflow, run: Any) -> WorkflowResult:
+        from pynf.workflow.render import _process_names
+
+        order = wf.order()
+        procs, _ = _process_names(order)
+        steps = {}
+        for s in order:
+            topics: dict[str, list[str]] = {}
+            for ch in s.process.outputs:
+                if ch.topic:
+                    topics.setdefault(ch.topic, []).append(ch.key)
+            steps[s.name] = {"process": procs[s.name], "module": s.module_id, "topics": topics}
+        return cls(workflow=wf.name, run=run, steps=steps)
+
+    @property
+    def manifest(self) -> dict | None:
+        return getattr(self.run, "manifest", None)
+
+    @property
+    def local_paths(self) -> bool:  # type: ignore[override]
+        return getattr(self.run, "local_paths", True)
+
+    @property
+    def status(self) -> str:
+        return self.run.status
+
+    @property
+    def succeeded(self) -> bool:
+        return bool(self.run.succeeded)
+
+    def _part(self, name: str) -> dict | None:
+        manifest = self.manifest
+        if manifest is not None:
+            info = (manifest.get("steps") or {}).get(name) or {}
+            outputs = manifest.get("outputs") or {}
+            mine = {key: outputs.get(f"{name}.{key}", []) for key in info.get("outputs", [])}
+            return {"outputs": mine, "topics": {}}
+        outdir = getattr(self.run, "outdir", None)
+        counts = (getattr(self.run, "counts", None) or {}).get(self.steps[name]["process"])
+        if outdir is None or (counts is not None and (counts.failed or counts.pending or counts.submitted
+                                                      or counts.running or not counts.terminated)):
+            return None  # failed, or cut off by the failure: its channels may have closed early on abort
+        from pynf.workflow.render import STEP_MANIFEST_DIR
+
+        try:
+            data = json.loads((Path(outdir) / STEP_MANIFEST_DIR / f"{name}.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return {"outputs": data.get("outputs") or {}, "topics": {}} if isinstance(data, dict) else None
+
+    def __getitem__(self, name: str) -> StepResult:
+        if name not in self.steps:
+            raise KeyError(f"workflow '{self.workflow}' has no step '{name}'; steps: {', '.join(self.steps)}")
+        info = self.steps[name]
+        part = self._part(name)
+        if part is not None:
+            # topics of this step: its outputs that declare a topic, as listed by the manifest's step info
+            for topic, keys in self._step_topics(name).items():
+                part["topics"][topic] = [i for k in keys for i in part["outputs"].get(k, [])]
+        tasks = getattr(self.run, "tasks", ())
+        tasks = tuple(t for t in tasks if t.process == info["process"]) if isinstance(tasks, (tuple, list)) else ()
+        process = info["process"]
+        workdirs = {task: d for task, d in self.run.get_task_workdirs().items()
+                    if task == process or task.startswith(process + " (")}
+        return StepResult(name=name, process=process, module_id=info["module"], manifest=part,
+                          local_paths=self.local_paths, tasks=tasks, workdirs=workdirs)
+
+    def _step_topics(self, name: str) -> dict[str, list[str]]:
+        return self.steps[name].get("topics", {})
+
+    def __iter__(self):
+        return iter(self.steps)
+
+    def __repr__(self) -> str:
+        return f"WorkflowResult({self.workflow!r}, status={self.status!r}, steps={list(self.steps)!r})"
+
+    def get_output_files(self) -> list:
+        return ManifestOutputs.get_output_files(self)
+
+    def get_task_workdirs(self) -> dict:
+        """Task name -> work directory for every task of the run (per step: ``result[step].get_task_workdirs()``)."""
+        return self.run.get_task_workdirs()
+
+    def get_execution_report(self) -> dict:
+        """The run's execution report plus per step: process, module and task counts."""
+        report = dict(self.run.get_execution_report())
+        processes = report.get("processes") or {}
+        report["workflow"] = self.workflow
+        report["steps"] = {name: {"process": info["process"], "module": info["module"],
+                                  **processes.get(info["process"], {})} for name, info in self.steps.items()}
+        return report
+
+    def get_stdout(self) -> str:
+        return self.run.get_stdout()
+
+    def get_workflow_outputs(self) -> dict[str, dict[str, list]]:
+        """Outputs by step, then by key."""
+        return {name: self[name].outputs for name in self.steps}
+
+
+def wrap_failure(wf: Workflow, exc: BaseException) -> BaseException:
+    """A failed run's error naming the step (and item) whose task failed; the result becomes a WorkflowResult."""
+    if not isinstance(exc, RunFailed):
+        return exc
+    result = WorkflowResult.wrap(wf, exc.result) if exc.result is not None else None
+    if isinstance(exc, TaskFailedError) and result is not None:
+        step = next((n for n, i in result.steps.items() if i["process"] == exc.process), None)
+        if step is not None:
+            item = f", item {exc.tag}" if exc.tag else ""
+            new = TaskFailedError(f"Step '{step}' (process {exc.process}{item}) failed.\n{exc}", process=exc.process,
+                                  tag=exc.tag, exit_status=exc.exit_status, stderr_tail=exc.stderr_tail,
+                                  workdir=exc.workdir, result=result)
+            new.step = step
+            return new
+    clone = type(exc).__new__(type(exc))
+    clone.__dict__.update(exc.__dict__)
+    clone.args = exc.args
+    clone.result = result
+    return clone

@@ -1,0 +1,324 @@
+"""Wiring rules: a step's inputs (literals, queues, channel refs) -> how its input channels are built.
+
+Decided at compile time, as nf-core pipelines wire modules:
+
+* a literal value/file is a value channel, a :class:`pynf.Queue` a queue channel (data in params JSON);
+* an upstream output given whole to an input of the same shape is passed as is;
+* an upstream output of a step that runs once (only value inputs: a reference index built once) is a
+  value channel: it is broadcast to every task of a per-item step;
+* a tuple input assembled from elements of different upstream outputs (bam from one step, bai from
+  another), or several per-item upstream outputs feeding one step, are joined on ``meta`` (the first
+  ``val`` of each tuple), so items of the same sample meet; the ``meta`` element may be left out;
+* a shape or kind mismatch, an ``each`` input from a channel, per-item outputs without a ``meta`` to
+  join on, or a queue mixed with per-item outputs: :class:`~pynf.errors.WiringError` naming both steps.
+
+Groovy emitted here is made of identifiers and integers only; user values stay in params JSON.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from pynf.compiler.ir import Channel
+from pynf.errors import InputError, WiringError
+from pynf.render.inputs import (ChannelInput, _address, _channel, _element, _is_queue, _known_names,
+                                signature)
+from pynf.workflow.refs import ChannelRef
+
+if TYPE_CHECKING:
+    from pynf.workflow.graph import Step
+
+__all__ = ["StepPlan", "plan_step"]
+
+_PATHS = ("path", "file")
+_VALUES = ("val", "env", "eval", "stdout", "stdin")
+
+
+@dataclass
+class StepPlan:
+    """How one step's input channels are made: params entries, constants and channel expressions."""
+
+    many: bool  # the step runs once per item (some input is a queue)
+    entries: list[ChannelInput] = field(default_factory=list)  # literal channels and constants (params JSON)
+    literals: list[tuple[str, str, Channel]] = field(default_factory=list)  # (var, params key, channel)
+    consts: list[tuple[str, str, str]] = field(default_factory=list)  # (var, params key, kind)
+    lines: list[tuple[str, str]] = field(default_factory=list)  # (var, groovy expression) in order
+    args: list[str] = field(default_factory=list)  # the process call's arguments
+
+
+def _kinds(ch: Channel) -> list[str]:
+    return [e.kind for e in ch.elements] if ch.kind == "tuple" else [ch.elements[0].kind if ch.elements else ch.kind]
+
+
+def _fits(out_kind: str, in_kind: str) -> bool:
+    if in_kind in _PATHS:
+        return out_kind in _PATHS
+    return out_kind in _VALUES
+
+
+def _where(step: Step, ch: Channel) -> str:
+    return f"step '{step.name}' input '{ch.key}' {signature(ch)}"
+
+
+def _from(ref: ChannelRef) -> str:
+    tail = f" element {ref.element}" if ref.element is not None else ""
+    return f"step '{ref.step.name}' output '{ref.channel.key}' {signature(ref.channel)}{tail}"
+
+
+def _has_meta(ch: Channel) -> bool:
+    return ch.kind == "tuple" and len(ch.elements) >= 2 and ch.elements[0].kind == "val"
+
+
+def _split(step: Step) -> dict[int, Any]:
+    """User inputs -> {channel index: whole value | {element index: value}}, as ``resolve_inputs`` addresses."""
+    process = step.process
+    inputs = step.inputs
+    if inputs is None:
+        inputs = {}
+    if isinstance(inputs, (list, tuple)):
+        if len(inputs) != len(process.inputs):
+            raise InputError(f"step '{step.name}': {process.name} takes {len(process.inputs)} input channel(s) "
+                             f"({_known_names(process)}), but {len(inputs)} positional value(s) were given")
+        inputs = {str(i): v for i, v in enumerate(inputs)}
+    if not isinstance(inputs, Mapping):
+        raise InputError(f"step '{step.name}': inputs must be a dict or a list, got {type(inputs).__name__}")
+    given: dict[int, Any] = {}
+    for key, value in inputs.items():
+        hits = _address(process, str(key))
+        if len(hits) != 1:
+            problem = "has no input named" if not hits else "has several inputs named"
+            raise InputError(f"step '{step.name}': {process.name} {problem} '{key}'; its inputs are: "
+                             f"{_known_names(process)}", input=str(key))
+        ci, ei = hits[0]
+        slot = given.get(ci)
+        if ei is None:
+            if slot is not None:
+                raise InputError(f"step '{step.name}': input {ci} {signature(process.inputs[ci])} is given more than "
+                                 "once", input=str(key))
+            given[ci] = ("whole", value)
+        else:
+            if slot is not None and slot[0] == "whole":
+                raise InputError(f"step '{step.name}': input {ci} is given both whole and by element", input=str(key))
+            parts = slot[1] if slot else {}
+            parts[ei] = value
+            given[ci] = ("parts", parts)
+    out: dict[int, Any] = {}
+    for ci, ch in enumerate(process.inputs):
+        if ci not in given:
+            raise InputError(f"step '{step.name}': {process.name} is missing input '{ch.key}' ({signature(ch)})",
+                             input=ch.key)
+        mode, value = given[ci]
+        if mode == "whole" and ch.kind == "tuple" and not isinstance(value, ChannelRef) and _has_ref(value):
+            labels = [e.label for e in ch.elements]
+            if isinstance(value, Mapping):
+                mode, value = "parts", {labels.index(k): v for k, v in value.items() if k in labels}
+            elif isinstance(value, (list, tuple)) and len(value) == len(labels):
+                mode, value = "parts", dict(enumerate(value))
+            else:
+                raise WiringError(f"{_where(step, ch)}: give a list of {len(labels)} values [{', '.join(labels)}] "
+                                  "or a dict by element names", step=step.name)
+        if (mode == "parts" and len(value) == 1 and _has_meta(ch) and len(ch.elements) == 2
+                and isinstance(value.get(1), ChannelRef) and value[1].element is None
+                and value[1].channel.kind == "tuple" and len(value[1].channel.elements) == 2):
+            mode, value = "whole", value[1]  # [meta, x] given for element x of tuple(meta, x): the channel as is
+        out[ci] = (mode, value)
+    return out
+
+
+def _has_ref(value: Any) -> bool:
+    if isinstance(value, ChannelRef):
+        return True
+    if isinstance(value, Mapping):
+        return any(_has_ref(v) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return any(_has_ref(v) for v in value)
+    return False
+
+
+def _check_whole(step: Step, ch: Channel, ref: ChannelRef) -> None:
+    if ch.kind == "each":
+        raise WiringError(f"{_where(step, ch)} is an `each` input: give it a list of values, not {_from(ref)}",
+                          step=step.name, upstream=ref.step.name)
+    have = _kinds(ref.channel) if ref.element is None else [_kinds(ref.channel)[ref.element]]
+    want = _kinds(ch)
+    if len(have) != len(want) or (ch.kind == "tuple") != (ref.element is None and ref.channel.kind == "tuple"):
+        raise WiringError(f"shape mismatch: {_from(ref)} has {len(have)} element(s) ({', '.join(have)}) but "
+                          f"{_where(step, ch)} takes {len(want)} ({', '.join(want)})", step=step.name,
+                          upstream=ref.step.name)
+    for i, (h, w) in enumerate(zip(have, want)):
+        if not _fits(h, w):
+            raise WiringError(f"kind mismatch at element {i}: {_from(ref)} gives `{h}` but {_where(step, ch)} takes "
+                              f"`{w}`", step=step.name, upstream=ref.step.name)
+
+
+def _element_of(step: Step, ch: Channel, ei: int, ref: ChannelRef) -> int:
+    """Which element of ``ref``'s upstream items fills element ``ei`` of ``ch``."""
+    out = ref.channel
+    if ref.element is not None:
+        index = ref.element
+    elif out.kind != "tuple":
+        index = 0
+    elif _has_meta(out) and len(out.elements) == 2:
+        index = 1
+    else:
+        raise WiringError(f"{_from(ref)} has {len(out.elements)} elements; pick the one for element "
+                          f"'{ch.elements[ei].label}' of {_where(step, ch)} with step.out.{out.key}[i]",
+                          step=step.name, upstream=ref.step.name)
+    have, want = _kinds(out)[index], ch.elements[ei].kind
+    if not _fits(have, want):
+        raise WiringError(f"kind mismatch: {_from(ref)} element {index} is `{have}` but element "
+                          f"'{ch.elements[ei].label}' of {_where(step, ch)} is `{want}`", step=step.name,
+                          upstream=ref.step.name)
+    return index
+
+
+def plan_step(step: Step, procs: Mapping[str, str], many: Mapping[str, bool], *, check_files: bool) -> StepPlan:
+    """The plan for ``step``; ``procs`` maps step names to process names, ``many`` says which steps run per item."""
+    sid = step.name
+    split = _split(step)
+    # sources: distinct upstream outputs, in order of first use
+    sources: list[tuple[str, int]] = []
+    source_ch: dict[tuple[str, int], Channel] = {}
+    literal_queue = None
+    for ci, (mode, value) in split.items():
+        ch = step.process.inputs[ci]
+        refs = [value] if mode == "whole" and isinstance(value, ChannelRef) else (
+            [v for v in value.values() if isinstance(v, ChannelRef)] if mode == "parts" else [])
+        for v in (value.values() if mode == "parts" else [value]):
+            if not isinstance(v, ChannelRef) and _has_ref(v):
+                raise WiringError(f"{_where(step, ch)}: a channel ref must be a whole element, not inside "
+                                  "a list or dict", step=sid)
+            if _is_queue(v) and mode == "parts":
+                raise InputError(f"step '{sid}': a queue must hold whole items of input '{ch.key}'", input=ch.key)
+        for ref in refs:
+            key = (ref.step.name, ref.step.process.outputs.index(ref.channel))
+            if key not in source_ch:
+                sources.append(key)
+                source_ch[key] = ref.channel
+        if mode == "whole" and not refs and (_is_queue(value) or (ch.kind == "tuple" and isinstance(value, list)
+                                                                    and value and all(isinstance(v, Mapping)
+                                                                                      for v in value))):
+            literal_queue = ch
+    per_item = [k for k in sources if many[k[0]]]
+    if per_item and literal_queue is not None:
+        raise WiringError(f"step '{sid}' takes a queue for input '{literal_queue.key}' and per-item outputs of step "
+                          f"'{per_item[0][0]}': items could not be paired; give the queue to an upstream step",
+                          step=sid, upstream=per_item[0][0])
+    if len(per_item) > 1:
+        for key in per_item:
+            if not _has_meta(source_ch[key]):
+                other = next(k for k in per_item if k != key)
+                raise WiringError(f"step '{sid}' takes per-item outputs of steps '{key[0]}' and '{other[0]}', but "
+                                  f"step '{key[0]}' output '{source_ch[key].key}' {signature(source_ch[key])} has "
+                                  "no meta element to join them on", step=sid, upstream=key[0])
+
+    def out_expr(key: tuple[str, int]) -> str:
+        return f"{procs[key[0]]}.out[{key[1]}]"
+
+    # an `each` input runs the process once per value: its outputs are per-item channels
+    each = any(ch.kind == "each" for ch in step.process.inputs)
+    plan = StepPlan(many=bool(per_item) or literal_queue is not None or each)
+    whole_per_item = [ci for ci, (m, v) in split.items() if m == "whole" and isinstance(v, ChannelRef)
+                      and many[v.step.name]]
+    parts_cis = [ci for ci, (m, v) in split.items() if m == "parts" and _has_ref(v)]
+    use_rows = len(per_item) > 1 or bool(parts_cis)
+    # row layout: per-item sources joined on meta, then single sources used as elements, combined
+    offsets: dict[tuple[str, int], int] = {}
+    rows_var = f"pynf_rows_{sid}"
+    if use_rows:
+        expr, width = "", 0
+        for n, key in enumerate(per_item):
+            ch = source_ch[key]
+            size = len(ch.elements) if ch.kind == "tuple" else 1
+            src = out_expr(key) if ch.kind == "tuple" else f"{out_expr(key)}.map {{ v -> [v] }}"
+            if n == 0:
+                expr, offsets[key], width = src, 0, size
+            else:
+                expr += f".join({src})"
+                offsets[key], width = width - 1, width + size - 1
+        singles = [k for k in sources if not many[k[0]] and any(
+            isinstance(v, ChannelRef) and (v.step.name, v.step.process.outputs.index(v.channel)) == k
+            for ci in parts_cis for v in split[ci][1].values())]
+        for key in singles:
+            ch = source_ch[key]
+            size = len(ch.elements) if ch.kind == "tuple" else 1
+            src = f"{out_expr(key)}.map {{ v -> [v] }}" if ch.kind != "tuple" else out_expr(key)
+            expr = src if not expr else f"{expr}.combine({src})"
+            offsets[key], width = width, width + size
+        if not per_item and len(singles) > 1:
+            expr += ".first()"  # `combine` gives a queue channel: made a value again, so it is broadcast
+        plan.lines.append((rows_var, expr))
+
+    for ci, ch in enumerate(step.process.inputs):
+        mode, value = split[ci]
+        var = f"ch_{sid}_{ci}"
+        if mode == "whole" and isinstance(value, ChannelRef):
+            _check_whole(step, ch, value)
+            key = (value.step.name, value.step.process.outputs.index(value.channel))
+            if ci in whole_per_item and use_rows:
+                pieces = _pieces_of(key, source_ch[key], offsets[key], value.element)
+                plan.lines.append((var, _map(rows_var, pieces, ch.kind == "tuple")))
+            elif value.element is not None:
+                plan.lines.append((var, f"{out_expr(key)}.map {{ v -> v[{value.element}] }}"))
+            else:
+                plan.lines.append((var, out_expr(key)))
+        elif mode == "parts" and ci in parts_cis:
+            pieces = []
+            for ei, el in enumerate(ch.elements):
+                if ei in value and isinstance(value[ei], ChannelRef):
+                    ref = value[ei]
+                    key = (ref.step.name, ref.step.process.outputs.index(ref.channel))
+                    pieces.append(f"r[{offsets[key] + _element_of(step, ch, ei, ref)}]")
+                elif ei in value:
+                    cvar = f"pynf_const_{sid}_{ci}_{ei}"
+                    pkey = f"{sid}/{ch.key}/{ei}"
+                    item = _element(ch, el, value[ei], el.label, check_files)
+                    plan.entries.append(ChannelInput(pkey, "value", ([item],)))
+                    plan.consts.append((cvar, pkey, el.kind))
+                    pieces.append(cvar)
+                elif ei == 0 and el.kind == "val" and _meta_piece(value, per_item, offsets):
+                    pieces.append(_meta_piece(value, per_item, offsets))
+                else:
+                    raise WiringError(f"{_where(step, ch)} is missing element '{el.label}'"
+                                      + ("" if ei else " (meta is taken from the upstream items only when they "
+                                         "carry one)"), step=sid)
+            plan.lines.append((var, _map(rows_var, pieces, True)))
+        else:
+            if mode == "parts":
+                value = [value[ei] if ei in value else _missing(step, ch, ei) for ei in range(len(ch.elements))]
+            entry = _channel(ch, value, check_files)
+            pkey = f"{sid}/{ch.key}"
+            plan.entries.append(ChannelInput(pkey, entry.mode, entry.items))
+            plan.literals.append((var, pkey, ch))
+        plan.args.append(var)
+    return plan
+
+
+def _meta_piece(parts: Mapping[int, Any], per_item: list, offsets: Mapping[tuple[str, int], int]) -> str | None:
+    """Where the meta of an assembled tuple comes from: the join key, else the first upstream tuple's meta."""
+    for ref in parts.values():
+        if isinstance(ref, ChannelRef) and _has_meta(ref.channel):
+            key = (ref.step.name, ref.step.process.outputs.index(ref.channel))
+            return "r[0]" if key in per_item else f"r[{offsets[key]}]"
+    return None
+
+
+def _missing(step: Step, ch: Channel, ei: int):
+    raise InputError(f"step '{step.name}': {signature(ch)} is missing element '{ch.elements[ei].label}'",
+                     input=ch.key)
+
+
+def _pieces_of(key: tuple[str, int], ch: Channel, offset: int, element: int | None) -> list[str]:
+    if element is not None:
+        return [f"r[{offset + element if element else 0}]"]
+    if ch.kind != "tuple":
+        return [f"r[{offset}]"]
+    first = "r[0]" if _has_meta(ch) else f"r[{offset}]"
+    return [first] + [f"r[{offset + i}]" for i in range(1, len(ch.elements))]
+
+
+def _map(rows: str, pieces: list[str], tuple_: bool) -> str:
+    body = "[" + ", ".join(pieces) + "]" if tuple_ else pieces[0]
+    return f"{rows}.map {{ r -> {body} }}"

@@ -7,6 +7,7 @@ through the fake Seqera Platform (one launch, one wrapper commit) give the same 
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 from pathlib import Path
 
@@ -50,8 +51,10 @@ def by_sample(items) -> dict:
 
 
 def normalized(manifest: dict, outdir: Path) -> dict:
-    """The manifest with the outdir replaced by a marker and every item list in a stable order."""
+    """The manifest with the outdir replaced by a marker, per-task folders (named like the task's work dir,
+    which differs from run to run) by another, and every item list in a stable order."""
     text = json.dumps(manifest).replace(str(outdir), "<outdir>")
+    text = re.sub(r"(<outdir>/[^/\"]+)/[0-9a-f]{2}/[0-9a-f]{30}/", r"\1/<task>/", text)
     data = json.loads(text)
     for section in ("outputs", "topics"):
         data[section] = {k: sorted(v, key=json.dumps) for k, v in data[section].items()}

@@ -105,7 +105,7 @@ def test_cancel_and_runs_commands(fake, seqera_env, wrapper_remote, monkeypatch)
     cli = CliRunner()
     out = cli.invoke(pynf_cli, ["runs", "status", run.workflow_id, "--json"])
     assert out.exit_code == 0, out.output
-    status = json.loads(out.output)
+    status = json.loads(out.stdout)
     assert status["status"] == "RUNNING" and status["tasks"]["running"] == 1 and status["url"] == run.url
 
     out = cli.invoke(pynf_cli, ["runs", "logs", run.workflow_id])

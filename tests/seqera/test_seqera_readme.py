@@ -134,7 +134,7 @@ def test_cli_run_no_wait_then_runs_wait(fake, seqera_env, module_registry):
     res = runner.invoke(cli, ["run", "fastqc", "--input", 'meta={"id": "s9"}', "--input", "reads=sample1.fastq",
                               "--backend", "seqera", "--no-wait", "--json"])
     assert res.exit_code == 0, res.output
-    launched = json.loads(res.output)
+    launched = json.loads(res.stdout)
     assert launched["workflowId"] in fake.runs and launched["url"].endswith(launched["workflowId"])
     res = runner.invoke(cli, ["runs", "wait", launched["workflowId"], "--timeout", "240"])
     assert res.exit_code == 0, res.output

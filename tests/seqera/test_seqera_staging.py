@@ -289,7 +289,7 @@ def test_remote_run_with_local_data_end_to_end(fake, seqera_env, wrapper_remote,
 
     res = CliRunner().invoke(cli, ["runs", "download", second.workflow_id, str(tmp_path / "cli"), "--json"])
     assert res.exit_code == 0, res.output
-    out = json.loads(res.output)
+    out = json.loads(res.stdout)
     assert sorted(Path(p).read_text() for _, p in out["upper"]) == ["ALPHA\nBETA\nGAMMA\n", "DELTA\nEPSILON\nZETA\n"]
 
 
@@ -310,7 +310,7 @@ def test_cli_staging_dir_flag(fake, seqera_env, wrapper_remote, data, s3, tmp_pa
     digest = hashlib.sha256(data["c"].read_bytes()).hexdigest()
     assert uri == f"s3://{BUCKET}/stage/pynf-inputs/{digest}/c.txt"
     assert s3.puts(f"{BUCKET}/stage/pynf-inputs/") == [f"/{BUCKET}/stage/pynf-inputs/{digest}/c.txt"]
-    (meta, upper), = json.loads(res.output)["outputs"]["upper"]
+    (meta, upper), = json.loads(res.stdout)["outputs"]["upper"]
     assert meta == {"id": "c1"} and Path(upper).read_text() == "DELTA\nEPSILON\nZETA\n"
 
 

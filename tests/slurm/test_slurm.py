@@ -128,7 +128,7 @@ def test_cli_executor_queue_cluster_options_and_resource_limits_reach_sbatch(slu
         "--max-cpus", "1", "--max-memory", "200 MB", "--max-time", "7m",
         "--config", str(config), "--run-dir", str(tmp_path / "run"), "--json"], catch_exceptions=False)
     assert result.exit_code == 0, result.output
-    report = json.loads(result.output)["report"]
+    report = json.loads(result.stdout)["report"]
     assert report["status"] == "SUCCEEDED"
     [task] = report["tasks"]
     assert task["executor"] == "slurm"

@@ -131,7 +131,7 @@ def test_update_moves_across_compatible_commits_and_stops_at_breaking_ones(align
     assert res.exit_code == 0 and "up to date" in res.output
 
     res = invoke("modules", "diff", "align", "--from", base, "--json")
-    doc = json.loads(res.output)
+    doc = json.loads(res.stdout)
     kinds = {(c["kind"], c["breaking"]) for c in doc["changes"]}
     assert {("input-renamed", True), ("emit-renamed", True), ("output-added", False)} <= kinds and doc["breaking"]
 

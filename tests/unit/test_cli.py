@@ -66,7 +66,7 @@ def test_compile_without_inputs_gives_wrapper_and_empty_inputs(tmp_path):
 def test_compile_emit_ir_is_json_with_positions():
     result = invoke("compile", str(MODULE_FIXTURES / "samtools_view"), "--emit", "ir")
     assert result.exit_code == 0
-    ir = json.loads(result.output)
+    ir = json.loads(result.stdout)
     proc = ir["processes"][0]
     assert proc["name"] == "SAMTOOLS_VIEW"
     assert proc["inputs"][0]["pos"]["line"] > 1
@@ -76,7 +76,7 @@ def test_compile_emit_ir_is_json_with_positions():
 def test_inspect_json_lists_channels_with_docs():
     result = invoke("inspect", str(MODULE_FIXTURES / "samtools_view"), "--json")
     assert result.exit_code == 0
-    info = json.loads(result.output)
+    info = json.loads(result.stdout)
     assert [c["key"] for c in info["inputs"]] == ["0", "1"]
     assert info["inputs"][0]["elements"][0] == {
         "name": "meta", "kind": "val", "type": "map",

@@ -272,11 +272,12 @@ def test_remote_run_with_local_data_end_to_end(fake, seqera_env, wrapper_remote,
     got = result.download(tmp_path / "downloaded")
     assert set(got) == {"upper", "count"}
     by_id = {m["id"]: p for m, p in got["upper"]}
-    assert by_id["s1"] == tmp_path / "downloaded" / "s1.upper.txt"
+    # a queue run publishes each task into its own folder; download keeps that layout under dest
+    assert by_id["s1"].name == "s1.upper.txt" and by_id["s1"].is_relative_to(tmp_path / "downloaded")
     assert by_id["s1"].read_text() == "ALPHA\nBETA\nGAMMA\n" and by_id["s2"].read_text() == "DELTA\nEPSILON\nZETA\n"
     assert sorted(p.read_text().strip() for p in got["count"]) == ["3", "3"]
     only = result.download(tmp_path / "only-count", channels="count")
-    assert set(only) == {"count"} and not (tmp_path / "only-count" / "s1.upper.txt").exists()
+    assert set(only) == {"count"} and not list((tmp_path / "only-count").rglob("*.upper.txt"))
     with pytest.raises(InputError, match="no output channel 'nope'"):
         result.download(tmp_path / "x", channels=["nope"])
 

@@ -4,6 +4,7 @@ with Nextflow's own CLI (compared with the local backend's run of the same bundl
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -89,12 +90,13 @@ def _engine_or_skip():
 
 
 def _normalized(manifest: dict, outdir: Path) -> dict:
-    """Published paths relative to their outdir, items in a stable order (tasks finish in any order)."""
+    """Published paths relative to their outdir, per-task folders (named like the task's work dir, which
+    differs between runs) as <task>, items in a stable order (tasks finish in any order)."""
     root = str(outdir.resolve())
 
     def fix(value):
         if isinstance(value, str) and value.startswith(root + "/"):
-            return "<outdir>/" + value[len(root) + 1:]
+            return "<outdir>/" + re.sub(r"^[0-9a-f]{2}/[0-9a-f]{30}/", "<task>/", value[len(root) + 1:])
         if isinstance(value, list):
             return [fix(v) for v in value]
         if isinstance(value, dict):

@@ -116,6 +116,42 @@ def test_a_queue_of_six_runs_as_six_slurm_jobs_with_the_local_executors_outputs(
     assert sorted(t["nativeId"] for t in report["tasks"]) == sorted(ids)
 
 
+def test_a_workflow_runs_its_steps_as_slurm_jobs_with_the_local_executors_outputs(slurm_cluster, engine, tmp_path):
+    # issue 14's last point: a pynf.Workflow (two steps, one Nextflow run) hands every task to Slurm
+    require_tools("seqtk")
+    reads = pynf.Queue([[{"id": f"w{i}"}, str(_fastq(tmp_path / f"w{i}.fastq", seed=20 + i, reads=8))]
+                        for i in range(3)])
+
+    def two_steps(options: RunOptions | None) -> pynf.Workflow:
+        wf = pynf.Workflow("on_slurm", options=options)
+        seq = wf.add(SEQTK, {"0": reads}, name="seq")
+        wf.add(MODULE_FIXTURES / "seqtk_sample", reads=seq.out.fasta, sample_size=3, name="sample")
+        return wf
+
+    on_slurm = two_steps(_slurm(cpus=1, memory="200 MB", time="5m")).run(
+        run_dir=tmp_path / "wf-slurm", outdir=tmp_path / "out-slurm")
+    local = two_steps(None).run(run_dir=tmp_path / "wf-local", outdir=tmp_path / "out-local")
+
+    def contents(result, step, emit):
+        return {meta["id"]: path.read_bytes() for meta, path in result[step].outputs[emit]}
+
+    for step, emit in (("seq", "fasta"), ("sample", "reads")):
+        assert contents(on_slurm, step, emit) == contents(local, step, emit)
+    assert sorted(contents(on_slurm, "sample", "reads")) == ["w0", "w1", "w2"]
+    assert all(body.count(b">") == 3 for body in contents(on_slurm, "sample", "reads").values())
+    assert {t.executor for t in local.run.tasks} == {"local"}
+
+    tasks = on_slurm.run.tasks
+    assert len(tasks) == 6 and {t.executor for t in tasks} == {"slurm"}
+    assert {t.process for t in tasks} == {"SEQTK_SEQ", "SEQTK_SAMPLE"}
+    jobs = slurm_cluster.jobs()
+    for task in tasks:
+        job = jobs[task.native_id]
+        assert job["JobState"] == "COMPLETED" and job["ExitCode"] == "0:0" and job["Partition"] == "debug"
+        assert job["WorkDir"] == str(task.workdir)
+        assert {"cpu=1", "mem=200M"} <= set(job["Tres"].split(",")) and job["TimeLimit"] == "5"
+
+
 def test_cli_executor_queue_cluster_options_and_resource_limits_reach_sbatch(slurm_cluster, engine, tmp_path):
     require_tools("seqtk")
     reads = _fastq(tmp_path / "cli.fastq", seed=7)

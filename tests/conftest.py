@@ -72,25 +72,3 @@ def slurm_cluster():
     cluster = start_cluster()
     yield cluster
     cluster.stop_if_started()
-
-
-_EXIT_STATUS: list[int] = []
-
-
-def pytest_sessionfinish(session, exitstatus):
-    _EXIT_STATUS.append(int(exitstatus))
-
-
-def pytest_unconfigure(config):
-    """After the summary, leave at once when the embedded JVM ran. pynf shuts the engine down in order at
-    exit (tests/engine/test_engine_teardown.py checks 50 runs then a clean exit), but a full suite run —
-    hundreds of in-process Nextflow runs plus the Seqera fake's and Slurm's threads — still ended with a
-    SIGSEGV in interpreter teardown after every test had passed (CI run, 726 passed). Until that cause is
-    found, keep the exit status pytest decided."""
-    import sys
-
-    jpype = sys.modules.get("jpype")
-    if _EXIT_STATUS and jpype is not None and jpype.isJVMStarted():
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(_EXIT_STATUS[-1])

@@ -12,6 +12,7 @@ blocked where the Java version still allows a SecurityManager (Java 17-23).
 
 from __future__ import annotations
 
+import atexit
 import logging
 import os
 import shlex
@@ -21,7 +22,7 @@ from typing import Any
 
 from pynf.errors import EngineError
 from pynf._util import paths as _paths
-from pynf.backends.local import cds, helpers
+from pynf.backends.local import cds, helpers, signals
 from pynf.backends.local.installer import EngineInfo, info
 from pynf.backends.local.java import java_check
 from pynf.backends.local.launch import EMBEDDED_JVM_OPTIONS, JVM_OPTIONS
@@ -154,6 +155,10 @@ def start_jvm() -> None:
         finally:
             if token is not None:
                 os.environ["TOWER_ACCESS_TOKEN"] = token
+        # HotSpot's fault handlers serve its safepoints: note them, and put them back before JPype's own exit
+        # handler shuts the JVM down (registered after ``import jpype``, so it runs before JPype's).
+        signals.remember_jvm_handlers()
+        atexit.register(signals.restore_jvm_handlers)
         _STATE["engine"] = engine
         _STATE["cds_archive"] = str(archive) if archive else None
         _STATE["cds_used"] = _archive_mapped() if archive else False

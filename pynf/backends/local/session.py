@@ -16,6 +16,7 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+from pynf.backends.local import signals
 from pynf.backends.local.jvm import start_jvm
 from pynf.backends.local.observer import RunObserver, make_proxy
 from pynf.backends.local.watch import Deadline, eval_failure as _eval_failure
@@ -225,6 +226,7 @@ def shutdown(timeout: float = 30.0) -> None:
     the last run's lingering threads and wait for them to end, let the dataflow actors go idle, and
     shut their pool down, so that no Nextflow thread is left to run when JPype takes the JVM down.
     """
+    signals.restore_jvm_handlers()  # the steps below run Java code: safepoints need the JVM's handlers
     if not RUN_LOCK.acquire(timeout=timeout):
         _log.warning("a run was still in progress at exit; the engine is shut down without waiting for it")
         return
@@ -327,6 +329,7 @@ def run_script(script: Path, *, run_dir: Path, params_file: Path | None = None, 
     """
     start_jvm()
     _register_shutdown()
+    signals.restore_jvm_handlers()  # something may have replaced them since (faulthandler.enable/disable)
     observer = observer or RunObserver()
     run_dir.mkdir(parents=True, exist_ok=True)
     work_dir = work_dir or run_dir / "work"

@@ -91,6 +91,12 @@ def test_jvm_guard_fails_an_unmarked_test_that_starts_the_jvm(engine, tmp_path):
 # JVM's own shutdown at exit — then killed the process with SIGSEGV (exit 139 after a green suite). A
 # Groovy daemon thread spinning in compiled code stands in for Nextflow's threads, so that a safepoint
 # reliably meets compiled code.
+SPIN = """
+@groovy.transform.CompileStatic
+class Spin { static long spin() { long n = 0; while (true) { n += 1; if (n == Long.MIN_VALUE) return n } } }
+Thread.startDaemon('spin') { Spin.spin() }
+"""
+
 FAULTHANDLER = r'''
 import faulthandler, signal, sys, time
 from pathlib import Path
@@ -105,11 +111,7 @@ module = work / "hello"
 module.mkdir(parents=True, exist_ok=True)
 (module / "main.nf").write_text('process HELLO {\n    input:\n    val x\n\n    output:\n    stdout\n\n'
                                 '    script:\n    """\n    echo hi $x\n    """\n}\n')
-SPIN = """
-@groovy.transform.CompileStatic
-class Spin { static long spin() { long n = 0; while (true) { n += 1; if (n == Long.MIN_VALUE) return n } } }
-Thread.startDaemon('spin') { Spin.spin() }
-"""
+SPIN = @SPIN@
 
 def run(i):
     res = pynf.run(str(module), x=i, run_dir=work / f"run{i}")
@@ -133,7 +135,7 @@ if mode == "between-runs":
     for _ in range(3):
         JClass("java.lang.System").gc()  # ... so these safepoints meet the JVM's handler
 print("exiting", flush=True)
-'''
+'''.replace("@SPIN@", repr(SPIN))
 
 
 def test_exit_is_clean_after_faulthandler_put_the_pre_jvm_handler_back(engine, tmp_path):
@@ -158,11 +160,7 @@ from pathlib import Path
 import pynf
 from jpype import JClass
 
-SPIN = """
-@groovy.transform.CompileStatic
-class Spin { static long spin() { long n = 0; while (true) { n += 1; if (n == Long.MIN_VALUE) return n } } }
-Thread.startDaemon('spin') { Spin.spin() }
-"""
+SPIN = @SPIN@
 
 
 def test_a_run(tmp_path):
@@ -177,7 +175,7 @@ def test_a_run(tmp_path):
 @pytest.mark.parametrize("ok", [True, False])
 def test_status(ok):
     assert ok
-'''
+'''.replace("@SPIN@", repr(SPIN))
 
 
 def test_a_pytest_session_that_used_the_engine_exits_with_pytests_status(engine, tmp_path):

@@ -62,11 +62,15 @@ def _current(signum: int) -> ctypes.Array:
     return action
 
 
+def _address(action: ctypes.Array) -> int:
+    return ctypes.c_void_p.from_buffer(action).value or 0
+
+
 def handler_address(signum: int) -> int:
     """The address of the C handler now installed for ``signum`` (0 is ``SIG_DFL``); -1 where unsupported."""
     if _SIGACTION is None:
         return -1
-    return ctypes.c_void_p.from_buffer(_current(signum)).value or 0
+    return _address(_current(signum))
 
 
 def remember_jvm_handlers() -> None:
@@ -85,7 +89,7 @@ def restore_jvm_handlers() -> list[str]:
         return restored
     with _LOCK:
         for signum, saved in _JVM_HANDLERS.items():
-            if handler_address(signum) == ctypes.c_void_p.from_buffer(saved).value:
+            if handler_address(signum) == _address(saved):
                 continue
             if _SIGACTION(signum, saved, None) != 0:
                 _log.warning("could not put the JVM's %s handler back (errno %d)", signal.Signals(signum).name,

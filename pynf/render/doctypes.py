@@ -15,11 +15,14 @@ process as Groovy ``null``).  The rules, lenient where nf-core's docs are loose:
 ==========  ==========================================================================
 
 Other documented types (``file``, ``path``, ``directory``, ``eval``, unknown words) are not checked.
+A ``val`` element of a tuple named ``meta`` or ``metaN`` that meta.yml does not type (no meta.yml at
+all, say) is a ``map`` by nf-core convention.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
+import re
 from typing import Any
 
 from pynf.compiler.ir import Channel, Element, Process
@@ -50,20 +53,35 @@ def _type_name(el: Element) -> str | None:
     return doc.type.strip().strip("'\"").strip().lower()
 
 
+_META_LABEL = re.compile(r"meta\d*")
+
+
+def _convention_type(ch: Channel | None, el: Element) -> str | None:
+    """``map`` for an untyped ``val(meta)``/``val(metaN)`` tuple element (nf-core's convention), else None."""
+    if ch is not None and ch.kind == "tuple" and el.kind == "val" and _META_LABEL.fullmatch(el.label or ""):
+        return "map"
+    return None
+
+
 def _shown(value: Any) -> str:
     text = repr(value)
     return f"{type(value).__name__} {text if len(text) <= 60 else text[:57] + '...'}"
 
 
-def check_value(el: Element, value: Any, name: str) -> None:
-    """Raise :class:`InputError` when ``value`` does not fit the type (or enum) meta.yml gives ``el``."""
-    if value is None or el.kind != "val" or el.doc is None:
+def check_value(el: Element, value: Any, name: str, ch: Channel | None = None) -> None:
+    """Raise :class:`InputError` when ``value`` does not fit the type (or enum) meta.yml gives ``el``
+    (or, untyped, the nf-core convention for a ``meta`` element of tuple channel ``ch``)."""
+    if value is None or el.kind != "val":
         return
-    documented = _type_name(el)
+    documented = _type_name(el) if el.doc is not None else None
+    by = "meta.yml documents it as"
+    if documented is None and _convention_type(ch, el):
+        documented, by = "map", "by nf-core convention an untyped tuple element named meta is a"
     rule = CHECKED_TYPES.get(documented or "")
     if rule is not None and not rule[0](value):
-        raise InputError(f"meta.yml documents it as `{documented}`: expected {rule[1]}, got {_shown(value)}",
-                         input=name)
+        raise InputError(f"{by} `{documented}`: expected {rule[1]}, got {_shown(value)}", input=name)
+    if el.doc is None:
+        return
     allowed = el.doc.enum
     if allowed and isinstance(value, (str, int, float, bool)):
         text = str(value)
@@ -77,9 +95,9 @@ def _check_item(ch: Channel, item: list[Any]) -> None:
         name = el.label
         if ch.kind == "each":
             for v in value if isinstance(value, list) else [value]:
-                check_value(el, v, name)
+                check_value(el, v, name, ch)
         else:
-            check_value(el, value, name)
+            check_value(el, value, name, ch)
 
 
 def check_documented_types(process: Process, channels: list, *, skip: Collection[int] = ()) -> None:

@@ -99,3 +99,38 @@ def test_no_documented_type_in_the_corpus_rejects_a_valid_value(corpus_dir):
     print(f"documented val input types: {dict(seen)}", file=sys.stderr)
     assert sum(seen[t] for t in CHECKED_TYPES) > 500
     assert not bad, "\n".join(bad)
+
+
+def _module_without_meta_yml(tmp_path, main: str):
+    module = tmp_path / "nometa"
+    module.mkdir()
+    (module / "main.nf").write_text(main)
+    return module
+
+
+META_PAIR = """
+process PAIR {
+    input:
+    tuple val(meta), val(meta2), val(text)
+    val meta3
+
+    output:
+    tuple val(meta), path("out.txt"), emit: txt
+
+    script:
+    "echo ${meta.id} ${meta2.id} ${text} > out.txt"
+}
+"""
+
+
+@pytest.mark.parametrize("name", ["meta", "meta2"])
+def test_meta_named_tuple_val_without_meta_yml_is_a_map_by_convention(tmp_path, name):
+    module = _module_without_meta_yml(tmp_path, META_PAIR)
+    good = {"meta": {"id": "s1"}, "meta2": {"id": "r"}, "text": "x", "meta3": "plain"}
+    pynf.compile(module, **good)  # a val named meta outside a tuple is not held to the convention
+    pynf.compile(module, **{**good, "meta": []})  # [] = an absent optional tuple, as with meta.yml's `map`
+    with pytest.raises(InputError) as info:
+        pynf.compile(module, **{**good, name: "s1"})
+    assert info.value.input == name
+    assert "expected a map (a dict" in str(info.value) and "got str 's1'" in str(info.value)
+    assert "nf-core convention" in str(info.value)

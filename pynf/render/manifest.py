@@ -14,7 +14,7 @@ from typing import Any
 
 from pynf.render.bundle import MANIFEST_NAME
 
-__all__ = ["MANIFEST_NAME", "ManifestOutputs", "decode_item", "read_manifest_file"]
+__all__ = ["MANIFEST_NAME", "ManifestOutputs", "decode_item", "read_manifest_file", "run_manifest"]
 
 _PATH_KINDS = ("path", "file")
 
@@ -49,6 +49,16 @@ def read_manifest_file(outdir: str | Path) -> dict | None:
     except (OSError, ValueError):
         return None
     return data if isinstance(data, dict) else None
+
+
+def run_manifest(outdir: str | Path, run_name: str) -> dict | None:
+    """The manifest in ``outdir`` when run ``run_name`` wrote it (a manifest without run info, from a
+    hand-written wrapper, is taken as is); None when absent or left by another run."""
+    data = read_manifest_file(outdir)
+    if data is None:
+        return None
+    written_by = (data.get("run") or {}).get("name") if isinstance(data.get("run"), dict) else None
+    return data if written_by in (None, run_name) else None
 
 
 class ManifestOutputs:

@@ -30,12 +30,15 @@ from pynf.sources.ids import local_module_id
 from pynf.templates import render_template
 
 __all__ = ["render", "render_wrapper", "render_config", "collect_sidecars", "wrapper_blocks", "ext_warnings",
-           "CONFIG_EXT_KEYS"]
+           "CONFIG_EXT_KEYS", "RESERVED_FOLDERS"]
 
 
 #: ``task.ext`` keys that are configuration conventions rather than module inputs: setting them never warns
 #: (``ext.when`` is how nf-core pipelines switch a process off).
 CONFIG_EXT_KEYS = frozenset({"when"})
+
+#: Names in the outdir a per-item folder (``outdir/<meta.id>/``) must not take: run reports (pipeline_info).
+RESERVED_FOLDERS = frozenset({"pipeline_info"})
 
 
 def per_task_rule(process: Process) -> str:
@@ -121,6 +124,8 @@ def render_wrapper(module: Module, process: Process, *, module_id: str | None = 
         inputs=[_channel_context(ch) for ch in process.inputs],
         outputs=outputs,
         output_keys=[o["key"] for o in outputs],
+        channels={o["key"]: {"kinds": o["kinds"], "tuple": o["tuple"]} for o in outputs},
+        reserved=sorted(RESERVED_FOLDERS),
         topics={name: topics[name] for name in sorted(topics)},
         per_task_rule=per_task_rule(process),
     )

@@ -118,6 +118,7 @@ def render_workflow(wf: Workflow, *, params: Mapping[str, Any] | None = None, ch
             "source_hash": step.module.source_hash, "many": plan.many,
             "literals": [(var, key, _channel_context(ch)) for var, key, ch in plan.literals],
             "consts": plan.consts, "lines": plan.lines, "args": plan.args, "outputs": outputs,
+            "channels": {o["key"]: {"kinds": o["kinds"], "tuple": o["tuple"]} for o in outputs},
             "info": {"name": step.name, "process": procs[step.name], "module": step.module_id,
                      "keys": [o["key"] for o in outputs], "topics": {t: topics[t] for t in sorted(topics)}},
         })

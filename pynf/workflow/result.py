@@ -103,7 +103,9 @@ class WorkflowResult(ManifestOutputs):
             data = json.loads((Path(outdir) / STEP_MANIFEST_DIR / f"{name}.json").read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
-        return {"outputs": data.get("outputs") or {}, "topics": {}} if isinstance(data, dict) else None
+        if not isinstance(data, dict) or data.get("run") not in (None, getattr(self.run, "run_name", None)):
+            return None  # another run's part (an earlier run into the same outdir)
+        return {"outputs": data.get("outputs") or {}, "topics": {}}
 
     def __getitem__(self, name: str) -> StepResult:
         if name not in self.steps:

@@ -18,7 +18,7 @@ import time
 import uuid
 from pathlib import Path
 
-from pynf.render.bundle import MANIFEST_NAME, Bundle
+from pynf.render.bundle import Bundle
 from pynf._util import paths as _paths
 from pynf._util.files import atomic_write_json
 from pynf.backends.local.observer import RunObserver, TaskRecord
@@ -26,7 +26,7 @@ from pynf.errors import EvalOutputError, RunFailed, RunTimeout, TaskFailedError
 from pynf.backends.base import Backend, RunRequest
 from pynf.backends.local.result import RunResult
 from pynf.backends.local.session import new_run_name, run_script
-from pynf.render.manifest import read_manifest_file
+from pynf.render.manifest import run_manifest
 
 __all__ = ["LocalBackend", "RUN_RECORD", "stderr_tail"]
 
@@ -124,7 +124,6 @@ class LocalBackend(Backend):
 
         bundle.write(rdir)
         (rdir / "params.json").write_text(json.dumps(params, indent=2) + "\n")
-        (out / MANIFEST_NAME).unlink(missing_ok=True)
 
         observer = RunObserver(callback=progress)
         name = run_name or new_run_name()
@@ -139,7 +138,7 @@ class LocalBackend(Backend):
         result = RunResult(status=status, module_id=bundle.module_id, process=bundle.process, run_name=run.run_name,
                            session_id=run.session_id, run_dir=rdir, work_dir=wdir, outdir=out, log_file=run.log_file,
                            duration=run.seconds, stub=bool(stub), resumed=resume_id is not None,
-                           manifest=read_manifest_file(out) if run.success else None,
+                           manifest=run_manifest(out, run.run_name) if run.success else None,
                            tasks=tuple(observer.tasks), counts=dict(observer.counts), stdout=run.stdout,
                            error=_timeout_text(run, request.timeout) if run.timed_out else run.error)
         if run.timed_out and check:

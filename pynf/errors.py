@@ -42,6 +42,7 @@ __all__ = [
     "InterfaceDriftWarning",
     "NotReviewedHint",
     "UnknownExtKeyWarning",
+    "PublishLayoutWarning",
 ]
 
 
@@ -281,3 +282,7 @@ class NotReviewedHint(PynfWarning):
 
 class UnknownExtKeyWarning(RenderWarning):
     """``RunOptions(ext=...)`` sets a ``task.ext`` key the process never reads (names the keys it does read)."""
+
+
+class PublishLayoutWarning(PynfWarning):
+    """A step's items were published per task (``<xx>/<hash>/``), not per ``meta.id``: the ids were not unique."""

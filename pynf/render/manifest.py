@@ -8,13 +8,16 @@ where an item is a list of ``{"kind": "val"|"path"|"env"|"eval"|"stdout", "value
 from __future__ import annotations
 
 import json
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from pynf.errors import PublishLayoutWarning
 from pynf.render.bundle import MANIFEST_NAME
 
-__all__ = ["MANIFEST_NAME", "ManifestOutputs", "decode_item", "read_manifest_file", "run_manifest"]
+__all__ = ["MANIFEST_NAME", "ManifestOutputs", "decode_item", "read_manifest_file", "run_manifest", "layout_notes",
+           "warn_layout"]
 
 _PATH_KINDS = ("path", "file")
 
@@ -49,6 +52,28 @@ def read_manifest_file(outdir: str | Path) -> dict | None:
     except (OSError, ValueError):
         return None
     return data if isinstance(data, dict) else None
+
+
+def layout_notes(manifest: dict | None) -> list[str]:
+    """Why items of a run (or of a workflow's steps) were published per task instead of per meta.id."""
+    if not manifest:
+        return []
+    notes = []
+    layout = manifest.get("layout")
+    if isinstance(layout, dict) and layout.get("note"):
+        notes.append(f"{manifest.get('process') or 'process'}: outputs published per task "
+                     f"(outdir/<xx>/<hash>/): {layout['note']}")
+    for step, info in (manifest.get("steps") or {}).items():
+        layout = info.get("layout") if isinstance(info, dict) else None
+        if isinstance(layout, dict) and layout.get("note"):
+            notes.append(f"step '{step}': outputs published per task (outdir/{step}/<xx>/<hash>/): {layout['note']}")
+    return notes
+
+
+def warn_layout(manifest: dict | None) -> None:
+    """Issue a :class:`~pynf.errors.PublishLayoutWarning` for each note of :func:`layout_notes`."""
+    for note in layout_notes(manifest):
+        warnings.warn(PublishLayoutWarning(note), stacklevel=3)
 
 
 def run_manifest(outdir: str | Path, run_name: str) -> dict | None:

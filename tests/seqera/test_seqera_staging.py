@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from pynf import Queue
+from pynf import Queue, load
 from pynf.backends.seqera.backend import SeqeraBackend
 from pynf.backends.seqera.config import SeqeraConfig
 from pynf.backends.seqera.staging import Stager, classify, input_paths, stage_bundle
@@ -272,8 +272,11 @@ def test_remote_run_with_local_data_end_to_end(fake, seqera_env, wrapper_remote,
     got = result.download(tmp_path / "downloaded")
     assert set(got) == {"upper", "count"}
     by_id = {m["id"]: p for m, p in got["upper"]}
-    # a queue run publishes each task into its own folder; download keeps that layout under dest
+    # a queue run publishes each item under its meta.id; download keeps that layout under dest
     assert by_id["s1"].name == "s1.upper.txt" and by_id["s1"].is_relative_to(tmp_path / "downloaded")
+    assert by_id["s1"].parent == tmp_path / "downloaded" / "s1"
+    loaded = load(tmp_path / "downloaded")  # the result again, from the downloaded outdir alone
+    assert loaded.outputs == got and loaded.run_name == result.report["runName"]
     assert by_id["s1"].read_text() == "ALPHA\nBETA\nGAMMA\n" and by_id["s2"].read_text() == "DELTA\nEPSILON\nZETA\n"
     assert sorted(p.read_text().strip() for p in got["count"]) == ["3", "3"]
     only = result.download(tmp_path / "only-count", channels="count")

@@ -26,7 +26,7 @@ from pynf.errors import EvalOutputError, RunFailed, RunTimeout, TaskFailedError
 from pynf.backends.base import Backend, RunRequest
 from pynf.backends.local.result import RunResult
 from pynf.backends.local.session import new_run_name, run_script
-from pynf.render.manifest import run_manifest
+from pynf.render.manifest import run_manifest, warn_layout
 
 __all__ = ["LocalBackend", "RUN_RECORD", "stderr_tail"]
 
@@ -141,6 +141,7 @@ class LocalBackend(Backend):
                            manifest=run_manifest(out, run.run_name) if run.success else None,
                            tasks=tuple(observer.tasks), counts=dict(observer.counts), stdout=run.stdout,
                            error=_timeout_text(run, request.timeout) if run.timed_out else run.error)
+        warn_layout(result.manifest)
         if run.timed_out and check:
             raise RunTimeout(result.error, timeout=float(request.timeout or 0), waiting_for=run.waiting_for,
                              result=result)

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from pynf.render.manifest import MANIFEST_NAME, ManifestOutputs, read_manifest_file
+from pynf.render.manifest import MANIFEST_NAME, ManifestOutputs, read_manifest_file, warn_layout
 from pynf.errors import InputError, PynfError, RemoteRunFailed, SeqeraError
 from pynf.backends.seqera.storage import filesystem, is_uri, scheme_of, strip_scheme
 
@@ -94,6 +94,7 @@ class SeqeraResult(ManifestOutputs):
         if status != "SUCCEEDED" and check:
             raise RemoteRunFailed(_failure_text(report), report=report)
         manifest = read_manifest(run.outdir) if (run.outdir and status == "SUCCEEDED") else None
+        warn_layout(manifest)
         return cls(workflow_id=run.workflow_id, url=run.url, status=status, report=report,
                    outdir=run.outdir, manifest=manifest, run=run)
 
@@ -155,6 +156,7 @@ class SeqeraResult(ManifestOutputs):
         root.mkdir(parents=True, exist_ok=True)
         with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="pynf-download") as pool:
             list(pool.map(lambda pair: _copy(*pair), plan.values()))
+        _write_manifest(root, self.manifest)  # so pynf.load(dest) rebuilds this result from the local copies
         log.info("downloaded %d output(s) of run %s into %s", len(plan), self.workflow_id, root)
         return self._decoded("outputs", path=lambda v: plan[v][1], keys=set(wanted))
 
@@ -163,6 +165,13 @@ class SeqeraResult(ManifestOutputs):
         if self._run is None:
             return ""
         return "\n".join(self._run.logs())
+
+
+def _write_manifest(root: Path, manifest: dict) -> None:
+    """The run's manifest, as written, into the download directory (tmp + rename)."""
+    tmp = root / f".{MANIFEST_NAME}.tmp"
+    tmp.write_text(json.dumps(manifest) + "\n", encoding="utf-8")
+    os.replace(tmp, root / MANIFEST_NAME)
 
 
 def _source(outdir: str, value: str) -> tuple[str, str]:

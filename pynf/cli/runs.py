@@ -1,5 +1,5 @@
-"""Click commands for remote runs: the ``pynf runs`` group (status, logs, cancel, wait) and ``ProgressLine``,
-the live progress display for waiting on a remote run."""
+"""Click commands for runs: the ``pynf runs`` group (local history: list, show; Seqera: status, logs, cancel,
+wait, download) and ``ProgressLine``, the live progress display for waiting on a remote run."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import click
 from pynf.backends.seqera.config import SeqeraConfig
 from pynf.backends.seqera.launch import SeqeraPlatform
 from pynf.backends.seqera.run import RunProgress
+from pynf.cli.history import list_cmd, print_runs, show_cmd
 
 __all__ = ["runs", "ProgressLine"]
 
@@ -61,9 +62,16 @@ request_timeout_option = click.option(
     help="Seconds one Seqera API request may take (env PYNF_SEQERA_REQUEST_TIMEOUT; default 60).")
 
 
-@click.group("runs")
-def runs() -> None:
-    """Inspect and control runs on Seqera Platform."""
+@click.group("runs", invoke_without_command=True)
+@click.pass_context
+def runs(ctx: click.Context) -> None:
+    """Local runs (`pynf runs`, `pynf runs show RUN`) and runs on Seqera Platform (status, logs, wait, ...)."""
+    if ctx.invoked_subcommand is None:
+        print_runs(20, False)
+
+
+runs.add_command(list_cmd)
+runs.add_command(show_cmd)
 
 
 @runs.command("status")

@@ -125,7 +125,8 @@ except KeyboardInterrupt:
 
 
 def _child(root: Path, seconds: int) -> subprocess.Popen:
-    env = dict(os.environ, PYTHONPATH=str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    env = dict(os.environ, PYTHONPATH=str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", ""),
+               PYNF_HISTORY_DIR=str(root / "history"))
     return subprocess.Popen([sys.executable, "-c", INTERRUPTED, str(root), str(seconds), str(FIXED)],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
 
@@ -153,6 +154,9 @@ def test_ctrl_c_on_a_rerun_keeps_the_last_complete_manifest(tmp_path):
     listed = [item[1]["value"] for item in json.loads(manifest)["outputs"]["report"]]
     assert [Path(p).read_text() for p in listed] == ["s1\n", "s2\n", "s3\n", "s4\n"]
     assert not [p.name for p in (tmp_path / "out").iterdir() if p.name.endswith(".tmp")]
+    # the local history says so
+    records = [json.loads(p.read_text()) for p in sorted((tmp_path / "history").glob("*.json"))]
+    assert [r["status"] for r in records] == ["SUCCEEDED", "INTERRUPTED"]
 
 
 def _newer_run(root: Path) -> bool:
@@ -200,3 +204,48 @@ def _fastq(root: Path, sample: str) -> str:
     path = root / f"{sample}.fq"
     path.write_text(f"@{sample}1\nACGTACGTAC\n+\nIIIIIIIIII\n")
     return str(path)
+
+
+def test_local_runs_are_listed_and_shown_with_their_report(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from pynf.cli.main import cli
+
+    monkeypatch.setenv("PYNF_HISTORY_DIR", str(tmp_path / "history"))
+    ok = pynf.run(FIXED, meta={"id": "h"}, text="x", seconds=0, mode="plain", run_dir=tmp_path / "r1",
+                  outdir=tmp_path / "o1")
+    wf = pynf.Workflow("hist")
+    wf.add(FIXED, {"0": [{"id": "w"}, "y", 0], "1": "plain"}, name="one")
+    flow = wf.run(run_dir=tmp_path / "r2", outdir=tmp_path / "o2")
+    bad = pynf.run(MODULE_FIXTURES / "eval_fail", meta={"id": "e"}, text="x", run_dir=tmp_path / "r3", check=False)
+    runner = CliRunner()
+    listed = runner.invoke(cli, ["runs", "list", "--json"])
+    assert listed.exit_code == 0, listed.output
+    records = {r["run_name"]: r for r in json.loads(listed.stdout)}
+    assert list(records) == [bad.run_name, flow.run.run_name, ok.run_name]  # newest first
+    assert [(r["kind"], r["status"]) for r in records.values()] == [("module", "FAILED"), ("workflow", "SUCCEEDED"),
+                                                                    ("module", "SUCCEEDED")]
+    first = records[ok.run_name]
+    assert (first["outdir"], first["run_dir"]) == (str(tmp_path / "o1"), str(tmp_path / "r1"))
+    assert first["start"].endswith("Z") and first["duration"] > 0
+    table = runner.invoke(cli, ["runs"])  # no subcommand: the local runs
+    assert table.exit_code == 0 and ok.run_name in table.output and "workflow" in table.output
+    shown = runner.invoke(cli, ["runs", "show", flow.run.run_name[:12]])
+    assert shown.exit_code == 0 and "SUCCEEDED" in shown.output and str(tmp_path / "o2") in shown.output
+
+    none = runner.invoke(cli, ["runs", "show", ok.run_name, "--open"])
+    assert none.exit_code == 1 and "has no execution report" in none.output
+    report = tmp_path / "o1" / "pipeline_info" / "execution_report_2026.html"
+    report.parent.mkdir()
+    report.write_text("<html></html>")
+    opener = tmp_path / "bin" / "xdg-open"  # the desktop's opener: records what it was asked to open
+    opener.parent.mkdir()
+    opener.write_text(f"#!/bin/sh\necho \"$1\" > {tmp_path / 'opened'}\n")
+    opener.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{opener.parent}{os.pathsep}{os.environ['PATH']}")
+    opened = runner.invoke(cli, ["runs", "show", ok.run_name, "--open"])
+    assert opened.exit_code == 0, opened.output
+    deadline = time.monotonic() + 30
+    while not (tmp_path / "opened").exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert (tmp_path / "opened").read_text().strip() == str(report)

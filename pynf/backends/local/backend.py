@@ -21,6 +21,7 @@ from pathlib import Path
 from pynf.render.bundle import Bundle
 from pynf._util import paths as _paths
 from pynf._util.files import atomic_write_json
+from pynf._util.history import RunRecord
 from pynf.backends.local.observer import RunObserver, TaskRecord
 from pynf.errors import EvalOutputError, RunFailed, RunTimeout, TaskFailedError
 from pynf.backends.base import Backend, RunRequest
@@ -127,10 +128,18 @@ class LocalBackend(Backend):
 
         observer = RunObserver(callback=progress)
         name = run_name or new_run_name()
-        run = run_script(rdir / "main.nf", run_dir=rdir, params_file=rdir / "params.json",
-                         config_file=rdir / "nextflow.config", work_dir=wdir, outdir=out, stub=stub,
-                         resume_id=resume_id, observer=observer, run_name=name, timeout=request.timeout)
+        record = RunRecord(run_name=name, kind="workflow" if bundle.steps else "module", name=bundle.module_id,
+                           process=bundle.process, outdir=out, run_dir=rdir, work_dir=wdir)
+        record.start()
+        try:
+            run = run_script(rdir / "main.nf", run_dir=rdir, params_file=rdir / "params.json",
+                             config_file=rdir / "nextflow.config", work_dir=wdir, outdir=out, stub=stub,
+                             resume_id=resume_id, observer=observer, run_name=name, timeout=request.timeout)
+        except BaseException as exc:
+            record.end("INTERRUPTED" if isinstance(exc, KeyboardInterrupt) else "FAILED", str(exc))
+            raise
         status = "SUCCEEDED" if run.success else "FAILED"
+        record.end(status, run.error)
         _write_record(rdir, {"run_name": run.run_name, "session_id": run.session_id, "status": status,
                              "stub": bool(stub), "resumed_from": resume_id, "bundle_hash": bundle.content_hash,
                              "module_id": bundle.module_id, "process": bundle.process,

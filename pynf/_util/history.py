@@ -37,7 +37,8 @@ class RunRecord:
 
     def __init__(self, *, run_name: str, kind: str, name: str, process: str, outdir: Path, run_dir: Path,
                  work_dir: Path):
-        stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime())
+        now = time.time()
+        stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime(now)) + f"{now % 1:.3f}"[1:]  # sorts by start
         self.path = history_dir() / f"{stamp}-{run_name}.json"
         self.data: dict[str, Any] = {
             "run_name": run_name, "kind": kind, "name": name, "process": process, "status": "RUNNING",

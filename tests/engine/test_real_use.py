@@ -1,4 +1,4 @@
-"""Real use on the embedded engine (issue 10): per-task publishing of equal file names, input order,
+"""Real use on the embedded engine (issue 10): per-item publishing of equal file names, input order,
 ``None`` for a ``val``, run timeouts, broadcast tuple elements, failing ``eval`` version queries."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 import pynf
 from pynf.backends.local.backend import LocalBackend
-from pynf.errors import EvalOutputError, InputError, RunTimeout
+from pynf.errors import EvalOutputError, InputError, PublishLayoutWarning, RunTimeout
 from pynf.render.bundle import MANIFEST_NAME, Bundle
 from pynf.render.options import RunOptions
 
@@ -50,10 +50,10 @@ def test_queue_of_fixed_output_names_returns_each_tasks_file_in_input_order(tmp_
     versions = result.outputs["versions"]
     assert [p.read_text().splitlines()[1].strip() for p in versions] == ['text: "first"', 'text: "second"',
                                                                           'text: "third"']
-    # each task's files sit in a folder named like its work dir: outdir/<xx>/<rest of the hash>/
-    workdirs = {Path(t.workdir).relative_to(result.work_dir) for t in result.tasks}
-    folders = {path.parent.relative_to(result.outdir) for _, path in reports}
-    assert folders == workdirs and {p.parent.relative_to(result.outdir) for p in versions} == workdirs
+    # each item's files sit in a folder named by its meta.id (the ids are unique): outdir/<meta.id>/
+    folders = [path.parent.relative_to(result.outdir) for _, path in reports]
+    assert folders == [Path("a"), Path("b"), Path("c")]
+    assert [p.parent.relative_to(result.outdir) for p in versions] == folders
     manifest = json.loads((result.outdir / MANIFEST_NAME).read_text())
     listed = [item[1]["value"] for item in manifest["outputs"]["report"]]
     assert listed == [str(path) for _, path in reports]
@@ -68,8 +68,12 @@ def test_queue_of_fixed_output_names_returns_each_tasks_file_in_input_order(tmp_
 
 def test_same_meta_id_twice_keeps_both_results(tmp_path):
     items = [_item("s", "one", 1), _item("s", "two", 0)]
-    result = pynf.run(FIXED, inputs=[pynf.Queue(items), "upper"], run_dir=tmp_path / "run")
+    with pytest.warns(PublishLayoutWarning, match="meta.id not unique"):
+        result = pynf.run(FIXED, inputs=[pynf.Queue(items), "upper"], run_dir=tmp_path / "run")
     assert [p.read_text() for _, p in result.outputs["report"]] == ["ONE\n", "TWO\n"]
+    # each task's files sit in a folder named like its work dir: outdir/<xx>/<rest of the hash>/
+    workdirs = {Path(t.workdir).relative_to(result.work_dir) for t in result.tasks}
+    assert {p.parent.relative_to(result.outdir) for _, p in result.outputs["report"]} == workdirs
 
 
 def test_one_task_run_still_publishes_into_outdir(tmp_path):

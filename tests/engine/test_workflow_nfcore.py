@@ -56,6 +56,7 @@ def normalized(manifest: dict, outdir: Path) -> dict:
     text = json.dumps(manifest).replace(str(outdir), "<outdir>")
     text = re.sub(r"(<outdir>/[^/\"]+)/[0-9a-f]{2}/[0-9a-f]{30}/", r"\1/<task>/", text)
     data = json.loads(text)
+    data.pop("run", None)  # run name, session and times differ from run to run
     for section in ("outputs", "topics"):
         data[section] = {k: sorted(v, key=json.dumps) for k, v in data[section].items()}
     return data

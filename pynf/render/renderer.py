@@ -6,9 +6,10 @@ paramsText, run options as escaped literals in configText.  Rendering is determi
 The manifest's topics are built from the process's own outputs that declare ``topic:`` (in a
 one-process wrapper those are exactly the topic's items), so no ``channel.topic()`` is needed and
 topic channels cannot leak between runs in one JVM.  The wrapper publishes outputs itself (it copies each
-output file from the task's work dir into outdir, or into a per-task folder for queue runs, see
-:func:`per_task_rule`) so the manifest names exactly the copy of each task's file; configText sets
-``fair = true`` so items come back in input order.
+output file from the task's work dir into outdir, or for queue runs into a folder per item, named by its
+``meta.id`` when the ids are unique and like the task's work dir otherwise, see :func:`per_task_rule`)
+so the manifest names exactly the copy of each task's file; configText sets ``fair = true`` so items
+come back in input order.
 """
 
 from __future__ import annotations
@@ -42,7 +43,8 @@ RESERVED_FOLDERS = frozenset({"pipeline_info"})
 
 
 def per_task_rule(process: Process) -> str:
-    """Groovy condition (same in wrapper and config): does each task publish into its own folder?
+    """Groovy condition (same in wrapper and config): does each task publish into its own folder
+    (``outdir/<meta.id>/``, or ``outdir/<xx>/<hash>/`` when the ids are not unique)?
 
     True for a queue run (an input given as a queue) and for a process with an ``each`` input: those
     can run several tasks whose outputs may share file names. A one-task run publishes into outdir.

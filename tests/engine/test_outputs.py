@@ -110,39 +110,58 @@ INTERRUPTED = r'''
 import sys
 from pathlib import Path
 import pynf
-import pynf.errors
-import pynf.workflow
-root = Path(sys.argv[1])
-items = [{"meta": {"id": s}, "text": s, "seconds": int(sys.argv[2])} for s in ("s1", "s2", "s3", "s4")]
-print("START", flush=True)
+root, seconds, module, mode = Path(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4]
+def queue(wait):
+    return pynf.Queue([{"meta": {"id": s}, "text": s, "seconds": wait} for s in ("s1", "s2", "s3", "s4")])
 try:
-    pynf.run(sys.argv[3], inputs=[pynf.Queue(items), "plain"], run_dir=root / "run", outdir=root / "out",
-             options=pynf.RunOptions(extra_config="executor.cpus = 1"))
+    if mode == "module":  # one task at a time
+        pynf.run(module, inputs=[queue(seconds), "plain"], run_dir=root / "run", outdir=root / "out",
+                 options=pynf.RunOptions(extra_config="executor.cpus = 1"))
+    else:  # all at once: a fast step ends (and writes its part) while the slow one runs
+        wf = pynf.Workflow("two", options=pynf.RunOptions(extra_config="executor.cpus = 8"))
+        wf.add(module, {"0": queue(0), "1": "plain"}, name="fast")
+        wf.add(module, {"0": queue(seconds), "1": "upper"}, name="slow")
+        wf.run(run_dir=root / "run", outdir=root / "out")
     print("DONE", flush=True)
 except KeyboardInterrupt:
     print("INTERRUPTED", flush=True)
 '''
 
 
-def _child(root: Path, seconds: int) -> subprocess.Popen:
+def _child(root: Path, seconds: int, mode: str) -> subprocess.Popen:
     env = dict(os.environ, PYTHONPATH=str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", ""),
                PYNF_HISTORY_DIR=str(root / "history"))
-    return subprocess.Popen([sys.executable, "-c", INTERRUPTED, str(root), str(seconds), str(FIXED)],
+    return subprocess.Popen([sys.executable, "-c", INTERRUPTED, str(root), str(seconds), str(FIXED), mode],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
 
 
-def test_ctrl_c_on_a_rerun_keeps_the_last_complete_manifest(tmp_path):
-    first = _child(tmp_path, 0)
+def _rerun_under_way(root: Path, mode: str, first_run: str) -> bool:
+    """A task of the rerun has started (module); the fast step has ended and a slow task started (workflow)."""
+    begun = len(list((root / "run" / "work").glob("*/*/.command.begin")))
+    if mode == "module":
+        return begun > 4
+    try:
+        part = json.loads((root / "out" / ".pynf-steps" / "fast.json").read_text())
+    except (OSError, ValueError):
+        return False
+    return part["run"] != first_run and begun > 8 + 4
+
+
+@pytest.mark.parametrize("mode", ["module", "workflow"])
+def test_ctrl_c_on_a_rerun_keeps_the_last_complete_manifest(tmp_path, mode):
+    first = _child(tmp_path, 0, mode)
     out, _ = first.communicate(timeout=600)
     assert "DONE" in out, out
     manifest = (tmp_path / "out" / MANIFEST_NAME).read_text()
-    assert len(json.loads(manifest)["outputs"]["report"]) == 4
+    report = "report" if mode == "module" else "slow.report"
+    assert len(json.loads(manifest)["outputs"][report]) == 4
+    first_run = json.loads(manifest)["run"]["name"]
 
-    rerun = _child(tmp_path, 120)  # one task at a time, each sleeping 2 minutes
+    rerun = _child(tmp_path, 120, mode)  # the slow tasks sleep 2 minutes
     try:
         deadline = time.monotonic() + 300
-        while not list((tmp_path / "run" / "work").glob("*/*/.command.begin")) or not _newer_run(tmp_path):
-            assert time.monotonic() < deadline and rerun.poll() is None, "the rerun's first task never started"
+        while not _rerun_under_way(tmp_path, mode, first_run):
+            assert time.monotonic() < deadline and rerun.poll() is None, "the rerun's slow task never started"
             time.sleep(0.2)
         rerun.send_signal(signal.SIGINT)
         out, _ = rerun.communicate(timeout=120)
@@ -151,18 +170,17 @@ def test_ctrl_c_on_a_rerun_keeps_the_last_complete_manifest(tmp_path):
             rerun.kill()
     assert "INTERRUPTED" in out, out
     assert (tmp_path / "out" / MANIFEST_NAME).read_text() == manifest  # untouched, byte for byte
-    listed = [item[1]["value"] for item in json.loads(manifest)["outputs"]["report"]]
-    assert [Path(p).read_text() for p in listed] == ["s1\n", "s2\n", "s3\n", "s4\n"]
-    assert not [p.name for p in (tmp_path / "out").iterdir() if p.name.endswith(".tmp")]
+    listed = [item[1]["value"] for item in json.loads(manifest)["outputs"][report]]
+    assert [Path(p).read_text() for p in listed] == (["s1\n", "s2\n", "s3\n", "s4\n"] if mode == "module"
+                                                     else ["S1\n", "S2\n", "S3\n", "S4\n"])
+    leftovers = [p for p in (tmp_path / "out").rglob("*") if p.name.endswith(".tmp")]
+    assert not leftovers
+    if mode == "workflow":  # the fast step's part, written by the interrupted run: whole, and naming that run
+        part = json.loads((tmp_path / "out" / ".pynf-steps" / "fast.json").read_text())
+        assert part["run"] != first_run and len(part["outputs"]["report"]) == 4
     # the local history says so
     records = [json.loads(p.read_text()) for p in sorted((tmp_path / "history").glob("*.json"))]
     assert [r["status"] for r in records] == ["SUCCEEDED", "INTERRUPTED"]
-
-
-def _newer_run(root: Path) -> bool:
-    """True once the rerun (a second session) has a task running: two .command.begin generations."""
-    begins = list((root / "run" / "work").glob("*/*/.command.begin"))
-    return len(begins) > 4
 
 
 def test_load_rebuilds_a_module_result_from_its_outdir(tmp_path):

@@ -55,17 +55,18 @@ def read_manifest_file(outdir: str | Path) -> dict | None:
 
 
 def layout_notes(manifest: dict | None) -> list[str]:
-    """Why items of a run (or of a workflow's steps) were published per task instead of per meta.id."""
+    """Why items of a run (or of a workflow's steps) were published per task although some carry a meta.id
+    (not unique, or missing on some); items that carry none are published per task without a note here."""
     if not manifest:
         return []
     notes = []
     layout = manifest.get("layout")
-    if isinstance(layout, dict) and layout.get("note"):
+    if isinstance(layout, dict) and layout.get("warn"):
         notes.append(f"{manifest.get('process') or 'process'}: outputs published per task "
                      f"(outdir/<xx>/<hash>/): {layout['note']}")
     for step, info in (manifest.get("steps") or {}).items():
         layout = info.get("layout") if isinstance(info, dict) else None
-        if isinstance(layout, dict) and layout.get("note"):
+        if isinstance(layout, dict) and layout.get("warn"):
             notes.append(f"step '{step}': outputs published per task (outdir/{step}/<xx>/<hash>/): {layout['note']}")
     return notes
 

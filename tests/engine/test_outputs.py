@@ -50,7 +50,7 @@ def test_queue_items_are_published_under_their_meta_id(tmp_path):
     # an output without meta (versions.yml) goes with its task's other files
     assert sorted(p.parent.name for p in result.outputs["versions"]) == ["_hidden", "s1", "s_2"]
     manifest = json.loads((out / MANIFEST_NAME).read_text())
-    assert manifest["layout"] == {"by": "id", "note": None}
+    assert manifest["layout"] == {"by": "id", "note": None, "warn": False}
 
 
 def test_duplicate_ids_fall_back_to_task_folders_with_a_warning_and_a_note(tmp_path):

@@ -26,7 +26,7 @@ def _is_uri(text: str) -> bool:
 
 @dataclass(frozen=True)
 class LoadedResult(ManifestOutputs):
-    """A module run read back from its outdir: outputs, topics, versions and report as the run left them."""
+    """A module run read back from its outdir: outputs, topics and report as the run left them."""
 
     outdir: Path
     manifest: dict
@@ -79,16 +79,6 @@ class LoadedResult(ManifestOutputs):
         millis = self._run.get("duration")
         return millis / 1000 if isinstance(millis, (int, float)) else None
 
-    @property
-    def versions(self) -> dict[str, dict[str, str]]:
-        """Tool versions from the ``versions`` topic: ``{process: {tool: version}}``."""
-        out: dict[str, dict[str, str]] = {}
-        for item in self.topics.get("versions", []):
-            if isinstance(item, tuple) and len(item) == 3:
-                process, tool, version = item
-                out.setdefault(str(process), {})[str(tool)] = str(version)
-        return out
-
     def get_workflow_outputs(self) -> dict[str, list]:
         """Outputs by channel (same as :attr:`outputs`)."""
         return self.outputs
@@ -115,8 +105,7 @@ class LoadedResult(ManifestOutputs):
 def load(outdir: str | os.PathLike[str]):
     """The result of the run that published into ``outdir``, rebuilt from its manifest (nothing runs).
 
-    A module run gives a :class:`LoadedResult` (``outputs``, ``topics``, ``versions``,
-    ``get_execution_report()``); a workflow run a :class:`~pynf.workflow.WorkflowResult` (``result[step]``).
+    A module run gives a :class:`LoadedResult` (``outputs``, ``topics``, ``get_execution_report()``); a workflow run a :class:`~pynf.workflow.WorkflowResult` (``result[step]``).
     Raises :class:`~pynf.errors.InputError` when ``outdir`` holds no readable manifest.
     """
     root = Path(outdir).expanduser().absolute()

@@ -37,9 +37,15 @@ def print_runs(limit: int | None, as_json: bool) -> None:
         click.echo(f"    outdir {r['outdir']}  run dir {r['run_dir']}")
 
 
-def execution_report(outdir: str | Path) -> Path | None:
-    """The run's HTML execution report, ``outdir/pipeline_info/execution_report*.html`` (newest), or None."""
-    found = sorted(Path(outdir).glob("pipeline_info/execution_report*.html"), key=lambda p: p.stat().st_mtime)
+def execution_report(record: dict) -> Path | None:
+    """The run's HTML execution report in ``outdir/pipeline_info/``: the one named by the run's stamp, else the
+    newest ``execution_report*.html`` there; None when there is none."""
+    folder = Path(record["outdir"]) / "pipeline_info"
+    stamp = record.get("report_stamp")
+    if stamp:
+        mine = folder / f"execution_report_{stamp}.html"
+        return mine if mine.is_file() else None
+    found = sorted(folder.glob("execution_report*.html"), key=lambda p: p.stat().st_mtime)
     return found[-1] if found else None
 
 
@@ -64,7 +70,7 @@ def show_cmd(run: str, as_json: bool, open_report: bool) -> None:
         names = ", ".join(r["run_name"] for r in hits[:5])
         raise InputError(f"{run!r} matches {len(hits)} runs ({names}); give more of the name", input="RUN")
     record = hits[0]
-    report = execution_report(record["outdir"])
+    report = execution_report(record)
     if open_report:
         if report is None:
             raise InputError(f"run {record['run_name']} has no execution report: no "

@@ -130,6 +130,7 @@ class LocalBackend(Backend):
         name = run_name or new_run_name()
         record = RunRecord(run_name=name, kind="workflow" if bundle.steps else "module", name=bundle.module_id,
                            process=bundle.process, outdir=out, run_dir=rdir, work_dir=wdir)
+        record.data["report_stamp"] = params.get("pynf_run_stamp")  # names this run's files in pipeline_info/
         record.start()
         try:
             run = run_script(rdir / "main.nf", run_dir=rdir, params_file=rdir / "params.json",

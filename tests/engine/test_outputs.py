@@ -111,15 +111,15 @@ import sys
 from pathlib import Path
 import pynf
 root, seconds, module, mode = Path(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4]
-def queue(wait):
-    return pynf.Queue([{"meta": {"id": s}, "text": s, "seconds": wait} for s in ("s1", "s2", "s3", "s4")])
+def queue(wait, ids=("s1", "s2", "s3", "s4")):
+    return pynf.Queue([{"meta": {"id": s}, "text": s, "seconds": wait} for s in ids])
 try:
     if mode == "module":  # one task at a time
         pynf.run(module, inputs=[queue(seconds), "plain"], run_dir=root / "run", outdir=root / "out",
                  options=pynf.RunOptions(extra_config="executor.cpus = 1"))
     else:  # all at once: a fast step ends (and writes its part) while the slow one runs
-        wf = pynf.Workflow("two", options=pynf.RunOptions(extra_config="executor.cpus = 8"))
-        wf.add(module, {"0": queue(0), "1": "plain"}, name="fast")
+        wf = pynf.Workflow("two", options=pynf.RunOptions(extra_config="executor.cpus = 8\nexecutor.queueSize = 8"))
+        wf.add(module, {"0": queue(0, ("s1", "s1", "s2", "s3")), "1": "plain"}, name="fast")  # task folders
         wf.add(module, {"0": queue(seconds), "1": "upper"}, name="slow")
         wf.run(run_dir=root / "run", outdir=root / "out")
     print("DONE", flush=True)
@@ -178,9 +178,18 @@ def test_ctrl_c_on_a_rerun_keeps_the_last_complete_manifest(tmp_path, mode):
     if mode == "workflow":  # the fast step's part, written by the interrupted run: whole, and naming that run
         part = json.loads((tmp_path / "out" / ".pynf-steps" / "fast.json").read_text())
         assert part["run"] != first_run and len(part["outputs"]["report"]) == 4
+        # the interrupted run's task folders (new ones: no resume) go when the next run completes
+        assert len(list((tmp_path / "out" / "fast").glob("*/*/report.txt"))) == 8
+        third = _child(tmp_path, 0, mode)
+        out, _ = third.communicate(timeout=600)
+        assert "DONE" in out, out
+        listed = {item[1]["value"] for item in json.loads((tmp_path / "out" / MANIFEST_NAME).read_text())[
+            "outputs"]["fast.report"]}
+        assert {str(p) for p in (tmp_path / "out" / "fast").glob("*/*/report.txt")} == listed and len(listed) == 4
+        assert not (tmp_path / "out" / ".pynf-published").exists()
     # the local history says so
     records = [json.loads(p.read_text()) for p in sorted((tmp_path / "history").glob("*.json"))]
-    assert [r["status"] for r in records] == ["SUCCEEDED", "INTERRUPTED"]
+    assert [r["status"] for r in records][:2] == ["SUCCEEDED", "INTERRUPTED"]
 
 
 def test_load_rebuilds_a_module_result_from_its_outdir(tmp_path):

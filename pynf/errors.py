@@ -251,7 +251,15 @@ class RemoteRunFailed(RunFailed):
 
 
 class SeqeraWaitTimeout(SeqeraError, TimeoutError):
-    """Waiting for a remote run gave up after the requested timeout; the run itself keeps going."""
+    """Waiting for a remote run gave up after the requested timeout; the run itself keeps going.
+
+    ``status`` is the run's last status (``RUNNING``, ``SUBMITTED`` ...), ``workflow_id`` the run's id.
+    """
+
+    def __init__(self, message: str, *, status: str | None = None, workflow_id: str | None = None):
+        super().__init__(message)
+        self.status = status  # type: ignore[assignment]  # the run's status, not an HTTP code
+        self.workflow_id = workflow_id
 
 
 class PynfWarning(UserWarning):

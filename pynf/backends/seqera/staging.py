@@ -33,7 +33,7 @@ from pynf.render.bundle import Bundle
 from pynf.render.inputs import params_text
 from pynf.backends.seqera.storage import filesystem, is_uri, scheme_of
 
-__all__ = ["local_path", "InputPath", "StagingReport", "Stager", "classify", "input_paths", "staging_location", "stage_bundle",
+__all__ = ["local_path", "safe_name", "InputPath", "StagingReport", "Stager", "classify", "input_paths", "staging_location", "stage_bundle",
            "STAGING_PREFIX"]
 
 log = logging.getLogger("pynf.seqera")
@@ -163,6 +163,25 @@ def staging_location(staging_dir: str | None, work_dir: str | None, shared_paths
     return None
 
 
+#: characters a staged name keeps besides letters and digits; any other becomes ``_`` (see safe_name)
+_SAFE_PUNCT = frozenset("._-+=,@~")
+
+
+def safe_name(name: str) -> str:
+    """``name`` as it is staged: letters, digits and ``._-+=,@~`` kept, every other character ``_``.
+
+    ``?``, ``#``, ``%``, spaces and control characters mean something in URIs or to object-store clients
+    (s3fs reads ``?versionId=`` as an object version), so a key holding them would not be the key the
+    paramsText URI names. The result is a function of the name alone, so staged URIs stay stable.
+    """
+    out = "".join(c if c.isalnum() or c in _SAFE_PUNCT else "_" for c in name)
+    return "_" + out[1:] if out in (".", "..") else out
+
+
+def _safe_rel(rel: str) -> str:
+    return "/".join(safe_name(part) for part in rel.split("/"))
+
+
 def _file_sha(path: Path) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as fh:
@@ -223,16 +242,21 @@ class Stager:
         path = Path(local)
         if path.is_file():
             sha = _file_sha(path)
-            rel = f"{STAGING_PREFIX}/{sha}/{path.name}"
+            rel = f"{STAGING_PREFIX}/{sha}/{safe_name(path.name)}"
             return f"{self.location}/{rel}", [_Upload(path, f"{self.root}/{rel}", path.stat().st_size)]
         if path.is_dir():
             files = sorted(p for p in path.rglob("*") if p.is_file())
             h = hashlib.sha256()
             for f in files:
                 h.update(f.relative_to(path).as_posix().encode() + b"\0" + _file_sha(f).encode() + b"\n")
-            rel = f"{STAGING_PREFIX}/{h.hexdigest()}/{path.name}"
-            uploads = [_Upload(f, f"{self.root}/{rel}/{f.relative_to(path).as_posix()}", f.stat().st_size)
+            rel = f"{STAGING_PREFIX}/{h.hexdigest()}/{safe_name(path.name)}"
+            uploads = [_Upload(f, f"{self.root}/{rel}/{_safe_rel(f.relative_to(path).as_posix())}", f.stat().st_size)
                        for f in files]
+            clash = len({u.target for u in uploads}) < len(uploads)
+            if clash:
+                raise StagingError(f"directory {local}: two of its file names become the same staged name "
+                                   "(characters other than letters, digits and ._-+=,@~ are staged as _); "
+                                   "rename one of them")
             return f"{self.location}/{rel}", uploads
         raise StagingError(f"input not found (cannot stage it): {local}")
 

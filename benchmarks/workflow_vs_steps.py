@@ -26,6 +26,14 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+#: Quick mode for the test suite (tests/benchmark_runner.py): small sizes, JSON on stdout.
+QUICK_ARGS = ["--samples", "1", "--reads", "200", "--json"]
+#: Keys the JSON report always has.
+EXPECTED_KEYS = frozenset({"steps", "samples", "workflow_s", "steps_s", "ratio", "launches_workflow",
+                           "launches_steps", "tasks"})
+#: What the quick mode needs from the machine ("engine", "corpus", "tools:a,b").
+NEEDS = ("engine", "corpus", "tools:fastp,bwa,samtools,bcftools,tabix,wgsim")
+
 
 def _load() -> float | None:
     try:

@@ -8,7 +8,8 @@
 from __future__ import annotations
 
 from pynf._version import __version__
-from pynf.api import compile, inspect, review, run, run_module  # noqa: E402
+import pynf.describe as _describe_module  # noqa: E402,F401 - loaded first, so the function below stays pynf.describe
+from pynf.api import compile, describe, inspect, review, run, run_module  # noqa: E402
 from pynf.render.bundle import Bundle  # noqa: E402
 from pynf.render.inputs import Queue  # noqa: E402
 from pynf.render.options import RunOptions  # noqa: E402
@@ -21,6 +22,7 @@ __all__ = [
     "run_module",
     "compile",
     "inspect",
+    "describe",
     "review",
     "Queue",
     "RunOptions",

@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from pynf.backends.base import RunRequest
-from pynf.describe import describe, registry_status
+from pynf.describe import describe as _describe, registry_status
 from pynf.dispatch import execute
 from pynf.render.bundle import Bundle
 from pynf.render.compile import compile_bundle
@@ -21,7 +21,7 @@ from pynf.render.options import RunOptions, mapping_argument
 from pynf.sources.load import ModuleSource, load_module
 from pynf.types import ExecutionRequest, checked_request
 
-__all__ = ["compile", "inspect", "review", "run", "run_module"]
+__all__ = ["compile", "describe", "inspect", "review", "run", "run_module"]
 
 
 def compile(module: str | os.PathLike[str], inputs: Any = None, params: Mapping[str, Any] | None = None, *,
@@ -43,8 +43,14 @@ def inspect(module: str | os.PathLike[str], *, process: str | None = None, remot
     ``verified`` whether this exact module is in pynf's registry of verified modules (reads ``pynf.lock``,
     never writes it)."""
     loaded = load_module(module, process=process, source=ModuleSource(remote, branch, sha, offline))
-    return {**describe(loaded.module, loaded.process, module_id=loaded.module_id),
+    return {**_describe(loaded.module, loaded.process, module_id=loaded.module_id),
             "verified": registry_status(loaded.directory)}
+
+
+def describe(module: str | os.PathLike[str], *, process: str | None = None, remote: str | None = None,
+             branch: str | None = None, sha: str | None = None, offline: bool | None = None) -> dict[str, Any]:
+    """The interface of ``module`` as data: the same as :func:`inspect` (``pynf inspect --json``)."""
+    return inspect(module, process=process, remote=remote, branch=branch, sha=sha, offline=offline)
 
 
 def run(module: str | os.PathLike[str], inputs: Any = None, params: Mapping[str, Any] | None = None, *,

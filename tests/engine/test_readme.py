@@ -11,7 +11,7 @@ import pytest
 
 from ..paths import FIXTURES, REPO
 
-MARKER = "<!-- This block is executed by tests/test_readme.py -->"
+MARKER = "<!-- This block is executed by tests/engine/test_readme.py -->"
 
 
 def _blocks(lang: str) -> list[str]:

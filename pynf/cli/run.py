@@ -31,7 +31,7 @@ __all__ = ["run_command"]
 @click.option("--compute-env", help="Seqera compute environment (id or name); default TOWER_COMPUTE_ENV_ID.")
 @click.option("--wrapper-repo", help="Git repository the Seqera workspace can read (default PYNF_WRAPPER_REPO).")
 @click.option("--request-timeout", type=click.FloatRange(min=0, min_open=True), default=None, metavar="S",
-              help="Seqera: seconds one API request may take (env PYNF_SEQERA_REQUEST_TIMEOUT; default 60).")
+              help="Seqera: seconds one API call may take, retries included (env PYNF_SEQERA_REQUEST_TIMEOUT; default 60).")
 @click.option("--no-wait", is_flag=True, help="Seqera: print the run's id and watch URL and return at once.")
 @click.option("--staging-dir", help="Seqera: where local inputs are uploaded (e.g. s3://bucket/prefix); default "
               "PYNF_SEQERA_STAGING_DIR, else the compute environment's work dir when it is a cloud URI.")

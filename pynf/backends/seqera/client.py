@@ -4,7 +4,11 @@ Idempotent calls are retried on dropped connections, 429 and 5xx with exponentia
 (urllib3 ``Retry``, honouring ``Retry-After``). A connection that cannot be opened at all (refused, or
 a host name that does not resolve) is tried twice at most, then reported at once. A launch POST is never blindly retried: after an
 ambiguous failure the client first looks for the run by its unique ``runName``.
-The access token lives only in the ``Authorization`` header; it is kept out of reprs, logs and errors.
+``timeout`` (``request_timeout``) is a deadline for one whole call: every attempt, backoff and
+``Retry-After`` wait included (see :mod:`pynf.backends.seqera.transport`).
+The access token lives only in the ``Authorization`` header; it is stripped of surrounding whitespace and
+refused (without being quoted) when it holds a character no header can carry, and an error raised inside
+the HTTP stack is reported by its type only. It is kept out of reprs, logs and errors.
 """
 
 from __future__ import annotations

@@ -169,3 +169,15 @@ def test_no_exception_raised_while_sending_carries_a_header_value(monkeypatch):
     assert err.value.__context__ is None and err.value.__cause__ is None
     assert "GET /user-info" in str(err.value) and "ValueError" in str(err.value)
     assert not _leaks(" ".join(f"{e!s} {e!r}" for e in chain if e is not None), secret)
+
+
+#: ``pynf runs`` subcommands that never talk to the platform (local run history)
+LOCAL_ONLY: set[str] = set()
+
+
+def test_every_platform_command_is_covered(tmp_path):
+    """A new ``pynf runs`` subcommand must be added to ``_commands`` (or to LOCAL_ONLY when it is local)."""
+    from pynf.cli.runs import runs
+
+    covered = {name.split()[-1] for name in _commands("x", tmp_path / "r", tmp_path) if name.startswith("runs ")}
+    assert set(runs.commands) - LOCAL_ONLY == covered

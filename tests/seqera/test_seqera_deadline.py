@@ -34,7 +34,7 @@ def test_cli_request_timeout_bounds_the_whole_call_against_a_silent_endpoint(seq
 def test_default_client_gives_up_at_the_deadline_with_retries_and_backoff_inside(held_fake):
     """Persistent 503s: retried with backoff while time is left, then the call ends by the deadline."""
     held_fake.faults.add("status", method="GET", path="/user-info", status=503, count=1000)
-    client = SeqeraClient(held_fake.token, held_fake.url, timeout=1.5, backoff_factor=0.2)
+    client = SeqeraClient(held_fake.token, held_fake.url, timeout=3, backoff_factor=0.3)
     start = time.monotonic()
     with pytest.raises(SeqeraUnavailable) as err:
         client.user_info()

@@ -2,7 +2,9 @@
 
 A benchmark declares, at module level: ``QUICK_ARGS`` (its arguments for a quick run with JSON on
 stdout; ``{corpus}`` stands for the nf-core modules corpus), ``EXPECTED_KEYS`` (keys its JSON report
-always has) and ``NEEDS`` (``"engine"``, ``"corpus"``, ``"tools:a,b"``). The declarations are read
+always has) and ``NEEDS`` (``"engine"``, ``"corpus"``, ``"tools:a,b"``); optionally ``TESTED_BY``, the
+test file that already runs it in its quick mode with its own checks (then it is not run twice). The
+declarations are read
 without importing the benchmark (tests/unit checks every file has them); the runs happen in
 tests/engine (benchmarks needing the engine) and tests/sources (the others).
 """
@@ -23,6 +25,7 @@ __all__ = ["BENCHMARKS", "DECLARED", "declarations", "benchmark_files", "run_qui
 
 BENCHMARKS = REPO / "benchmarks"
 DECLARED = ("QUICK_ARGS", "EXPECTED_KEYS", "NEEDS")
+OPTIONAL = ("TESTED_BY",)
 
 
 def benchmark_files() -> list[Path]:
@@ -39,7 +42,7 @@ def declarations(path: Path) -> dict[str, object]:
             target, value = node.targets[0], node.value
         elif isinstance(node, ast.AnnAssign):
             target, value = node.target, node.value
-        if isinstance(target, ast.Name) and target.id in DECLARED and value is not None:
+        if isinstance(target, ast.Name) and target.id in DECLARED + OPTIONAL and value is not None:
             if isinstance(value, ast.Call) and getattr(value.func, "id", "") == "frozenset" and value.args:
                 value = value.args[0]
             found[target.id] = ast.literal_eval(value)
@@ -47,11 +50,14 @@ def declarations(path: Path) -> dict[str, object]:
 
 
 def names(tier: str) -> list[str]:
-    """Benchmark file names for a tier: ``engine`` (needs the engine) or ``other``."""
+    """Benchmark file names for a tier: ``engine`` (needs the engine) or ``other`` (not the ones ``TESTED_BY``
+    another test file)."""
     out = []
     for path in benchmark_files():
-        needs = declarations(path).get("NEEDS", ())
-        if ("engine" in needs) == (tier == "engine"):
+        decl = declarations(path)
+        if decl.get("TESTED_BY"):
+            continue
+        if ("engine" in decl.get("NEEDS", ())) == (tier == "engine"):
             out.append(path.name)
     return out
 

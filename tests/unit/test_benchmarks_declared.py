@@ -22,10 +22,14 @@ def test_benchmark_declares_its_quick_mode(path):
     assert keys and all(isinstance(k, str) for k in keys)
     for need in decl["NEEDS"]:
         assert need in ("engine", "corpus") or need.startswith("tools:"), need
+    if decl.get("TESTED_BY"):  # run by another test file: it must exist and run this benchmark
+        other = REPO / str(decl["TESTED_BY"])
+        assert other.is_file() and path.name in other.read_text(), decl["TESTED_BY"]
 
 
 def test_every_benchmark_runs_in_one_of_the_tiers():
-    assert sorted(names("engine") + names("other")) == sorted(p.name for p in benchmark_files())
+    elsewhere = [p.name for p in benchmark_files() if declarations(p).get("TESTED_BY")]
+    assert sorted(names("engine") + names("other") + elsewhere) == sorted(p.name for p in benchmark_files())
     assert "run_overhead.py" in names("engine") and "seqera_fail_fast.py" in names("other")
 
 

@@ -127,9 +127,11 @@ class SeqeraClient:
                     "(PYNF_SEQERA_REQUEST_TIMEOUT / --request-timeout)")
         else:
             hint = ""
+        # only network errors' texts are shown (they name hosts, not headers); any other may quote a header
+        detail = f": {exc}" if isinstance(exc, requests.ConnectionError | requests.Timeout) else ""
         error = SeqeraUnavailable(self._scrub(
             f"Seqera Platform at {self.api_endpoint} could not be reached ({method} {path}){hint}: "
-            f"{type(exc).__name__}: {exc}"))
+            f"{type(exc).__name__}{detail}"))
         error.unreachable = unreachable  # nothing was sent: no request can be in flight
         return error
 

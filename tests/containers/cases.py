@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import gzip
+import shutil
 import subprocess
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
@@ -11,7 +13,7 @@ from typing import Any, Callable
 from ..variant_chain import Data
 from .images import MODULES
 
-__all__ = ["CASES", "Case", "Inputs", "records"]
+__all__ = ["CASES", "Case", "Inputs", "index_records", "records"]
 
 
 @dataclass(frozen=True)
@@ -57,16 +59,26 @@ CASES = {case.name: case for case in (
 
 def records(path: Path) -> list[str]:
     """The comparable content of an output: reads, alignments (no header: it names the tool's version and
-    the work dir) or, for an index, what ``samtools idxstats`` reads from it."""
+    the work dir) or text lines."""
     path = Path(path)
     if path.name.endswith(".gz"):
         with gzip.open(path, "rt") as fh:
             return fh.read().splitlines()
     if path.suffix == ".bam":
         return _samtools("view", str(path))
-    if path.suffix == ".bai":
-        return [path.read_bytes().hex()]
     return path.read_text().splitlines()
+
+
+def index_records(bam: Path, bai: Path) -> list[str]:
+    """What a BAM index answers for ``bam``: per-reference counts and a region query through the index
+    (its bytes hold file offsets, which move with the BAM header's tool versions)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        local = Path(tmp) / "x.bam"
+        shutil.copyfile(bam, local)
+        shutil.copyfile(bai, Path(tmp) / "x.bam.bai")
+        stats = _samtools("idxstats", str(local))
+        region = stats[0].split("\t")[0] + ":100-1000"
+        return stats + _samtools("view", "-c", str(local), region)
 
 
 def _samtools(*args: str) -> list[str]:

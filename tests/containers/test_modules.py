@@ -110,3 +110,12 @@ def test_registry_option_points_at_a_mirror(engine, images, inputs, tmp_path):
     [task] = result.tasks
     assert task.container == f"{MIRROR}/biocontainers/seqtk:1.4--he4a0461_1" == module_images(SEQTK, MIRROR)[0]
     assert versions(result)["seqtk"] == image_version(engine, task.container, "seqtk")
+
+
+def test_without_the_registry_the_nf_core_name_is_not_found(images, inputs, tmp_path):
+    """What pynf did before it set the registry: Docker looked the bare name up on Docker Hub."""
+    with pytest.raises(TaskFailedError) as caught:
+        pynf.run(SEQTK, meta={"id": "n"}, fastx=str(inputs.data.reads["s1"]), run_dir=tmp_path, timeout=120,
+                 options=pynf.RunOptions(container="docker", container_registry=None))
+    assert caught.value.container == "biocontainers/seqtk:1.4--he4a0461_1"
+    assert "Unable to find image 'biocontainers/seqtk:1.4--he4a0461_1' locally" in caught.value.stderr_tail

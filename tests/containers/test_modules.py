@@ -119,3 +119,15 @@ def test_without_the_registry_the_nf_core_name_is_not_found(images, inputs, tmp_
                  options=pynf.RunOptions(container="docker", container_registry=None))
     assert caught.value.container == "biocontainers/seqtk:1.4--he4a0461_1"
     assert "Unable to find image 'biocontainers/seqtk:1.4--he4a0461_1' locally" in caught.value.stderr_tail
+
+
+@pytest.mark.parametrize(("engine", "said"), [("docker", "No such image: "), ("podman", "image not known")])
+def test_container_options_reach_the_engine(engine, said, images, tmp_path):
+    """``container_options="--pull=never"``: the engine does not even try a registry for the missing image."""
+    module = MODULE_FIXTURES / "samtools_index"
+    (tmp_path / "x.bam").write_bytes(b"")
+    with pytest.raises(TaskFailedError) as caught:
+        pynf.run(module, meta={"id": "x"}, input=str(tmp_path / "x.bam"), run_dir=tmp_path / "run", timeout=120,
+                 options=pynf.RunOptions(container=engine, container_options="--pull=never"))
+    assert said in caught.value.stderr_tail and "Trying to pull" not in caught.value.stderr_tail
+    assert "--pull=never" in (Path(caught.value.workdir) / ".command.run").read_text()

@@ -131,12 +131,15 @@ class TaskFailedError(RunFailed):
 
     Tasks run by a scheduler also carry ``job_id`` (the scheduler's job id; None when the job was never
     accepted) and ``reason`` (the scheduler's account: cancelled, out of time, refused by sbatch, ...).
+    A task that ran in a container names its image in ``container``.
     """
 
     def __init__(self, message: str, *, process: str | None = None, tag: str | None = None,
                  exit_status: int | None = None, stderr_tail: str = "", workdir: str | None = None,
-                 job_id: str | None = None, reason: str | None = None, result: Any = None):
+                 job_id: str | None = None, reason: str | None = None, result: Any = None,
+                 container: str | None = None):
         self.process = process
+        self.container = container
         self.tag = tag
         self.exit_status = exit_status
         self.stderr_tail = stderr_tail

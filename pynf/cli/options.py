@@ -127,7 +127,20 @@ def build_run_options(kw: dict[str, Any]) -> RunOptions:
         resource_limits=limits,
         extra_config=extra,
         publish_mode=kw.pop("publish_mode", None) or "copy",
+        **_container_settings(kw),
     )
+
+
+def _container_settings(kw: dict[str, Any]) -> dict[str, Any]:
+    """``--container-registry`` (empty: none) and ``--container-options`` as RunOptions keywords."""
+    out: dict[str, Any] = {}
+    registry = kw.pop("container_registry", None)
+    if registry is not None:
+        out["container_registry"] = registry.strip() or None
+    options = kw.pop("container_options", None)
+    if options is not None:
+        out["container_options"] = options
+    return out
 
 
 def input_options(fn: Callable) -> Callable:
@@ -148,6 +161,11 @@ def run_options(fn: Callable) -> Callable:
         click.option("--memory", help="Memory per task, e.g. '4 GB'."),
         click.option("--time", help="Time limit per task, e.g. '2h'."),
         click.option("--container", type=click.Choice(CONTAINER_ENGINES), help="Container engine (default: none)."),
+        click.option("--container-registry", metavar="HOST",
+                     help="Registry for images named without a host (default quay.io, as nf-core; '' for the "
+                          "engine's default)."),
+        click.option("--container-options", metavar="OPTIONS",
+                     help="The container engine's run options, as written (e.g. '--pull=never')."),
         click.option("--executor", help="Nextflow executor, e.g. slurm (default: local)."),
         click.option("--queue", help="Executor queue (Slurm: the partition)."),
         click.option("--cluster-options", help="Extra options for the scheduler's submit command, as written "

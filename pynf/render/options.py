@@ -14,6 +14,7 @@ from types import MappingProxyType
 from typing import Any
 
 from pynf.errors import GroovyLiteralError, InputError, OptionsError
+from pynf.render.containers import DEFAULT_REGISTRY, check_registry
 from pynf.templates.groovy import groovy_literal
 
 __all__ = ["CONTAINER_ENGINES", "PUBLISH_MODES", "OptionsError", "RunOptions", "RenderOptions", "mapping_argument"]
@@ -73,6 +74,10 @@ class RunOptions:
     ``publish_mode`` is how outputs reach the outdir (one of ``PUBLISH_MODES``; default ``copy``, so the
     outdir stays valid when work directories are deleted; ``link`` (hard links, same filesystem) or
     ``symlink`` avoid storing every output twice).
+    ``container_registry`` is where Docker, Podman, Singularity, Apptainer and Charliecloud look up images
+    named without a registry host (default ``quay.io``, as nf-core pipelines set it; a mirror's host, or
+    None for the engine's own default); ``container_options`` are the engine's ``runOptions`` as written
+    (default for Docker: ``-u $(id -u):$(id -g)``, so outputs belong to the user running pynf).
     """
 
     ext: Mapping[str, Any] = field(default_factory=dict)
@@ -86,6 +91,8 @@ class RunOptions:
     resource_limits: Mapping[str, Any] = field(default_factory=dict)
     extra_config: str = ""
     publish_mode: str = "copy"
+    container_registry: str | None = DEFAULT_REGISTRY
+    container_options: str | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "ext", _frozen(self.ext, "ext"))
@@ -104,6 +111,8 @@ class RunOptions:
             raise OptionsError(f"publish_mode: expected one of {', '.join(PUBLISH_MODES)}, got {self.publish_mode!r}")
         if not isinstance(self.container, str) or self.container not in CONTAINER_ENGINES:
             raise OptionsError(f"container: expected one of {', '.join(CONTAINER_ENGINES)}, got {self.container!r}")
+        check_registry(self.container_registry)
+        self._check_container_options()
         for key in self.resource_limits:
             if key not in ("cpus", "memory", "time"):
                 raise OptionsError(f"resource_limits: unknown key {key!r} (expected cpus, memory, time)")
@@ -123,6 +132,17 @@ class RunOptions:
             raise OptionsError(f"cluster_options: expected a string or a list of non-empty strings, got {opts!r}")
         if not isinstance(self.extra_config, str):
             raise OptionsError(f"extra_config: expected config text (a string), got {type(self.extra_config).__name__}")
+
+
+    def _check_container_options(self) -> None:
+        value = self.container_options
+        if value is None:
+            return
+        if not isinstance(value, str):
+            raise OptionsError(f"container_options: expected the engine's run options as a string, got {value!r}")
+        if self.container in ("none", "conda"):
+            raise OptionsError(f"container_options: only used with a container engine (docker, podman, singularity, "
+                               f"apptainer), but container is {self.container!r}")
 
 
 @dataclass(frozen=True)

@@ -147,6 +147,8 @@ def render_config(process: Process, run: RunOptions | None = None) -> str:
         resource_limits=[(k, run.resource_limits[k]) for k in ("cpus", "memory", "time")
                          if run.resource_limits.get(k) is not None],
         container=run.container,
+        container_registry=run.container_registry,
+        container_options=run.container_options,
         extra_config=extra.rstrip("\n"),
     )
 

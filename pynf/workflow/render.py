@@ -137,6 +137,8 @@ def render_workflow(wf: Workflow, *, params: Mapping[str, Any] | None = None, ch
                for s in steps],
         resource_limits=[(k, limits[k]) for k in ("cpus", "memory", "time") if limits.get(k) is not None],
         container=_common(steps, options, "container"), publish_mode=_common(steps, options, "publish_mode"),
+        container_registry=_common(steps, options, "container_registry"),
+        container_options=_common(steps, options, "container_options"),
         extra_config="\n\n".join(extra))
 
     data = build_params(Process(name="", directives=(), inputs=(), outputs=(), when=None, body=None, stub=None,

@@ -183,6 +183,8 @@ def _failure(result: RunResult, failed: list[TaskRecord], error: str | None,
         label = f"{task.process} ({task.tag})" if task.tag else task.name
         status = f"exit status {task.exit_status}" if task.exit_status is not None else "an error"
         lines = [f"Process {label} failed with {status}", f"  work dir: {task.workdir}"]
+        if task.container:
+            lines.append(f"  container: {task.container} ({task.container_engine})")
         job = _scheduler_account(task, error)
         if job is not None:
             if job.job_id is None:  # any exit status is the submit command's
@@ -198,7 +200,8 @@ def _failure(result: RunResult, failed: list[TaskRecord], error: str | None,
         exc: RunFailed = TaskFailedError("\n".join(lines), process=task.process, tag=task.tag,
                                          exit_status=task.exit_status, stderr_tail=tail,
                                          workdir=str(task.workdir) if task.workdir else None, result=result,
-                                         job_id=job.job_id if job else None, reason=job.reason if job else None)
+                                         job_id=job.job_id if job else None, reason=job.reason if job else None,
+                                         container=task.container)
     else:
         exc = RunFailed(f"Run {result.run_name} failed: {error or 'unknown error'}\n  log: {result.log_file}",
                         result=result)

@@ -50,6 +50,8 @@ class TaskRecord:
     error_action: str | None = None
     executor: str | None = None  # Nextflow executor name: local, slurm, ...
     native_id: str | None = None  # the executor's id of the task: a Slurm job id, a local PID
+    container: str | None = None  # the image the task ran in, as the engine got it (registry applied)
+    container_engine: str | None = None  # docker, podman, singularity, ... (None: no container)
 
 
 @dataclass(frozen=True)
@@ -189,11 +191,20 @@ def _record(event, status: str | None = None) -> tuple[TaskRecord, str]:
         ok = task is not None and not task.isFailed() and exit_status in (0, None)
         status = "COMPLETED" if ok else "FAILED"
     executor = _str(task.getProcessor().getExecutor().getName()) if task is not None else None
+    image, engine = _container(task)
     rec = TaskRecord(name=name or "?", process=process or "?", tag=tag, hash=_str(trace.get("hash")) if trace else None,
                      status=status, exit_status=exit_status, workdir=Path(str(workdir)) if workdir is not None else None,
                      error_action=_str(trace.get("error_action")) if trace else None, executor=executor,
-                     native_id=_str(trace.get("native_id")) if trace else None)
+                     native_id=_str(trace.get("native_id")) if trace else None, container=image,
+                     container_engine=engine)
     return rec, process or "?"
+
+
+def _container(task) -> tuple[str | None, str | None]:
+    """(image, engine) of a task that runs in a container, else (None, None)."""
+    if task is None or not task.isContainerEnabled():
+        return None, None
+    return _str(task.getContainer()), _str(task.getContainerConfig().getEngine())
 
 
 def _key(event) -> str:

@@ -42,6 +42,7 @@ __all__ = [
     "InterfaceDriftWarning",
     "NotReviewedHint",
     "UnknownExtKeyWarning",
+    "DocumentedTypeWarning",
 ]
 
 
@@ -281,3 +282,8 @@ class NotReviewedHint(PynfWarning):
 
 class UnknownExtKeyWarning(RenderWarning):
     """``RunOptions(ext=...)`` sets a ``task.ext`` key the process never reads (names the keys it does read)."""
+
+
+class DocumentedTypeWarning(PynfWarning):
+    """A ``val`` input's value is not of the type meta.yml documents, but Nextflow reads it the same way
+    (``0.05`` for an ``integer``, ``[]`` for a ``boolean``); the message names the documented type."""

@@ -35,6 +35,7 @@ __all__ = [
     "StagingError",
     "MissingExtraError",
     "RemoteRunFailed",
+    "RemoteInputError",
     "PynfWarning",
     "ModuleWarning",
     "RenderWarning",
@@ -248,6 +249,16 @@ class RemoteRunFailed(RunFailed):
 
     def __init__(self, message: str, *, report: dict | None = None, result: Any = None):
         self.report = report or {}
+        super().__init__(message, result=result)
+
+
+class RemoteInputError(RunFailed):
+    """A ``path`` input given as a URL (``https://``, ``s3://`` ...) could not be fetched when the run started:
+    ``input`` names the element, ``url`` the address and ``reason`` what failed (``HTTP 404 Not Found``,
+    a refused connection)."""
+
+    def __init__(self, message: str, *, input: str, url: str, reason: str, result: Any = None):
+        self.input, self.url, self.reason = input, url, reason
         super().__init__(message, result=result)
 
 

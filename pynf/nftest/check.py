@@ -66,7 +66,7 @@ def _materialize(value: Any, root: Path, counter: list[int]) -> Any:
     return value
 
 
-_WHOLE = re.compile(r"^\s*(sanitizeOutput\s*\(\s*)?process\.out\b(?!\s*\.\s*\w)(?!\s*\[)")
+_WHOLE = re.compile(r"^\s*(sanitizeOutput\s*\(\s*)?process\.out\b(?!\s*\.\s*(?!findAll\b)\w)(?!\s*\[)")
 _CHANNEL = re.compile(r"^\s*process\.out\s*(?:\.\s*(\w+)|\[\s*['\"]?(\w+)['\"]?\s*\])\s*$")
 
 
@@ -85,9 +85,9 @@ def _split_args(text: str) -> list[str]:
 
 def expected_channels(test: NfTest, process, snap: dict) -> dict[str, list]:
     """Output key -> the snapshot's channel, from what the then block snapshots (raises Untranslatable)."""
-    entry = snap.get(test.name)
+    entry = snap.get(test.snapshot_key())
     if entry is None:
-        raise Untranslatable("no snapshot", test.name)
+        raise Untranslatable("no snapshot", test.snapshot_key())
     content = entry.get("content", [])
     args_text = test.snapshot_args()
     if args_text is None:
@@ -152,12 +152,12 @@ def check_test(test: NfTest, work: Path, backend: Any, module_id: str) -> TestOu
             raise Untranslatable(test.problem)
         module = parse(test.module_dir)
         process = module.process(test.process or None)
-        snap = json.loads((test.module_dir / "tests" / "main.nf.test.snap").read_text())
-        expected = expected_channels(test, process, snap)
         given = test.inputs()
         if sorted(given) != list(range(len(process.inputs))):
             raise Untranslatable("inputs do not line up with the process",
                                  f"{sorted(given)} for {len(process.inputs)} inputs")
+        snap = json.loads((test.module_dir / "tests" / "main.nf.test.snap").read_text())
+        expected = expected_channels(test, process, snap)
     except Untranslatable as exc:
         outcome.cause, outcome.detail = exc.reason, exc.detail
         return outcome

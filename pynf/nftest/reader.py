@@ -50,6 +50,12 @@ class NfTest:
             raise Untranslatable("unsupported expression", "process block without a string")
         return _assignments(found.group(1) if found.group(1) is not None else found.group(2), self.params)
 
+    def snapshot_key(self) -> str:
+        """The snapshot's entry: ``.match("name")`` when the then block names one, else the test's name."""
+        then = block_after(self.body, r"\bthen")
+        found = re.search(r"\.match\s*\(\s*[\"']([^\"']+)[\"']\s*\)", then[0]) if then else None
+        return found.group(1) if found else self.name
+
     def snapshot_args(self) -> str | None:
         """The text inside ``snapshot(...)`` of the then block, else None."""
         then = block_after(self.body, r"\bthen")
@@ -114,13 +120,14 @@ def read_tests(module_dir: Path) -> list[NfTest]:
     found = blocks(text, r"\btest\s*\(\s*(?P<q>[\"'])(?P<name>.*?)(?P=q)\s*\)")
     header = text[:found[0][0].start()] if found else text
     file_stub = bool(_STUB.search(header))
+    file_problem = "setup block" if re.search(r"^\s*setup\s*\{", header, re.M) else None
     tests = []
     for match, body in found:
         config = re.search(r'^\s*config\s+["\']([^"\']+)["\']', body, re.M) or file_config
         test = NfTest(module_dir=module_dir, name=match.group("name"), process=process.group(1) if process else "",
                       stub=file_stub or bool(_STUB.search(body)), body=body,
                       config=(path.parent / config.group(1)).resolve() if config else None,
-                      problem=_problem(body) if process else "no process under test")
+                      problem=(file_problem or _problem(body)) if process else "no process under test")
         test.params = _params(body)
         tests.append(test)
     return tests

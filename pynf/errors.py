@@ -44,6 +44,7 @@ __all__ = [
     "NotReviewedHint",
     "UnknownExtKeyWarning",
     "DocumentedTypeWarning",
+    "ExtraTupleValuesWarning",
 ]
 
 
@@ -298,3 +299,8 @@ class UnknownExtKeyWarning(RenderWarning):
 class DocumentedTypeWarning(PynfWarning):
     """A ``val`` input's value is not of the type meta.yml documents, but Nextflow reads it the same way
     (``0.05`` for an ``integer``, ``[]`` for a ``boolean``); the message names the documented type."""
+
+
+class ExtraTupleValuesWarning(PynfWarning):
+    """A tuple input was given empty values (``[]``, None) after the elements it declares; they were dropped,
+    as Nextflow ignores them."""

@@ -131,8 +131,11 @@ def _json_params(params: dict) -> dict:
 
 def _cause(exc: Exception) -> str:
     if isinstance(exc, EvalOutputError):
-        return "eval version query failed"
+        return "eval version query failed (tool not installed here)"
     if isinstance(exc, TaskFailedError):
+        if exc.exit_status == 127 or "command not found" in (exc.stderr_tail or "") \
+                or "No such file or directory" in (exc.stderr_tail or ""):
+            return "stub runs a tool not installed here"
         return "stub task failed"
     if isinstance(exc, InputError):
         return "input refused by pynf"

@@ -72,8 +72,8 @@ _CHANNEL_FACTORIES = {"of", "value", "fromList"}
 
 
 class _Parser:
-    def __init__(self, text: str, params: dict[str, Any]):
-        self.toks, self.i, self.params = _tokens(text), 0, params
+    def __init__(self, text: str, params: dict[str, Any], variables: dict[str, Any] | None = None):
+        self.toks, self.i, self.params, self.variables = _tokens(text), 0, params, variables or {}
 
     def peek(self, k: int = 0) -> tuple[str, str] | None:
         return self.toks[self.i + k] if self.i + k < len(self.toks) else None
@@ -195,12 +195,18 @@ class _Parser:
             if factory == "fromList":
                 return Queue(tuple(args[0]))
             return Queue(tuple(args))
+        if name in self.variables:
+            return self.variables[name]
+        nxt, after = self.peek(), self.peek(1)
+        if nxt and after and nxt[1] == "." and after[1] == "out":
+            raise Untranslatable("output of another process (setup)", name)
         raise Untranslatable("unknown variable", name)
 
 
-def evaluate(text: str, params: dict[str, Any]) -> Any:
-    """The value of one input expression; raises :class:`Untranslatable`."""
-    parser = _Parser(text, params)
+def evaluate(text: str, params: dict[str, Any], variables: dict[str, Any] | None = None) -> Any:
+    """The value of one input expression (``variables``: names assigned earlier in the block); raises
+    :class:`Untranslatable`."""
+    parser = _Parser(text, params, variables)
     value = parser.expr()
     if parser.peek() is not None:
         raise Untranslatable("channel operator" if parser.peek()[1] == "." else "unsupported expression",

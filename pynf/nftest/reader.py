@@ -76,15 +76,26 @@ class NfTest:
         return text
 
 
+_STATEMENT = re.compile(r"input\[(\d+)\]\s*=|(?:def\s+)?([A-Za-z_]\w*)\s*=(?!=)")
+_BLANK = re.compile(r"(?:\s+|//[^\n]*|/\*.*?\*/)*", re.S)
+
+
 def _assignments(code: str, params: dict[str, Any]) -> dict[int, Any]:
+    """``input[i] = EXPR`` statements, and ``[def] name = EXPR`` ones whose names later statements use."""
     out: dict[int, Any] = {}
-    starts = list(re.finditer(r"^\s*input\[(\d+)\]\s*=", code, re.M))
-    head = re.sub(r"//[^\n]*", "", code[:starts[0].start()] if starts else code).strip()
-    if head:
-        raise Untranslatable("statement in process block", head.split("\n")[0][:60])
-    for k, m in enumerate(starts):
-        end = starts[k + 1].start() if k + 1 < len(starts) else len(code)
-        out[int(m.group(1))] = evaluate(code[m.end():end], params)
+    variables: dict[str, Any] = {}
+    pos = _BLANK.match(code, 0).end()
+    while pos < len(code):
+        m = _STATEMENT.match(code, pos)
+        if m is None:
+            raise Untranslatable("statement in process block", code[pos:].split("\n")[0][:60])
+        end = statement_end(code, m.end())
+        value = evaluate(code[m.end():end], params, variables)
+        if m.group(1) is not None:
+            out[int(m.group(1))] = value
+        else:
+            variables[m.group(2)] = value
+        pos = _BLANK.match(code, end).end()
     return out
 
 

@@ -134,3 +134,17 @@ def test_no_documented_type_in_the_corpus_rejects_a_valid_value(corpus_dir):
     print(f"documented val input types: {dict(seen)}", file=sys.stderr)
     assert sum(seen[t] for t in CHECKED_TYPES) > 500
     assert not bad, "\n".join(bad)
+
+
+def test_empty_values_after_a_tuples_elements_are_dropped_with_a_warning(tmp_path):
+    # nf-core's tetranscripts test passes [meta, bam, []] to `tuple val(meta_t), path(bam_t)`; Nextflow
+    # warns and ignores the extra value
+    from pynf.errors import ExtraTupleValuesWarning
+
+    reads = tmp_path / "r.fq"
+    reads.write_text("@r\nA\n+\nI\n")
+    with pytest.warns(ExtraTupleValuesWarning, match=r"input '0': 1 empty value\(s\) after the 2"):
+        bundle = pynf.compile(MODULE_FIXTURES / "seqtk_seq", inputs=[[{"id": "s"}, str(reads), []]])
+    assert json.loads(bundle.params_text)["pynf_inputs"][0]["items"] == [[{"id": "s"}, str(reads)]]
+    with pytest.raises(InputError, match="got a list of 3 values"):
+        pynf.compile(MODULE_FIXTURES / "seqtk_seq", inputs=[[{"id": "s"}, str(reads), "more"]])

@@ -59,7 +59,8 @@ def test_groovy_literals(text, value):
 
 @pytest.mark.parametrize("text, reason", [
     ("channel.of(1).collectFile(name: 'x')", "channel operator"),
-    ("UNTAR.out.untar", "unknown variable"),
+    ("UNTAR.out.untar", "output of another process (setup)"),
+    ("some_name", "unknown variable"),
     ("\"${meta.id}\"", "interpolation"),
     ("params.test_data['x']", "unresolved params"),
     ("{ it }", "closure"),
@@ -107,3 +108,17 @@ def test_compare_sees_names_and_meta_but_not_md5s_or_eval_values():
     wrong_tool = {**good, "versions_seqtk": [("SEQTK_SEQ", "seqtk2", "1.4")]}
     assert compare(expected, wrong_tool, process)[0].startswith("versions_seqtk")
     assert compare(expected, {**good, "fasta": []}, process)[0].startswith("fasta")
+
+
+def test_names_assigned_in_the_process_block_are_used_by_later_inputs(tmp_path):
+    from pynf.nftest.reader import _assignments
+
+    code = """
+        def flag = true   // a local
+        ref = [ [ id:'ref' ], file(params.modules_testdata_base_path + 'g/ref.fa') ]
+        input[0] = ref
+        input[1] = flag
+    """
+    assert _assignments(code, PARAMS) == {0: [{"id": "ref"}, FileRef(TESTDATA_BASE + "g/ref.fa")], 1: True}
+    with pytest.raises(Untranslatable, match="statement in process block"):
+        _assignments("println 'x'\ninput[0] = 1", PARAMS)

@@ -7,7 +7,8 @@ with ``options "-stub"``) translated into a pynf stub run and compared with its 
 
 Prints ``{"tests", "translated", "matched", "mismatched", "errors_by_cause", "skipped_by_reason", "seconds"}``;
 with ``--raw`` every test's outcome is appended as a JSON line as it is measured and a rerun skips the tests
-already there (resumable); ``--details`` adds the mismatches and errors.  ``--limit N`` takes the first N
+already there (resumable; ``--from-raw`` only reports what is there); ``--details`` adds the mismatches and
+errors.  ``--limit N`` takes the first N
 modules that have stub tests (the test suite's quick mode).
 """
 
@@ -122,6 +123,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--workers", type=int, default=0, help="worker processes (each one JVM); 0 = this process")
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--details", action="store_true", help="list mismatches and errors too")
+    ap.add_argument("--from-raw", action="store_true",
+                    help="run nothing: report the outcomes already in --raw (e.g. of a sweep cut short)")
     ap.add_argument("--worker", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.worker:
@@ -138,6 +141,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.limit is not None:
         modules = modules[: args.limit]
     start = time.perf_counter()
+    if args.from_raw:
+        rows = list(_read_raw(args.raw).values())
+        seconds = sum(r.get("seconds") or 0 for r in rows)
+        report = summarize(rows, seconds, args.details)
+        report["modules"] = len({r["module"] for r in rows})
+        print(json.dumps(report, indent=2))
+        return 0
     if args.workers > 0:
         raw = args.raw or Path(tempfile.mkdtemp(prefix="pynf-nftest-")) / "raw.jsonl"
         _workers(args.corpus, modules, raw, args.workers)

@@ -126,7 +126,9 @@ def _ext_config(test: NfTest) -> str:
 
 
 def _json_params(params: dict) -> dict:
-    return {k: v for k, v in params.items() if v is None or isinstance(v, (str, int, float, bool))}
+    """The test's params pynf can pass on; ``outdir`` is pynf's own (tests set it to nf-test's ``$outputDir``)."""
+    return {k: v for k, v in params.items()
+            if k != "outdir" and (v is None or isinstance(v, (str, int, float, bool)))}
 
 
 def _cause(exc: Exception) -> str:

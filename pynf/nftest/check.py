@@ -141,6 +141,8 @@ def _cause(exc: Exception) -> str:
         return "stub task failed"
     if isinstance(exc, InputError):
         return "input refused by pynf"
+    if "has been deprecated" in str(exc):
+        return "deprecated module (its script stops every run)"
     return type(exc).__name__
 
 

@@ -76,7 +76,7 @@ class NfTest:
         return text
 
 
-_STATEMENT = re.compile(r"input\[(\d+)\]\s*=|(?:def\s+)?([A-Za-z_]\w*)\s*=(?!=)")
+_STATEMENT = re.compile(r"input\s*\[\s*(\d+)\s*\]\s*=|(?:def\s+)?([A-Za-z_]\w*)\s*=(?!=)")
 _BLANK = re.compile(r"(?:\s+|//[^\n]*|/\*.*?\*/)*", re.S)
 
 

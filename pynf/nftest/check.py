@@ -135,8 +135,10 @@ def _cause(exc: Exception) -> str:
     if isinstance(exc, EvalOutputError):
         return "eval version query failed (tool not installed here)"
     if isinstance(exc, TaskFailedError):
-        if exc.exit_status == 127 or "command not found" in (exc.stderr_tail or "") \
-                or "No such file or directory" in (exc.stderr_tail or ""):
+        tail = exc.stderr_tail or ""
+        if exc.exit_status == 127 or any(w in tail for w in ("command not found", "No such file or directory",
+                                                             "ModuleNotFoundError", "there is no package called",
+                                                             "Can't locate ")):
             return "stub runs a tool not installed here"
         return "stub task failed"
     if isinstance(exc, InputError):

@@ -99,17 +99,26 @@ def _assignments(code: str, params: dict[str, Any]) -> dict[int, Any]:
     return out
 
 
-def _params(body: str) -> dict[str, Any]:
-    found = block_after(block_after(body, r"\bwhen")[0], r"\bparams") if block_after(body, r"\bwhen") else None
-    params = dict(_DEFAULT_PARAMS)
-    if found is None:
-        return params
-    for m in re.finditer(r"^\s*(\w+)\s*=", found[0], re.M):
-        end = statement_end(found[0], m.end())
+def _assign_params(text: str, params: dict[str, Any], prefix: str = "") -> None:
+    for m in re.finditer(rf"^\s*{prefix}(\w+)\s*=(?!=)", text, re.M):
+        end = statement_end(text, m.end())
         try:
-            params[m.group(1)] = evaluate(found[0][m.end():end], params)
+            params[m.group(1)] = evaluate(text[m.end():end], params)
         except Untranslatable:
             params[m.group(1)] = None
+
+
+def _params(body: str, config: Path | None) -> dict[str, Any]:
+    """Params as the test sees them: pynf's defaults, then the config's ``params``, then the test's block."""
+    params = dict(_DEFAULT_PARAMS)
+    if config is not None and config.is_file():
+        text = config.read_text()
+        for _, block in blocks(text, r"(?m)^\s*params"):
+            _assign_params(block, params)
+        _assign_params(text, params, prefix=r"params\.")
+    found = block_after(block_after(body, r"\bwhen")[0], r"\bparams") if block_after(body, r"\bwhen") else None
+    if found is not None:
+        _assign_params(found[0], params)
     return params
 
 
@@ -139,7 +148,7 @@ def read_tests(module_dir: Path) -> list[NfTest]:
                       stub=file_stub or bool(_STUB.search(body)), body=body,
                       config=(path.parent / config.group(1)).resolve() if config else None,
                       problem=(file_problem or _problem(body)) if process else "no process under test")
-        test.params = _params(body)
+        test.params = _params(body, test.config)
         tests.append(test)
     return tests
 

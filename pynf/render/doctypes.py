@@ -14,9 +14,9 @@ type         accepted                    warning                                
 ``boolean``  a bool                      other values, read by Groovy truth      a string reading as false
              (``"true"``, ``[]``, ``0``)                                         (``"false"``, ``"no"``,
                                                                                  ``"0"``: true in Groovy)
-``integer``  an int                      a float, an empty list or map           a string, a bool, other
-                                                                                 lists and maps
-``float``    an int or a float           an empty list or map                    a string, a bool, others
+``integer``  an int                      a float, a string (written into the     a bool, other lists and maps
+                                         script the same), an empty list or map
+``float``    an int or a float           a string, an empty list or map          a bool, others
 ``string``   str, numbers, lists         a bool, an empty map                    a non-empty map
 ``list``     a list                      an empty map, a string or number        a bool, a non-empty map
 ===========  ==========================  ======================================  =============================
@@ -65,13 +65,13 @@ def _boolean(v: Any) -> str:
 def _integer(v: Any) -> str:
     if isinstance(v, int) and not isinstance(v, bool):
         return FITS
-    return WARN if isinstance(v, float) or _empty_container(v) else REFUSE
+    return WARN if isinstance(v, (float, str)) or _empty_container(v) else REFUSE
 
 
 def _float(v: Any) -> str:
     if _is_number(v):
         return FITS
-    return WARN if _empty_container(v) else REFUSE
+    return WARN if isinstance(v, str) or _empty_container(v) else REFUSE
 
 
 def _string(v: Any) -> str:

@@ -122,3 +122,15 @@ def test_names_assigned_in_the_process_block_are_used_by_later_inputs(tmp_path):
     assert _assignments(code, PARAMS) == {0: [{"id": "ref"}, FileRef(TESTDATA_BASE + "g/ref.fa")], 1: True}
     with pytest.raises(Untranslatable, match="statement in process block"):
         _assignments("println 'x'\ninput[0] = 1", PARAMS)
+
+
+def test_params_come_from_the_config_then_the_test(tmp_path):
+    from pynf.nftest.reader import _params
+
+    config = tmp_path / "nextflow.config"
+    config.write_text("params {\n    threads = 2\n    prefix = 'cfg'\n}\nparams.extra = 'x'\n"
+                      "process {\n    withName: 'P' {\n        ext.args = \"--threads ${params.threads}\"\n    }\n}\n")
+    body = 'when {\n params {\n  prefix = "test"\n }\n process {\n """\n input[0] = 1\n """\n }\n}'
+    params = _params(body, config)
+    assert (params["threads"], params["prefix"], params["extra"]) == (2, "test", "x")
+    assert params["modules_testdata_base_path"] == TESTDATA_BASE

@@ -88,7 +88,7 @@ def expected_channels(test: NfTest, process, snap: dict) -> dict[str, list]:
     entry = snap.get(test.snapshot_key())
     if entry is None:
         raise Untranslatable("no snapshot", test.snapshot_key())
-    content = entry.get("content", [])
+    content = entry.get("content") or [] if isinstance(entry, dict) else []
     args_text = test.snapshot_args()
     if args_text is None:
         raise Untranslatable("no snapshot call")

@@ -21,7 +21,8 @@ type         accepted                    warning                                
 ``list``     a list                      an empty map, a string or number        a bool, a non-empty map
 ===========  ==========================  ======================================  =============================
 
-An ``enum`` also requires a scalar to be one of the listed values (compared as text: ``1`` == ``"1"``).
+An ``enum`` also requires a scalar to be one of the listed values (compared as text: ``1`` == ``"1"``); the
+empty string (nf-core's "not given") and a listed value in other letter case only warn.
 Other documented types (``file``, ``path``, ``directory``, ``eval``, unknown words) are not checked.
 """
 
@@ -134,9 +135,16 @@ def check_value(el: Element, value: Any, name: str) -> None:
     allowed = el.doc.enum
     if allowed and isinstance(value, (str, int, float, bool)):
         text = str(value)
-        if text not in allowed and not (isinstance(value, bool) and text.lower() in {a.lower() for a in allowed}):
-            raise InputError(f"meta.yml allows only {', '.join(repr(a) for a in allowed)}; got {_shown(value)}",
-                             input=name)
+        if text in allowed:
+            return
+        listed = ", ".join(repr(a) for a in allowed)
+        if text == "" or text.lower() in {a.lower() for a in allowed}:
+            # '' is nf-core's "not given"; a case variant names a listed value: warn, as their tests pass them
+            if not isinstance(value, bool):
+                warnings.warn(DocumentedTypeWarning(f"input '{name}': meta.yml allows only {listed}, got "
+                                                    f"{_shown(value)}; passed on as given"), stacklevel=2)
+            return
+        raise InputError(f"meta.yml allows only {listed}; got {_shown(value)}", input=name)
 
 
 def _check_item(ch: Channel, item: list[Any]) -> None:

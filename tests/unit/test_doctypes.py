@@ -149,3 +149,10 @@ def test_empty_values_after_a_tuples_elements_are_dropped_with_a_warning(tmp_pat
     assert json.loads(bundle.params_text)["pynf_inputs"][0]["items"] == [[{"id": "s"}, str(reads)]]
     with pytest.raises(InputError, match="got a list of 3 values"):
         pynf.compile(MODULE_FIXTURES / "seqtk_seq", inputs=[[{"id": "s"}, str(reads), "more"]])
+
+
+@pytest.mark.parametrize("value", ["", "UPPER"])
+def test_an_empty_or_differently_cased_enum_value_warns(value):
+    # regtools/junctionsextract's test passes '' for an enum, fgumi/group's 'adjacency' for 'Adjacency'
+    with pytest.warns(DocumentedTypeWarning, match=r"input 'mode': meta.yml allows only 'plain', 'upper'"):
+        _compile(mode=value)

@@ -35,6 +35,7 @@ __all__ = [
     "StagingError",
     "MissingExtraError",
     "RemoteRunFailed",
+    "RemoteInputError",
     "PynfWarning",
     "ModuleWarning",
     "RenderWarning",
@@ -42,6 +43,8 @@ __all__ = [
     "InterfaceDriftWarning",
     "NotReviewedHint",
     "UnknownExtKeyWarning",
+    "DocumentedTypeWarning",
+    "ExtraTupleValuesWarning",
 ]
 
 
@@ -253,6 +256,16 @@ class RemoteRunFailed(RunFailed):
         super().__init__(message, result=result)
 
 
+class RemoteInputError(RunFailed):
+    """A ``path`` input given as a URL (``https://``, ``s3://`` ...) could not be fetched when the run started:
+    ``input`` names the element, ``url`` the address and ``reason`` what failed (``HTTP 404 Not Found``,
+    a refused connection)."""
+
+    def __init__(self, message: str, *, input: str, url: str, reason: str, result: Any = None):
+        self.input, self.url, self.reason = input, url, reason
+        super().__init__(message, result=result)
+
+
 class SeqeraWaitTimeout(SeqeraError, TimeoutError):
     """Waiting for a remote run gave up after the requested timeout; the run itself keeps going.
 
@@ -292,3 +305,13 @@ class NotReviewedHint(PynfWarning):
 
 class UnknownExtKeyWarning(RenderWarning):
     """``RunOptions(ext=...)`` sets a ``task.ext`` key the process never reads (names the keys it does read)."""
+
+
+class DocumentedTypeWarning(PynfWarning):
+    """A ``val`` input's value is not of the type meta.yml documents, but Nextflow reads it the same way
+    (``0.05`` for an ``integer``, ``[]`` for a ``boolean``); the message names the documented type."""
+
+
+class ExtraTupleValuesWarning(PynfWarning):
+    """A tuple input was given empty values (``[]``, None) after the elements it declares; they were dropped,
+    as Nextflow ignores them."""

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pynf.compiler.ir import Channel, Element, Process
-from pynf.errors import InputError
+from pynf.errors import ExtraTupleValuesWarning, InputError
 
 __all__ = [
     "Queue",
@@ -183,6 +183,20 @@ def _is_keyed(ch: Channel, value: Any) -> bool:
     return isinstance(value, Mapping) and len(set(labels)) == len(labels) and set(value) == set(labels)
 
 
+def _without_empty_extras(values: list[Any], size: int, name: str) -> list[Any]:
+    """A tuple value with more elements than declared: Nextflow warns and ignores the extra ones, and
+    nf-core's tests pass such values (a trailing ``[]``); extras that are empty (``[]``, None) are dropped
+    with an :class:`ExtraTupleValuesWarning`, any other extra stays an error."""
+    extra = values[size:]
+    if not extra or any(v not in ([], None) for v in extra):
+        return values
+    import warnings
+
+    warnings.warn(ExtraTupleValuesWarning(f"input '{name}': {len(extra)} empty value(s) after the {size} the tuple "
+                                          "declares were dropped (Nextflow ignores them too)"), stacklevel=4)
+    return values[:size]
+
+
 def _item(ch: Channel, raw: Any, check: bool) -> list[Any]:
     name = _display(ch)
     if ch.kind != "tuple":
@@ -195,9 +209,9 @@ def _item(ch: Channel, raw: Any, check: bool) -> list[Any]:
             raise InputError(f"{expected}; got a dict with keys {', '.join(map(str, raw)) or '(none)'}", input=name)
         values = [raw[label] for label in labels]
     elif isinstance(raw, (list, tuple)):
-        if len(raw) != len(labels):
+        values = _without_empty_extras(list(raw), len(labels), name)
+        if len(values) != len(labels):
             raise InputError(f"{expected}; got a list of {len(raw)} values", input=name)
-        values = list(raw)
     else:
         raise InputError(f"{expected}; got {type(raw).__name__}", input=name)
     return [_element(ch, el, v, el.label, check) for el, v in zip(ch.elements, values)]

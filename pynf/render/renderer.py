@@ -63,7 +63,8 @@ def undocumented_inputs(module: Module, process: Process) -> set[int]:
 
 def _channel_context(ch: Channel) -> dict[str, Any]:
     kinds = [e.kind for e in ch.elements] or [ch.kind]
-    return {"key": ch.key, "signature": signature(ch), "kinds": kinds, "tuple": ch.kind == "tuple"}
+    labels = [e.label for e in ch.elements] or [ch.key]
+    return {"key": ch.key, "signature": signature(ch), "kinds": kinds, "tuple": ch.kind == "tuple", "labels": labels}
 
 
 def _module_main(module: Module) -> Path:

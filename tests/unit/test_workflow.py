@@ -58,7 +58,7 @@ def test_wiring_rules_in_the_script():
     assert "def ch_align_1 = BWA_INDEX.out[0]\n" in text
     # a tuple assembled from an upstream element and a constant (from params, not source)
     assert "def ch_subsample_0 = pynf_rows_subsample.map { r -> [r[0], r[1], pynf_const_subsample_0_2] }" in text
-    assert "pynfInput(pynf_entries, 'subsample/0/2', ['val'], false)" in text
+    assert "pynfInput(pynf_entries, 'subsample/0/2', ['val'], false, ['subsample/0/2'])" in text
 
 
 def test_tuple_assembled_from_two_steps_is_joined_on_meta():

@@ -27,6 +27,7 @@ from pynf.backends.base import Backend, RunRequest
 from pynf.backends.local.result import RunResult
 from pynf.backends.local.session import new_run_name, run_script
 from pynf.render.manifest import read_manifest_file
+from pynf.render.wrapper_errors import remote_input_error
 
 __all__ = ["LocalBackend", "RUN_RECORD", "stderr_tail"]
 
@@ -202,6 +203,8 @@ def _failure(result: RunResult, failed: list[TaskRecord], error: str | None,
                                          workdir=str(task.workdir) if task.workdir else None, result=result,
                                          job_id=job.job_id if job else None, reason=job.reason if job else None,
                                          container=task.container)
+    elif (remote := remote_input_error(error, result)) is not None:
+        exc = remote
     else:
         exc = RunFailed(f"Run {result.run_name} failed: {error or 'unknown error'}\n  log: {result.log_file}",
                         result=result)

@@ -10,6 +10,7 @@ __all__ = [
     "ModuleNotFound",
     "ProcessSelectionError",
     "InputError",
+    "SamplesheetError",
     "OptionsError",
     "GroovyLiteralError",
     "WiringError",
@@ -91,6 +92,18 @@ class InputError(PynfError):
     def __init__(self, message: str, *, input: str | None = None):
         self.input = input
         super().__init__(f"input '{input}': {message}" if input else message)
+
+
+class SamplesheetError(InputError):
+    """A samplesheet row does not fit: names the sheet, the row (line number) and the column."""
+
+    def __init__(self, message: str, *, sheet: str, row: int | None = None, column: str | None = None):
+        self.sheet = sheet
+        self.row = row
+        self.column = column
+        where = "".join([f", row {row}" if row is not None else "", f", column '{column}'" if column else ""])
+        PynfError.__init__(self, f"samplesheet {sheet}{where}: {message}")
+        self.input = column
 
 
 class OptionsError(PynfError):

@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any, Callable
 
@@ -17,7 +18,7 @@ import yaml
 from pynf.errors import InputError, OptionsError, PynfError
 from pynf.render.options import CONTAINER_ENGINES, PUBLISH_MODES, RunOptions
 
-__all__ = ["DIRECTORY", "input_options", "run_options", "source_options", "parse_assignments", "parse_inputs",
+__all__ = ["DIRECTORY", "input_options", "run_options", "source_options", "parse_assignments", "parse_inputs", "add_samplesheet",
            "build_run_options", "build_source"]
 
 
@@ -102,6 +103,22 @@ def parse_assignments(items: tuple[str, ...], what: str) -> dict[str, Any]:
 def parse_inputs(items: tuple[str, ...]) -> dict[str, Any] | None:
     """Inputs from ``--input`` options (None when none were given)."""
     return parse_assignments(items, "--input") if items else None
+
+
+def add_samplesheet(inputs: dict[str, Any] | None, sheet: str | None) -> dict[str, Any] | None:
+    """``--samplesheet [ELEMENT=]PATH``: the sheet's rows as a queue under ELEMENT (default ``reads``)."""
+    if not sheet:
+        return inputs
+    from pynf.render.inputs import Queue
+
+    element, sep, path = sheet.partition("=")
+    if not sep or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", element):
+        element, path = "reads", sheet
+    inputs = dict(inputs or {})
+    if element in inputs:
+        raise _bad("--samplesheet", f"input '{element}' is given by --input too")
+    inputs[element] = Queue.from_csv(path, reads=element)
+    return inputs
 
 
 def build_run_options(kw: dict[str, Any]) -> RunOptions:

@@ -9,8 +9,8 @@ from typing import Any
 import click
 
 from pynf.cli.show import jsonable as _jsonable, result_rows
-from pynf.cli.options import (DIRECTORY, build_run_options, build_source, input_options, parse_assignments,
-                              parse_inputs, run_options, source_options)
+from pynf.cli.options import (DIRECTORY, add_samplesheet, build_run_options, build_source, input_options,
+                              parse_assignments, parse_inputs, run_options, source_options)
 
 __all__ = ["run_command"]
 
@@ -40,18 +40,21 @@ __all__ = ["run_command"]
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=None,
               help="Seconds: a local run still going then is aborted (naming what it waited for); "
                    "Seqera: stop waiting.")
+@click.option("--samplesheet", metavar="[ELEMENT=]SHEET",
+              help="An nf-core style samplesheet (CSV/TSV): one task per row; sample -> meta.id, fastq_1/fastq_2 "
+                   "-> ELEMENT (default reads), other columns -> meta.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 def run_command(module: str, process: str | None, inputs: tuple[str, ...], params: tuple[str, ...], stub: bool,
                 resume: bool, outdir: str | None, work_dir: str | None, run_dir: str | None, backend: str,
                 workspace: str | None, compute_env: str | None, wrapper_repo: str | None,
                 request_timeout: float | None, no_wait: bool, staging_dir: str | None, stage_inputs: bool | None,
-                timeout: float | None, as_json: bool, **kw: Any) -> None:
+                timeout: float | None, as_json: bool, samplesheet: str | None, **kw: Any) -> None:
     """Compile MODULE with its inputs and run it; print outputs by channel."""
     from pynf.backends.base import RunRequest
     from pynf.dispatch import execute
 
     source = build_source(kw)
-    request = RunRequest(module=module, process=process, inputs=parse_inputs(inputs), source=source,
+    request = RunRequest(module=module, process=process, inputs=add_samplesheet(parse_inputs(inputs), samplesheet), source=source,
                          params=parse_assignments(params, "--param"), options=build_run_options(kw), backend=backend,
                          stub=stub, resume=resume, outdir=outdir, work_dir=work_dir, run_dir=run_dir,
                          wait=not no_wait, timeout=timeout)

@@ -34,6 +34,7 @@ from pynf.errors import InputError
 
 __all__ = [
     "Queue",
+    "keyed_queue",
     "ChannelInput",
     "QUEUE_KEY",
     "signature",
@@ -64,6 +65,22 @@ class Queue:
         except TypeError:
             raise InputError(f"Queue takes an iterable of items, e.g. Queue([item1, item2]); "
                              f"got {type(items).__name__}") from None
+
+    @classmethod
+    def from_csv(cls, path: str | os.PathLike[str], *, sep: str | None = None, reads: str = "reads",
+                 columns: Mapping[str, str] | None = None, meta: Collection[str] | None = None,
+                 optional: Collection[str] = (), check_files: bool = True) -> Queue:
+        """A queue from an nf-core style samplesheet (CSV, or TSV by extension or ``sep``): one item per row.
+
+        ``sample`` -> ``meta["id"]``; ``fastq_1``/``fastq_2`` -> ``reads`` (the element name; a list of one
+        or two files, ``meta["single_end"]`` set); ``columns={"bam": "input"}`` maps a file column to an
+        element (``optional`` columns may be empty: ``[]``); other columns (or just ``meta=[...]``) go into
+        ``meta``. Paths are relative to the sheet; errors are :class:`~pynf.errors.SamplesheetError`.
+        """
+        from pynf.render.samplesheet import read_samplesheet
+
+        return cls(read_samplesheet(path, sep=sep, reads=reads, columns=columns, meta=meta, optional=optional,
+                                    check_files=check_files))
 
     def __repr__(self) -> str:
         return f"Queue({self.items!r})"
@@ -222,6 +239,14 @@ def _partial(ch: Channel, value: Any) -> bool:
             and set(value) <= set(labels))
 
 
+def keyed_queue(ch: Channel, value: Any) -> bool:
+    """``value`` is a queue whose items are dicts keyed by (some of) ``ch``'s element names, e.g. a samplesheet."""
+    if not (ch.kind == "tuple" and _is_queue(value)):
+        return False
+    items = value.items if isinstance(value, Queue) else value[QUEUE_KEY]
+    return isinstance(items, (list, tuple)) and bool(items) and all(_partial(ch, item) for item in items)
+
+
 def _fill_elements(ch: Channel, value: Any, elements: Mapping[int, Any]) -> Any:
     """Broadcast element keywords into a tuple channel given whole: every item (of a queue, or the one
     item) keyed by element names that lacks an element gets the keyword's value; items keep their own."""
@@ -320,6 +345,8 @@ def resolve_inputs(process: Process, inputs: Any = None, *, check_files: bool = 
             raise InputError(f"ambiguous: the name is used by {where}; give the whole channel by position "
                              f"instead (e.g. inputs={{'{hits[0][0]}': ...}})", input=key)
         (ci, ei), = hits
+        if ei is not None and keyed_queue(process.inputs[ci], inputs[key]):
+            ei = None  # a queue of items keyed by element names (a samplesheet) given under one element's name
         if ei is None:
             if ci in whole:
                 raise InputError(f"input {ci} {signature(process.inputs[ci])} is given more than once", input=key)

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from pynf.compiler.ir import Channel
 from pynf.errors import InputError, WiringError
-from pynf.render.inputs import (ChannelInput, _address, _channel, _element, _is_queue, _known_names,
+from pynf.render.inputs import (ChannelInput, _address, _channel, _element, _is_queue, _known_names, keyed_queue,
                                 signature)
 from pynf.workflow.refs import ChannelRef
 
@@ -92,6 +92,8 @@ def _split(step: Step) -> dict[int, Any]:
             raise InputError(f"step '{step.name}': {process.name} {problem} '{key}'; its inputs are: "
                              f"{_known_names(process)}", input=str(key))
         ci, ei = hits[0]
+        if ei is not None and keyed_queue(process.inputs[ci], value):
+            ei = None  # a samplesheet queue given under one of its elements' names is the whole channel
         slot = given.get(ci)
         if ei is None:
             if slot is not None:

@@ -35,7 +35,8 @@ def compile_request(request: RunRequest) -> Bundle:
                        remote=loaded.remote)
         module, module_id = loaded.module, module_id or loaded.module_id
     return compile_bundle(module, process=request.process, inputs=request.inputs,
-                          params=dict(request.params or {}), options=request.options, module_id=module_id)
+                          params=dict(request.params or {}), options=request.options, module_id=module_id,
+                          fill_empty=request.fill_empty)
 
 
 def execute(request: RunRequest) -> Any:

@@ -43,6 +43,7 @@ __all__ = [
     "InterfaceDriftWarning",
     "NotReviewedHint",
     "UnknownExtKeyWarning",
+    "FilledEmptyWarning",
 ]
 
 
@@ -290,6 +291,10 @@ class InterfaceDriftWarning(PynfWarning):
 
 class NotReviewedHint(PynfWarning):
     """A module runs that was never reviewed (``pynf modules review ID``); given once per module."""
+
+
+class FilledEmptyWarning(PynfWarning):
+    """``fill_empty=True`` gave ``[]`` to inputs that were not given: names each of them."""
 
 
 class UnknownExtKeyWarning(RenderWarning):

@@ -43,12 +43,15 @@ __all__ = ["run_command"]
 @click.option("--samplesheet", metavar="[ELEMENT=]SHEET",
               help="An nf-core style samplesheet (CSV/TSV): one task per row; sample -> meta.id, fastq_1/fastq_2 "
                    "-> ELEMENT (default reads), other columns -> meta.")
+@click.option("--fill-empty", is_flag=True,
+              help="Give [] (no file) to every input not given that takes files; prints what was filled.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 def run_command(module: str, process: str | None, inputs: tuple[str, ...], params: tuple[str, ...], stub: bool,
                 resume: bool, outdir: str | None, work_dir: str | None, run_dir: str | None, backend: str,
                 workspace: str | None, compute_env: str | None, wrapper_repo: str | None,
                 request_timeout: float | None, no_wait: bool, staging_dir: str | None, stage_inputs: bool | None,
-                timeout: float | None, as_json: bool, samplesheet: str | None, **kw: Any) -> None:
+                timeout: float | None, as_json: bool, samplesheet: str | None, fill_empty: bool,
+                **kw: Any) -> None:
     """Compile MODULE with its inputs and run it; print outputs by channel."""
     from pynf.backends.base import RunRequest
     from pynf.dispatch import execute
@@ -57,7 +60,7 @@ def run_command(module: str, process: str | None, inputs: tuple[str, ...], param
     request = RunRequest(module=module, process=process, inputs=add_samplesheet(parse_inputs(inputs), samplesheet), source=source,
                          params=parse_assignments(params, "--param"), options=build_run_options(kw), backend=backend,
                          stub=stub, resume=resume, outdir=outdir, work_dir=work_dir, run_dir=run_dir,
-                         wait=not no_wait, timeout=timeout)
+                         wait=not no_wait, timeout=timeout, fill_empty=fill_empty)
     if backend == "seqera":
         request = request.but(seqera=_seqera_config(workspace=workspace, compute_env=compute_env,
                                                     wrapper_repo=wrapper_repo, staging_dir=staging_dir,

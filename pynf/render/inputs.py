@@ -318,8 +318,12 @@ def _known_names(process: Process) -> str:
     return "; ".join(parts) or "(this process takes no inputs)"
 
 
-def resolve_inputs(process: Process, inputs: Any = None, *, check_files: bool = True) -> list[ChannelInput]:
-    """Validate ``inputs`` against ``process`` and return one ``ChannelInput`` per input channel."""
+def resolve_inputs(process: Process, inputs: Any = None, *, check_files: bool = True,
+                   fill_empty: bool = False) -> list[ChannelInput]:
+    """Validate ``inputs`` against ``process`` and return one ``ChannelInput`` per input channel.
+
+    ``fill_empty``: give ``[]`` to inputs not given that take files, with a warning naming them
+    (:mod:`pynf.render.fill`)."""
     n = len(process.inputs)
     if inputs is None:
         inputs = {}
@@ -359,6 +363,10 @@ def resolve_inputs(process: Process, inputs: Any = None, *, check_files: bool = 
 
     for ci in sorted(set(parts) & set(whole)):  # element keywords fill the items of a whole channel
         whole[ci] = _fill_elements(process.inputs[ci], whole[ci], parts.pop(ci))
+    if fill_empty:
+        from pynf.render.fill import announce_filled, fill_missing
+
+        announce_filled(process, fill_missing(process, whole, parts))
     missing = []
     for ci, ch in enumerate(process.inputs):
         if ci in parts:
@@ -399,7 +407,7 @@ def template_inputs(process: Process) -> list[dict[str, Any]]:
 
 def build_params(process: Process, inputs: Any = None, params: Mapping[str, Any] | None = None, *,
                  check_files: bool = True, require_inputs: bool = True, template: bool = False,
-                 untyped: Collection[int] | None = ()) -> dict[str, Any]:
+                 untyped: Collection[int] | None = (), fill_empty: bool = False) -> dict[str, Any]:
     """The params object: user params + ``outdir`` (default "results") + ``pynf_inputs``.
 
     With ``inputs=None`` and ``require_inputs=False``, ``pynf_inputs`` is left empty (to be filled in);
@@ -422,7 +430,7 @@ def build_params(process: Process, inputs: Any = None, params: Mapping[str, Any]
     elif inputs is None and not require_inputs:
         data["pynf_inputs"] = []
     else:
-        channels = resolve_inputs(process, inputs, check_files=check_files)
+        channels = resolve_inputs(process, inputs, check_files=check_files, fill_empty=fill_empty)
         if untyped is not None:
             from pynf.render.doctypes import check_documented_types
 

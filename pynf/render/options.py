@@ -136,6 +136,7 @@ class RenderOptions:
     ``require_inputs=False`` with ``inputs=None`` renders a bundle whose paramsText has no inputs
     yet (``pynf_inputs: []``), for inspecting or hand-editing the wrapper; ``params_template=True`` with
     ``inputs=None`` puts a ``<FILL IN ...>`` placeholder of the right shape for every input instead.
+    ``fill_empty=True`` gives ``[]`` to every input not given that takes files (see :mod:`pynf.render.fill`).
     """
 
     process: str | None = None
@@ -147,3 +148,4 @@ class RenderOptions:
     check_files: bool = True
     require_inputs: bool = True
     params_template: bool = False
+    fill_empty: bool = False

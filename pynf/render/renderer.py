@@ -203,7 +203,7 @@ def render(module: Module, options: RenderOptions | None = None) -> Bundle:
     module_id = _module_id(module, options.module_id)
     params = build_params(process, options.inputs, options.params, check_files=options.check_files,
                           require_inputs=options.require_inputs, template=options.params_template,
-                          untyped=undocumented_inputs(module, process))
+                          untyped=undocumented_inputs(module, process), fill_empty=options.fill_empty)
     sidecars, executables = collect_sidecars(_module_dir(module, options))
     includes = local_include_files(_module_main(module),
                                    [t.text for t in module.toplevel if t.kind == "include"])

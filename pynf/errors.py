@@ -44,6 +44,7 @@ __all__ = [
     "NotReviewedHint",
     "UnknownExtKeyWarning",
     "FilledEmptyWarning",
+    "ItemsFailedWarning",
 ]
 
 
@@ -291,6 +292,10 @@ class InterfaceDriftWarning(PynfWarning):
 
 class NotReviewedHint(PynfWarning):
     """A module runs that was never reviewed (``pynf modules review ID``); given once per module."""
+
+
+class ItemsFailedWarning(PynfWarning):
+    """A run finished but some items failed (``error_strategy="ignore"``): names each of them."""
 
 
 class FilledEmptyWarning(PynfWarning):

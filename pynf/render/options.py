@@ -16,12 +16,17 @@ from typing import Any
 from pynf.errors import GroovyLiteralError, InputError, OptionsError
 from pynf.templates.groovy import groovy_literal
 
-__all__ = ["CONTAINER_ENGINES", "PUBLISH_MODES", "OptionsError", "RunOptions", "RenderOptions", "mapping_argument"]
+__all__ = ["CONTAINER_ENGINES", "ERROR_STRATEGIES", "PUBLISH_MODES", "OptionsError", "RunOptions", "RenderOptions", "mapping_argument"]
 
 #: Accepted values for ``RunOptions.publish_mode`` (Nextflow's publishDir modes, less ``move``, which takes
 #: outputs out of the work directory and so breaks ``resume``). ``copy`` is the default: the outdir then
 #: outlives the run's work directory (``pynf cache prune`` may delete it) and works across filesystems.
 PUBLISH_MODES = ("copy", "copyNoFollow", "link", "rellink", "symlink")
+
+#: Accepted values for ``RunOptions.error_strategy`` (Nextflow's errorStrategy): ``terminate`` (the default:
+#: the first failed task ends the run), ``finish`` (running tasks end first), ``ignore`` (the run goes on
+#: without the failed items; the result's status is ``PARTIAL`` and names them), ``retry`` (``max_retries``).
+ERROR_STRATEGIES = ("terminate", "finish", "ignore", "retry")
 
 #: Accepted values for ``RunOptions.container``.
 CONTAINER_ENGINES = ("none", "docker", "podman", "singularity", "apptainer", "conda")
@@ -59,6 +64,17 @@ def _check_cpus(name: str, value: int | None) -> None:
         raise OptionsError(f"{name}: expected a positive whole number, got {value!r}")
 
 
+def _check_error_strategy(run: RunOptions) -> None:
+    strategy, retries = run.error_strategy, run.max_retries
+    if strategy is not None and strategy not in ERROR_STRATEGIES:
+        raise OptionsError(f"error_strategy: expected one of {', '.join(ERROR_STRATEGIES)}, got {strategy!r}")
+    if retries is not None:
+        if isinstance(retries, bool) or not isinstance(retries, int) or retries < 0:
+            raise OptionsError(f"max_retries: expected a whole number >= 0, got {retries!r}")
+        if strategy != "retry":
+            raise OptionsError(f"max_retries: only used with error_strategy='retry', got error_strategy={strategy!r}")
+
+
 @dataclass(frozen=True)
 class RunOptions:
     """How to run the process: task.ext values, resources, container engine, executor, extra config.
@@ -73,6 +89,8 @@ class RunOptions:
     ``publish_mode`` is how outputs reach the outdir (one of ``PUBLISH_MODES``; default ``copy``, so the
     outdir stays valid when work directories are deleted; ``link`` (hard links, same filesystem) or
     ``symlink`` avoid storing every output twice).
+    ``error_strategy`` (one of ``ERROR_STRATEGIES``) and ``max_retries`` (with ``"retry"``) become the
+    process's ``errorStrategy``/``maxRetries``.
     """
 
     ext: Mapping[str, Any] = field(default_factory=dict)
@@ -86,6 +104,8 @@ class RunOptions:
     resource_limits: Mapping[str, Any] = field(default_factory=dict)
     extra_config: str = ""
     publish_mode: str = "copy"
+    error_strategy: str | None = None
+    max_retries: int | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "ext", _frozen(self.ext, "ext"))
@@ -121,6 +141,7 @@ class RunOptions:
             object.__setattr__(self, "cluster_options", tuple(opts))
         elif opts is not None and (not isinstance(opts, str) or not opts.strip()):
             raise OptionsError(f"cluster_options: expected a string or a list of non-empty strings, got {opts!r}")
+        _check_error_strategy(self)
         if not isinstance(self.extra_config, str):
             raise OptionsError(f"extra_config: expected config text (a string), got {type(self.extra_config).__name__}")
 

@@ -143,6 +143,8 @@ def render_config(process: Process, run: RunOptions | None = None) -> str:
         executor=run.executor,
         queue=run.queue,
         publish_mode=run.publish_mode,
+        error_strategy=run.error_strategy,
+        max_retries=run.max_retries,
         cluster_options=list(run.cluster_options) if isinstance(run.cluster_options, tuple) else run.cluster_options,
         resource_limits=[(k, run.resource_limits[k]) for k in ("cpus", "memory", "time")
                          if run.resource_limits.get(k) is not None],

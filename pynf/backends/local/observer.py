@@ -28,12 +28,14 @@ class ProcessCounts:
     completed: int = 0
     failed: int = 0
     cached: int = 0
+    aborted: int = 0  # killed when the run stopped (no exit status): neither done nor failed
     terminated: bool = False
 
     @property
     def total(self) -> int:
         """Tasks seen so far (done, cached, failed or still in flight)."""
-        return self.pending + self.submitted + self.running + self.completed + self.failed + self.cached
+        return (self.pending + self.submitted + self.running + self.completed + self.failed + self.cached
+                + self.aborted)
 
 
 @dataclass(frozen=True)
@@ -44,12 +46,13 @@ class TaskRecord:
     process: str
     tag: str | None
     hash: str | None
-    status: str  # COMPLETED | FAILED | CACHED
+    status: str  # COMPLETED | FAILED | CACHED | ABORTED (killed when the run stopped: no exit status)
     exit_status: int | None
     workdir: Path | None
     error_action: str | None = None
     executor: str | None = None  # Nextflow executor name: local, slurm, ...
     native_id: str | None = None  # the executor's id of the task: a Slurm job id, a local PID
+    meta: dict | None = None  # the meta map among the task's inputs (nf-core's first tuple element)
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,7 @@ class RunObserver:
     tasks: list[TaskRecord] = field(default_factory=list)
     failed_tasks: list[TaskRecord] = field(default_factory=list)
     published: list[Path] = field(default_factory=list)
+    items: list = field(default_factory=list)  # TaskItems of finished (completed or cached) tasks
     finished: bool = False
     callback_errors: list[str] = field(default_factory=list)
     _state: dict[str, str] = field(default_factory=dict, repr=False)
@@ -124,13 +128,18 @@ class RunObserver:
 
     def task_finished(self, record: TaskRecord, key: str) -> None:
         """A task completed, failed or was taken from the cache."""
-        dst = {"COMPLETED": "completed", "FAILED": "failed", "CACHED": "cached"}[record.status]
+        dst = {"COMPLETED": "completed", "FAILED": "failed", "CACHED": "cached", "ABORTED": "aborted"}[record.status]
         with self._lock:
             self._move(record.process, key, dst)
             self.tasks.append(record)
             if record.status == "FAILED":
                 self.failed_tasks.append(record)
         self._emit("task_" + record.status.lower(), record.name)
+
+    def task_items(self, items) -> None:
+        """A finished task's outputs (:class:`~pynf.backends.local.items.TaskItems`)."""
+        with self._lock:
+            self.items.append(items)
 
     def flow_error(self, record: TaskRecord) -> None:
         """Nextflow reported the task that ends the run with an error."""
@@ -173,7 +182,20 @@ def _int(value) -> int | None:
         return None
 
 
-def _record(event, status: str | None = None) -> tuple[TaskRecord, str]:
+def _described(event, obs: RunObserver | None, keep: bool):
+    """The event's task as TaskItems (kept on ``obs`` when ``keep``: a finished task's outputs), or None."""
+    handler = event.getHandler() if event is not None else None
+    if handler is None:
+        return None
+    from pynf.backends.local.items import describe_task
+
+    items = describe_task(handler.getTask())
+    if items is not None and keep and obs is not None:
+        obs.task_items(items)
+    return items
+
+
+def _record(event, status: str | None = None, items=None) -> tuple[TaskRecord, str]:
     """Build a TaskRecord from a ``TaskEvent``; also returns the process name."""
     handler = event.getHandler()
     trace = event.getTrace()
@@ -188,11 +210,14 @@ def _record(event, status: str | None = None) -> tuple[TaskRecord, str]:
     if status is None:
         ok = task is not None and not task.isFailed() and exit_status in (0, None)
         status = "COMPLETED" if ok else "FAILED"
+        if ok and exit_status is None and task is not None and str(task.getType()) == "SCRIPTLET":
+            status = "ABORTED"  # a script task without an exit status was killed (the run stopped)
     executor = _str(task.getProcessor().getExecutor().getName()) if task is not None else None
     rec = TaskRecord(name=name or "?", process=process or "?", tag=tag, hash=_str(trace.get("hash")) if trace else None,
                      status=status, exit_status=exit_status, workdir=Path(str(workdir)) if workdir is not None else None,
                      error_action=_str(trace.get("error_action")) if trace else None, executor=executor,
-                     native_id=_str(trace.get("native_id")) if trace else None)
+                     native_id=_str(trace.get("native_id")) if trace else None,
+                     meta=items.meta if items is not None else None)
     return rec, process or "?"
 
 
@@ -270,13 +295,16 @@ def make_proxy(obs: RunObserver):
         @JOverride
         @_guarded
         def onTaskComplete(self, event):
-            rec, _ = _record(event)
+            items = _described(event, obs, keep=False)
+            rec, _ = _record(event, items=items)
+            if items is not None and rec.status == "COMPLETED":  # killed or failed tasks have no outputs
+                obs.task_items(items)
             obs.task_finished(rec, _key(event))
 
         @JOverride
         @_guarded
         def onTaskCached(self, event):
-            rec, _ = _record(event, "CACHED")
+            rec, _ = _record(event, "CACHED", items=_described(event, obs, keep=True))
             obs.task_finished(rec, _key(event))
 
         @JOverride
@@ -288,7 +316,7 @@ def make_proxy(obs: RunObserver):
         def onFlowError(self, event):
             if event is None or (event.getHandler() is None and event.getTrace() is None):
                 return  # a run-level error (no task): the run's own error reports it
-            rec, _ = _record(event, "FAILED")
+            rec, _ = _record(event, "FAILED", items=_described(event, None, keep=False))
             obs.flow_error(rec)
 
         @JOverride

@@ -16,7 +16,7 @@ import click
 import yaml
 
 from pynf.errors import InputError, OptionsError, PynfError
-from pynf.render.options import CONTAINER_ENGINES, PUBLISH_MODES, RunOptions
+from pynf.render.options import CONTAINER_ENGINES, ERROR_STRATEGIES, PUBLISH_MODES, RunOptions
 
 __all__ = ["DIRECTORY", "input_options", "run_options", "source_options", "parse_assignments", "parse_inputs", "add_samplesheet",
            "build_run_options", "build_source"]
@@ -144,6 +144,8 @@ def build_run_options(kw: dict[str, Any]) -> RunOptions:
         resource_limits=limits,
         extra_config=extra,
         publish_mode=kw.pop("publish_mode", None) or "copy",
+        error_strategy=kw.pop("error_strategy", None),
+        max_retries=kw.pop("max_retries", None),
     )
 
 
@@ -175,6 +177,10 @@ def run_options(fn: Callable) -> Callable:
         click.option("--publish-mode", type=click.Choice(PUBLISH_MODES), default=None,
                      help="How outputs reach the outdir (default copy: the outdir outlives work dirs; "
                           "link/symlink store outputs once)."),
+        click.option("--error-strategy", type=click.Choice(ERROR_STRATEGIES), default=None,
+                     help="What a failed task does to the run (default terminate; ignore: the others go on, "
+                          "the status is PARTIAL and names the failed items)."),
+        click.option("--max-retries", type=int, default=None, help="With --error-strategy retry: retries per task."),
         click.option("--config", "config_file", multiple=True, metavar="FILE",
                      help="Extra Nextflow config file appended to configText."),
     ]

@@ -95,6 +95,8 @@ def _print_result(report: dict, outputs: dict, topics: dict, as_json: bool) -> N
         table.add_row(f"topic:{key}", text)
     console = Console()
     console.print(table)
+    if report.get("failedItems"):
+        console.print(report.get("summary"), style="red", markup=False)
     where = report.get("outdir") or report.get("url")
     if where:
         console.print(f"outputs in {where}")

@@ -114,3 +114,20 @@ def test_workflow_step_with_a_failed_item_keeps_its_finished_items(sheet, tmp_pa
     assert failed.status == "FAILED" and failed["counts"].partial and not failed["counts"].finished
     assert_names_c(failed.failed_items, step="counts")
     assert ids(failed["counts"].outputs["counts"]) == ["a", "b"]
+
+
+def test_cli_samplesheet_with_error_strategy_ignore(sheet, tmp_path):
+    import json
+
+    from click.testing import CliRunner
+
+    from pynf.cli.main import cli
+
+    result = CliRunner().invoke(cli, ["run", CHECK, "--samplesheet", str(sheet), "--error-strategy", "ignore",
+                                      "--outdir", str(tmp_path / "out"), "--run-dir", str(tmp_path / "run"), "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout[result.stdout.index("{"):])
+    assert data["report"]["status"] == "PARTIAL" and data["report"]["summary"].startswith("PARTIAL: 1 item failed")
+    assert [item["meta"]["id"] for item in data["report"]["failedItems"]] == ["c"]
+    assert sorted(meta["id"] for meta, _ in data["outputs"]["counts"]) == ["a", "b", "d"]
+    assert (tmp_path / "out" / "software_versions.yml").is_file()

@@ -3,8 +3,9 @@
 nf-core modules take ``[]`` for an optional input they should not use (no regions file, no reference...);
 their own tests write ``[[], []]`` for a ``tuple val(meta2), path(regions)`` left unused. With
 ``fill_empty=True`` pynf does the same for every input channel not given at all that has a ``path``
-element (all of its elements become ``[]``, its ``meta`` too), and for every ``path`` element left out of a
-tuple given by element. Inputs made only of values (``val sort_bam``) are never filled: their value means
+element (all of its elements become ``[]``, its ``meta`` too), for every ``path`` element left out of a
+tuple given by element, and for every ``path`` element that items keyed by element names lack (a
+samplesheet queue for ``tuple val(meta), path(reads), path(adapter_fasta)``). Inputs made only of values (``val sort_bam``) are never filled: their value means
 something, so they stay required. What was filled is listed in one :class:`~pynf.errors.FilledEmptyWarning`.
 """
 
@@ -26,10 +27,38 @@ def _takes_files(ch: Channel) -> bool:
     return ch.kind != "each" and any(e.kind in _PATH_KINDS for e in ch.elements)
 
 
+def _fill_items(ch: Channel, value: Any) -> tuple[Any, list[str]]:
+    """Items keyed by element names (a samplesheet queue, a dict) lacking ``path`` elements get ``[]`` for them."""
+    from pynf.render.inputs import QUEUE_KEY, Queue, _is_queue, _partial
+
+    labels = [e.label for e in ch.elements]
+    paths = [e.label for e in ch.elements if e.kind in _PATH_KINDS]
+    filled: list[str] = []
+
+    def fill(item: Any) -> Any:
+        if not _partial(ch, item):
+            return item
+        lacking = [label for label in paths if label not in item]
+        filled.extend(label for label in lacking if label not in filled)
+        return {**item, **{label: [] for label in lacking}} if lacking else item
+
+    if _is_queue(value):
+        items = value.items if isinstance(value, Queue) else value[QUEUE_KEY]
+        value = Queue(fill(item) for item in items) if isinstance(items, (list, tuple)) else value
+    elif isinstance(value, (list, tuple)) and value and all(isinstance(v, Mapping) for v in value):
+        value = [fill(item) for item in value]
+    elif isinstance(value, Mapping) and len(labels) > 1:
+        value = fill(value)
+    return value, [f"'{label}' of input {ch.key} (items lacking it)" for label in filled]
+
+
 def fill_missing(process: Process, whole: dict[int, Any], parts: Mapping[int, dict[int, Any]]) -> list[str]:
     """Fill ``whole`` (channel -> value) and ``parts`` (channel -> {element: value}) in place; what was filled."""
     filled: list[str] = []
     for ci, ch in enumerate(process.inputs):
+        if ci in whole and ch.kind == "tuple" and _takes_files(ch):
+            whole[ci], names = _fill_items(ch, whole[ci])
+            filled.extend(names)
         if ci in whole or not _takes_files(ch):
             continue
         labels = [e.label for e in ch.elements]

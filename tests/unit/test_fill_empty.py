@@ -49,3 +49,19 @@ def test_workflow_step_fill_empty(tmp_path):
     with pytest.warns(FilledEmptyWarning, match="step 'mem' BWA_MEM: fill_empty gave"):
         params = wf.compile().params()
     assert [e["items"] for e in params["pynf_inputs"] if e["items"] == [[[], []]]] == [[[[], []]]] * 2
+
+
+def test_sheet_items_lacking_a_file_element_get_empty(corpus_dir, tmp_path):
+    for name in ("a_1.fq", "a_2.fq", "b.fq"):
+        (tmp_path / name).write_text("@r\nACGT\n+\nIIII\n")
+    sheet = tmp_path / "samples.csv"
+    sheet.write_text("sample,fastq_1,fastq_2\na,a_1.fq,a_2.fq\nb,b.fq,\n")
+    flags = {"discard_trimmed_pass": False, "save_trimmed_fail": False, "save_merged": False}
+    with pytest.raises(InputError, match="adapter_fasta"):
+        pynf.compile(corpus_dir / "fastp", reads=pynf.Queue.from_csv(sheet), **flags)
+    with pytest.warns(FilledEmptyWarning, match=r"'adapter_fasta' of input 0 \(items lacking it\)"):
+        bundle = pynf.compile(corpus_dir / "fastp", reads=pynf.Queue.from_csv(sheet), fill_empty=True, **flags)
+    (entry, *_) = bundle.params()["pynf_inputs"]
+    assert entry["mode"] == "queue"
+    assert [item[2] for item in entry["items"]] == [[], []]
+    assert [len(item[1]) for item in entry["items"]] == [2, 1]

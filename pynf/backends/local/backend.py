@@ -21,7 +21,7 @@ from pathlib import Path
 from pynf.render.bundle import MANIFEST_NAME, Bundle
 from pynf._util import paths as _paths
 from pynf._util.files import atomic_write_json
-from pynf.backends.local.items import partial_manifest, partial_outputs, warn_ignored
+from pynf.backends.local.items import in_input_order, partial_manifest, partial_outputs, warn_ignored
 from pynf.render.failures import failed_items
 from pynf.backends.local.observer import RunObserver, TaskRecord
 from pynf.errors import EvalOutputError, RunFailed, RunTimeout, TaskFailedError
@@ -143,7 +143,8 @@ class LocalBackend(Backend):
         result = RunResult(status=status, module_id=bundle.module_id, process=bundle.process, run_name=run.run_name,
                            session_id=run.session_id, run_dir=rdir, work_dir=wdir, outdir=out, log_file=run.log_file,
                            duration=run.seconds, stub=bool(stub), resumed=resume_id is not None,
-                           manifest=read_manifest_file(out) if run.success else partial_manifest(bundle, partial),
+                           manifest=(in_input_order(read_manifest_file(out), partial) if run.success and failed
+                                     else read_manifest_file(out) if run.success else partial_manifest(bundle, partial)),
                            tasks=tuple(observer.tasks), counts=dict(observer.counts), stdout=run.stdout,
                            error=_timeout_text(run, request.timeout) if run.timed_out else run.error,
                            partial=partial, failed_items=tuple(failed))

@@ -14,7 +14,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["TaskItems", "describe_task", "partial_outputs", "partial_manifest", "warn_ignored"]
+__all__ = ["TaskItems", "describe_task", "partial_outputs", "partial_manifest", "in_input_order", "warn_ignored"]
 
 _log = logging.getLogger("pynf.backends.local.engine")
 
@@ -90,3 +90,41 @@ def warn_ignored(summary: str) -> None:
     from pynf.errors import ItemsFailedWarning
 
     warnings.warn(ItemsFailedWarning(summary), stacklevel=4)
+
+
+def _signature(item: list) -> str:
+    """What identifies one task's item whatever folder it was published to: values, and file names."""
+    def name(v: Any) -> Any:
+        if isinstance(v, list):
+            return [name(x) for x in v]
+        return v.rsplit("/", 1)[-1] if isinstance(v, str) else v
+
+    return json.dumps([[e.get("kind"), name(e.get("value")) if e.get("kind") in ("path", "file") else e.get("value")]
+                       for e in item], sort_keys=True, default=str)
+
+
+def in_input_order(manifest: dict | None, partial: dict) -> dict | None:
+    """``manifest`` with every output's items in input order, as the finished tasks had them.
+
+    With ``error_strategy="ignore"`` the wrapper cannot use Nextflow's ``fair`` ordering (an ignored task
+    would hold back every later item), so items arrive in the order tasks ended; each is matched to its
+    task's own item (same values, same file names) and put back in the order of the inputs.
+    """
+    if not manifest or not partial:
+        return manifest
+    steps = manifest.get("steps") or {}
+    outputs = {}
+    for key, items in (manifest.get("outputs") or {}).items():
+        step, _, emit = key.rpartition(".")
+        process = (steps.get(step) or {}).get("process") if step else manifest.get("process")
+        ranked: dict[str, list[int]] = {}
+        for rank, item in enumerate(((partial.get(process) or {}).get("outputs") or {}).get(emit or key, [])):
+            ranked.setdefault(_signature(item), []).append(rank)
+
+        def rank_of(item: list) -> int:
+            ranks = ranked.get(_signature(item))
+            return ranks.pop(0) if ranks else len(items) + 10**6
+
+        order = [rank_of(item) for item in items]
+        outputs[key] = [item for _, item in sorted(zip(order, items), key=lambda pair: pair[0])]
+    return {**manifest, "outputs": outputs}

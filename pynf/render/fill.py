@@ -17,6 +17,7 @@ from typing import Any
 
 from pynf.compiler.ir import Channel, Process
 from pynf.errors import FilledEmptyWarning
+from pynf.render.queue import QUEUE_KEY, Queue, is_queue as _is_queue, partial_item as _partial
 
 __all__ = ["fill_missing", "announce_filled"]
 
@@ -29,8 +30,6 @@ def _takes_files(ch: Channel) -> bool:
 
 def _fill_items(ch: Channel, value: Any) -> tuple[Any, list[str]]:
     """Items keyed by element names (a samplesheet queue, a dict) lacking ``path`` elements get ``[]`` for them."""
-    from pynf.render.inputs import QUEUE_KEY, Queue, _is_queue, _partial
-
     labels = [e.label for e in ch.elements]
     paths = [e.label for e in ch.elements if e.kind in _PATH_KINDS]
     filled: list[str] = []

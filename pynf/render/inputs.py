@@ -25,12 +25,14 @@ import json
 import math
 import os
 import re
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from pynf.compiler.ir import Channel, Element, Process
 from pynf.errors import InputError
+from pynf.render.fill import announce_filled, fill_missing
+from pynf.render.queue import QUEUE_KEY, Queue, is_queue as _is_queue, keyed_queue, partial_item as _partial
 
 __all__ = [
     "Queue",
@@ -46,53 +48,8 @@ __all__ = [
     "PLACEHOLDER",
 ]
 
-#: JSON/CLI spelling of a queue: ``{"@queue": [item, ...]}``.
-QUEUE_KEY = "@queue"
 _REMOTE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
 _PATH_KINDS = ("path", "file")
-
-
-class Queue:
-    """Marks a channel value as a queue of items: the process runs once per item."""
-
-    __slots__ = ("items",)
-
-    def __init__(self, items: Iterable[Any]):
-        if isinstance(items, (str, bytes, Mapping)):
-            raise InputError("Queue takes an iterable of items, e.g. Queue([item1, item2])")
-        try:
-            self.items = list(items)
-        except TypeError:
-            raise InputError(f"Queue takes an iterable of items, e.g. Queue([item1, item2]); "
-                             f"got {type(items).__name__}") from None
-
-    @classmethod
-    def from_csv(cls, path: str | os.PathLike[str], *, sep: str | None = None, reads: str = "reads",
-                 columns: Mapping[str, str] | None = None, meta: Collection[str] | None = None,
-                 optional: Collection[str] = (), check_files: bool = True) -> Queue:
-        """A queue from an nf-core style samplesheet (CSV, or TSV by extension or ``sep``): one item per row.
-
-        ``sample`` -> ``meta["id"]``; ``fastq_1``/``fastq_2`` -> ``reads`` (the element name; a list of one
-        or two files, ``meta["single_end"]`` set); ``columns={"bam": "input"}`` maps a file column to an
-        element (``optional`` columns may be empty: ``[]``); other columns (or just ``meta=[...]``) go into
-        ``meta``. Paths are relative to the sheet; errors are :class:`~pynf.errors.SamplesheetError`.
-        """
-        from pynf.render.samplesheet import read_samplesheet
-
-        return cls(read_samplesheet(path, sep=sep, reads=reads, columns=columns, meta=meta, optional=optional,
-                                    check_files=check_files))
-
-    def __repr__(self) -> str:
-        return f"Queue({self.items!r})"
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Queue) and other.items == self.items
-
-    def __len__(self) -> int:
-        return len(self.items)
-
-    def __iter__(self):
-        return iter(self.items)
 
 
 @dataclass(frozen=True)
@@ -123,10 +80,6 @@ def signature(ch: Channel) -> str:
 
 def _display(ch: Channel) -> str:
     return ch.elements[0].label if ch.kind != "tuple" and ch.elements else ch.key
-
-
-def _is_queue(value: Any) -> bool:
-    return isinstance(value, Queue) or (isinstance(value, Mapping) and set(value) == {QUEUE_KEY})
 
 
 def _queue_items(value: Any, name: str) -> list[Any]:
@@ -230,21 +183,6 @@ def _channel(ch: Channel, value: Any, check: bool) -> ChannelInput:
             and all(_is_keyed(ch, v) for v in value)):
         return ChannelInput(ch.key, "queue", tuple(_item(ch, raw, check) for raw in value))
     return ChannelInput(ch.key, "value", (_item(ch, value, check),))
-
-
-def _partial(ch: Channel, value: Any) -> bool:
-    """``value`` is an item keyed by element names, possibly lacking some (a dict of known labels)."""
-    labels = _labels(ch)
-    return (isinstance(value, Mapping) and bool(value) and len(set(labels)) == len(labels)
-            and set(value) <= set(labels))
-
-
-def keyed_queue(ch: Channel, value: Any) -> bool:
-    """``value`` is a queue whose items are dicts keyed by (some of) ``ch``'s element names, e.g. a samplesheet."""
-    if not (ch.kind == "tuple" and _is_queue(value)):
-        return False
-    items = value.items if isinstance(value, Queue) else value[QUEUE_KEY]
-    return isinstance(items, (list, tuple)) and bool(items) and all(_partial(ch, item) for item in items)
 
 
 def _fill_elements(ch: Channel, value: Any, elements: Mapping[int, Any]) -> Any:
@@ -364,8 +302,6 @@ def resolve_inputs(process: Process, inputs: Any = None, *, check_files: bool = 
     for ci in sorted(set(parts) & set(whole)):  # element keywords fill the items of a whole channel
         whole[ci] = _fill_elements(process.inputs[ci], whole[ci], parts.pop(ci))
     if fill_empty:
-        from pynf.render.fill import announce_filled, fill_missing
-
         announce_filled(process, fill_missing(process, whole, parts))
     missing = []
     for ci, ch in enumerate(process.inputs):

@@ -118,6 +118,17 @@ class WorkflowResult(ManifestOutputs):
         return {"outputs": {k: list(v) for k, v in part.get("outputs", {}).items()}, "topics": {}, "partial": True}
 
     @property
+    def software_versions(self) -> dict[str, dict[str, str]]:
+        """``{process: {tool: version}}`` over every step (of a failed run: the items that finished)."""
+        if self.manifest is not None:
+            return ManifestOutputs.software_versions.fget(self)
+        merged: dict[str, dict[str, str]] = {}
+        for name in self.steps:
+            for process, tools in self[name].software_versions.items():
+                merged.setdefault(process, {}).update(tools)
+        return dict(sorted(merged.items()))
+
+    @property
     def failed_items(self) -> tuple:
         """Items whose task failed, each naming its step, process, meta, exit status and work dir."""
         from dataclasses import replace

@@ -105,6 +105,7 @@ def test_workflow_step_with_a_failed_item_keeps_its_finished_items(sheet, tmp_pa
     assert ids(result["counts"].outputs["counts"]) == ["a", "b", "d"]
     assert ids(result["fasta"].outputs["fasta"]) == ["a", "b", "c", "d"]
     assert result.versions["seqtk"] and result.versions["grep"]
+    version = result.versions["grep"]
     written = yaml.safe_load((tmp_path / "out" / "software_versions.yml").read_text())
     assert set(written) == {"CHECK_READS", "SEQTK_SEQ", "Workflow"}
     assert counts.name == "counts"
@@ -115,6 +116,7 @@ def test_workflow_step_with_a_failed_item_keeps_its_finished_items(sheet, tmp_pa
     assert failed.status == "FAILED" and failed["counts"].partial and not failed["counts"].finished
     assert_names_c(failed.failed_items, step="counts")
     assert ids(failed["counts"].outputs["counts"]) == ["a", "b"]
+    assert failed.versions == {"grep": version}  # from the items that finished
 
 
 def test_cli_samplesheet_with_error_strategy_ignore(sheet, tmp_path):

@@ -18,8 +18,8 @@ import yaml
 from pynf.errors import InputError, OptionsError, PynfError
 from pynf.render.options import CONTAINER_ENGINES, ERROR_STRATEGIES, PUBLISH_MODES, RunOptions
 
-__all__ = ["DIRECTORY", "input_options", "run_options", "source_options", "parse_assignments", "parse_inputs", "add_samplesheet",
-           "build_run_options", "build_source"]
+__all__ = ["DIRECTORY", "input_options", "run_options", "source_options", "parse_assignments", "parse_inputs",
+           "add_samplesheet", "build_run_options", "build_source"]
 
 
 class _Directory(click.Path):

@@ -57,9 +57,9 @@ def run_command(module: str, process: str | None, inputs: tuple[str, ...], param
     from pynf.dispatch import execute
 
     source = build_source(kw)
-    request = RunRequest(module=module, process=process, inputs=add_samplesheet(parse_inputs(inputs), samplesheet), source=source,
-                         params=parse_assignments(params, "--param"), options=build_run_options(kw), backend=backend,
-                         stub=stub, resume=resume, outdir=outdir, work_dir=work_dir, run_dir=run_dir,
+    request = RunRequest(module=module, process=process, inputs=add_samplesheet(parse_inputs(inputs), samplesheet),
+                         source=source, params=parse_assignments(params, "--param"), options=build_run_options(kw),
+                         backend=backend, stub=stub, resume=resume, outdir=outdir, work_dir=work_dir, run_dir=run_dir,
                          wait=not no_wait, timeout=timeout, fill_empty=fill_empty)
     if backend == "seqera":
         request = request.but(seqera=_seqera_config(workspace=workspace, compute_env=compute_env,

@@ -5,8 +5,9 @@ their own tests write ``[[], []]`` for a ``tuple val(meta2), path(regions)`` lef
 ``fill_empty=True`` pynf does the same for every input channel not given at all that has a ``path``
 element (all of its elements become ``[]``, its ``meta`` too), for every ``path`` element left out of a
 tuple given by element, and for every ``path`` element that items keyed by element names lack (a
-samplesheet queue for ``tuple val(meta), path(reads), path(adapter_fasta)``). Inputs made only of values (``val sort_bam``) are never filled: their value means
-something, so they stay required. What was filled is listed in one :class:`~pynf.errors.FilledEmptyWarning`.
+samplesheet queue for ``tuple val(meta), path(reads), path(adapter_fasta)``). Inputs made only of values
+(``val sort_bam``) are never filled: their value means something, so they stay required. What was filled
+is listed in one :class:`~pynf.errors.FilledEmptyWarning`.
 """
 
 from __future__ import annotations

@@ -16,7 +16,8 @@ from typing import Any
 from pynf.errors import GroovyLiteralError, InputError, OptionsError
 from pynf.templates.groovy import groovy_literal
 
-__all__ = ["CONTAINER_ENGINES", "ERROR_STRATEGIES", "PUBLISH_MODES", "OptionsError", "RunOptions", "RenderOptions", "mapping_argument"]
+__all__ = ["CONTAINER_ENGINES", "ERROR_STRATEGIES", "PUBLISH_MODES", "OptionsError", "RunOptions", "RenderOptions",
+           "mapping_argument"]
 
 #: Accepted values for ``RunOptions.publish_mode`` (Nextflow's publishDir modes, less ``move``, which takes
 #: outputs out of the work directory and so breaks ``resume``). ``copy`` is the default: the outdir then

@@ -136,6 +136,10 @@ class LocalBackend(Backend):
         failed = failed_items(observer.failed_tasks)
         status = ("PARTIAL" if failed else "SUCCEEDED") if run.success else "FAILED"
         partial = partial_outputs(observer.items)
+        if run.success:  # items of ignored failures arrive unordered (no `fair`): back in input order
+            manifest = in_input_order(read_manifest_file(out), partial) if failed else read_manifest_file(out)
+        else:  # no manifest was written: the outputs of the items that finished
+            manifest = partial_manifest(bundle, partial)
         _write_record(rdir, {"run_name": run.run_name, "session_id": run.session_id, "status": status,
                              "stub": bool(stub), "resumed_from": resume_id, "bundle_hash": bundle.content_hash,
                              "module_id": bundle.module_id, "process": bundle.process,
@@ -143,8 +147,7 @@ class LocalBackend(Backend):
         result = RunResult(status=status, module_id=bundle.module_id, process=bundle.process, run_name=run.run_name,
                            session_id=run.session_id, run_dir=rdir, work_dir=wdir, outdir=out, log_file=run.log_file,
                            duration=run.seconds, stub=bool(stub), resumed=resume_id is not None,
-                           manifest=(in_input_order(read_manifest_file(out), partial) if run.success and failed
-                                     else read_manifest_file(out) if run.success else partial_manifest(bundle, partial)),
+                           manifest=manifest,
                            tasks=tuple(observer.tasks), counts=dict(observer.counts), stdout=run.stdout,
                            error=_timeout_text(run, request.timeout) if run.timed_out else run.error,
                            partial=partial, failed_items=tuple(failed))

@@ -81,9 +81,12 @@ class PynfTaskItems {
         for (def entry : task.getInputs().entrySet()) {
             if (entry.getValue() instanceof Map) { meta = plain(entry.getValue()); break }
         }
-        def outputs = task.getOutputs().collect { param, value -> [index: param.index, kind: kind(param), value: plain(value)] }
+        def outputs = task.getOutputs().collect { param, value ->
+            return [index: param.index, kind: kind(param), value: plain(value)]
+        }
         def channels = task.getProcessor().getConfig().getOutputs().collect { param ->
-            [index: param.index, emit: param.channelEmitName, topic: param.hasProperty('channelTopicName') ? param.channelTopicName : null]
+            def topic = param.hasProperty('channelTopicName') ? param.channelTopicName : null
+            return [index: param.index, emit: param.channelEmitName, topic: topic]
         }
         return groovy.json.JsonOutput.toJson([index: task.index, meta: meta, outputs: outputs, channels: channels])
     }

@@ -47,7 +47,8 @@ class RunResult(ManifestOutputs):
 
     @property
     def summary(self) -> str:
-        """One line: the status and, when items failed, how many and which (``PARTIAL: 1 item failed, 3 finished (...)``)."""
+        """One line: the status and, when items failed, how many and which
+        (``PARTIAL: 1 item failed, 3 finished (...)``)."""
         finished = sum(1 for t in self.tasks if t.status in ("COMPLETED", "CACHED"))
         stopped = sum(1 for t in self.tasks if t.status == "ABORTED")
         return failure_summary(self.status, list(self.failed_items), finished, stopped)

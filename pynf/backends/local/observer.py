@@ -74,7 +74,7 @@ class RunObserver:
     tasks: list[TaskRecord] = field(default_factory=list)
     failed_tasks: list[TaskRecord] = field(default_factory=list)
     published: list[Path] = field(default_factory=list)
-    items: list = field(default_factory=list)  # TaskItems of finished (completed or cached) tasks
+    done_tasks: list = field(default_factory=list, repr=False)  # Java TaskRuns that finished, read only if needed
     finished: bool = False
     callback_errors: list[str] = field(default_factory=list)
     _state: dict[str, str] = field(default_factory=dict, repr=False)
@@ -136,10 +136,19 @@ class RunObserver:
                 self.failed_tasks.append(record)
         self._emit("task_" + record.status.lower(), record.name)
 
-    def task_items(self, items) -> None:
-        """A finished task's outputs (:class:`~pynf.backends.local.items.TaskItems`)."""
+    def task_done(self, task) -> None:
+        """A finished (completed or cached) task, kept to read its outputs should the run fail."""
         with self._lock:
-            self.items.append(items)
+            self.done_tasks.append(task)
+
+    def finished_items(self) -> list:
+        """:class:`~pynf.backends.local.items.TaskItems` of every finished task (read now; call after the run),
+        then forgets the tasks."""
+        from pynf.backends.local.items import describe_task
+
+        with self._lock:
+            tasks, self.done_tasks = self.done_tasks, []
+        return [items for items in map(describe_task, tasks) if items is not None]
 
     def flow_error(self, record: TaskRecord) -> None:
         """Nextflow reported the task that ends the run with an error."""
@@ -182,17 +191,14 @@ def _int(value) -> int | None:
         return None
 
 
-def _described(event, obs: RunObserver | None, keep: bool):
-    """The event's task as TaskItems (kept on ``obs`` when ``keep``: a finished task's outputs), or None."""
+def _described(event):
+    """A failed task as TaskItems (for the ``meta`` of its inputs), or None."""
     handler = event.getHandler() if event is not None else None
     if handler is None:
         return None
     from pynf.backends.local.items import describe_task
 
-    items = describe_task(handler.getTask())
-    if items is not None and keep and obs is not None:
-        obs.task_items(items)
-    return items
+    return describe_task(handler.getTask())
 
 
 def _record(event, status: str | None = None, items=None) -> tuple[TaskRecord, str]:
@@ -295,16 +301,19 @@ def make_proxy(obs: RunObserver):
         @JOverride
         @_guarded
         def onTaskComplete(self, event):
-            items = _described(event, obs, keep=False)
-            rec, _ = _record(event, items=items)
-            if items is not None and rec.status == "COMPLETED":  # killed or failed tasks have no outputs
-                obs.task_items(items)
+            rec, _ = _record(event)
+            if rec.status == "FAILED":  # read at once: its meta names the failed item
+                rec = replace(rec, meta=getattr(_described(event), "meta", None))
+            elif rec.status == "COMPLETED":  # killed tasks have no outputs
+                obs.task_done(event.getHandler().getTask())
             obs.task_finished(rec, _key(event))
 
         @JOverride
         @_guarded
         def onTaskCached(self, event):
-            rec, _ = _record(event, "CACHED", items=_described(event, obs, keep=True))
+            rec, _ = _record(event, "CACHED")
+            if event.getHandler() is not None:
+                obs.task_done(event.getHandler().getTask())
             obs.task_finished(rec, _key(event))
 
         @JOverride
@@ -316,7 +325,7 @@ def make_proxy(obs: RunObserver):
         def onFlowError(self, event):
             if event is None or (event.getHandler() is None and event.getTrace() is None):
                 return  # a run-level error (no task): the run's own error reports it
-            rec, _ = _record(event, "FAILED", items=_described(event, None, keep=False))
+            rec, _ = _record(event, "FAILED", items=_described(event))
             obs.flow_error(rec)
 
         @JOverride

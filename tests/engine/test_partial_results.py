@@ -136,3 +136,17 @@ def test_cli_samplesheet_with_error_strategy_ignore(sheet, tmp_path):
     assert [item["meta"]["id"] for item in data["report"]["failedItems"]] == ["c"]
     assert sorted(meta["id"] for meta, _ in data["outputs"]["counts"]) == ["a", "b", "d"]
     assert (tmp_path / "out" / "software_versions.yml").is_file()
+
+
+def test_ignore_without_failures_still_gives_input_order(tmp_path):
+    require_engine()
+    items = []
+    for n in range(6):  # the first items take longest, so with `fair` off they end last
+        path = tmp_path / f"s{n}.fq"
+        path.write_text("".join(f"@r{i}\nACGT\n+\nIIII\n" for i in range(20000 * (6 - n))))
+        items.append({"meta": {"id": f"s{n}"}, "reads": path})
+    result = pynf.run(CHECK, reads=pynf.Queue(items), options=pynf.RunOptions(error_strategy="ignore"),
+                      run_dir=tmp_path / "run")
+    assert result.status == "SUCCEEDED" and result.failed_items == ()
+    assert ids(result.outputs["counts"]) == [f"s{n}" for n in range(6)]
+    assert [c.read_text() for _, c in result.outputs["counts"]] == [f"{20000 * (6 - n)}\n" for n in range(6)]

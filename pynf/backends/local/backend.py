@@ -135,10 +135,12 @@ class LocalBackend(Backend):
                          resume_id=resume_id, observer=observer, run_name=name, timeout=request.timeout)
         failed = failed_items(observer.failed_tasks)
         status = ("PARTIAL" if failed else "SUCCEEDED") if run.success else "FAILED"
-        partial = partial_outputs(observer.finished_items()) if failed or not run.success else {}
+        unordered = "fair = false" in bundle.config_text  # error_strategy "ignore": items come as tasks end
+        partial = partial_outputs(observer.finished_items()) if failed or unordered or not run.success else {}
         observer.done_tasks.clear()  # the Java tasks are not needed any more
-        if run.success:  # items of ignored failures arrive unordered (no `fair`): back in input order
-            manifest = in_input_order(read_manifest_file(out), partial) if failed else read_manifest_file(out)
+        if run.success:
+            manifest = read_manifest_file(out)
+            manifest = in_input_order(manifest, partial) if unordered else manifest
         else:  # no manifest was written: the outputs of the items that finished
             manifest = partial_manifest(bundle, partial)
         _write_record(rdir, {"run_name": run.run_name, "session_id": run.session_id, "status": status,

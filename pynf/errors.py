@@ -10,6 +10,7 @@ __all__ = [
     "ModuleNotFound",
     "ProcessSelectionError",
     "InputError",
+    "SamplesheetError",
     "OptionsError",
     "GroovyLiteralError",
     "WiringError",
@@ -45,6 +46,8 @@ __all__ = [
     "UnknownExtKeyWarning",
     "DocumentedTypeWarning",
     "ExtraTupleValuesWarning",
+    "FilledEmptyWarning",
+    "ItemsFailedWarning",
 ]
 
 
@@ -94,6 +97,18 @@ class InputError(PynfError):
     def __init__(self, message: str, *, input: str | None = None):
         self.input = input
         super().__init__(f"input '{input}': {message}" if input else message)
+
+
+class SamplesheetError(InputError):
+    """A samplesheet row does not fit: names the sheet, the row (line number) and the column."""
+
+    def __init__(self, message: str, *, sheet: str, row: int | None = None, column: str | None = None):
+        self.sheet = sheet
+        self.row = row
+        self.column = column
+        where = "".join([f", row {row}" if row is not None else "", f", column '{column}'" if column else ""])
+        PynfError.__init__(self, f"samplesheet {sheet}{where}: {message}")
+        self.input = column
 
 
 class OptionsError(PynfError):
@@ -301,6 +316,14 @@ class InterfaceDriftWarning(PynfWarning):
 
 class NotReviewedHint(PynfWarning):
     """A module runs that was never reviewed (``pynf modules review ID``); given once per module."""
+
+
+class ItemsFailedWarning(PynfWarning):
+    """A run finished but some items failed (``error_strategy="ignore"``): names each of them."""
+
+
+class FilledEmptyWarning(PynfWarning):
+    """``fill_empty=True`` gave ``[]`` to inputs that were not given: names each of them."""
 
 
 class UnknownExtKeyWarning(RenderWarning):

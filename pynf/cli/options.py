@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any, Callable
 
@@ -15,10 +16,10 @@ import click
 import yaml
 
 from pynf.errors import InputError, OptionsError, PynfError
-from pynf.render.options import CONTAINER_ENGINES, PUBLISH_MODES, RunOptions
+from pynf.render.options import CONTAINER_ENGINES, ERROR_STRATEGIES, PUBLISH_MODES, RunOptions
 
 __all__ = ["DIRECTORY", "input_options", "run_options", "source_options", "parse_assignments", "parse_inputs",
-           "build_run_options", "build_source"]
+           "add_samplesheet", "build_run_options", "build_source"]
 
 
 class _Directory(click.Path):
@@ -104,6 +105,22 @@ def parse_inputs(items: tuple[str, ...]) -> dict[str, Any] | None:
     return parse_assignments(items, "--input") if items else None
 
 
+def add_samplesheet(inputs: dict[str, Any] | None, sheet: str | None) -> dict[str, Any] | None:
+    """``--samplesheet [ELEMENT=]PATH``: the sheet's rows as a queue under ELEMENT (default ``reads``)."""
+    if not sheet:
+        return inputs
+    from pynf.render.inputs import Queue
+
+    element, sep, path = sheet.partition("=")
+    if not sep or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", element):
+        element, path = "reads", sheet
+    inputs = dict(inputs or {})
+    if element in inputs:
+        raise _bad("--samplesheet", f"input '{element}' is given by --input too")
+    inputs[element] = Queue.from_csv(path, reads=element)
+    return inputs
+
+
 def build_run_options(kw: dict[str, Any]) -> RunOptions:
     """Pop the run-option keywords added by :func:`run_options` and build ``RunOptions``."""
     ext = parse_assignments(kw.pop("ext", ()), "--ext")
@@ -128,6 +145,8 @@ def build_run_options(kw: dict[str, Any]) -> RunOptions:
         extra_config=extra,
         publish_mode=kw.pop("publish_mode", None) or "copy",
         **_container_settings(kw),
+        error_strategy=kw.pop("error_strategy", None),
+        max_retries=kw.pop("max_retries", None),
     )
 
 
@@ -176,6 +195,10 @@ def run_options(fn: Callable) -> Callable:
         click.option("--publish-mode", type=click.Choice(PUBLISH_MODES), default=None,
                      help="How outputs reach the outdir (default copy: the outdir outlives work dirs; "
                           "link/symlink store outputs once)."),
+        click.option("--error-strategy", type=click.Choice(ERROR_STRATEGIES), default=None,
+                     help="What a failed task does to the run (default terminate; ignore: the others go on, "
+                          "the status is PARTIAL and names the failed items)."),
+        click.option("--max-retries", type=int, default=None, help="With --error-strategy retry: retries per task."),
         click.option("--config", "config_file", multiple=True, metavar="FILE",
                      help="Extra Nextflow config file appended to configText."),
     ]

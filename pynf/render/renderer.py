@@ -144,6 +144,8 @@ def render_config(process: Process, run: RunOptions | None = None) -> str:
         executor=run.executor,
         queue=run.queue,
         publish_mode=run.publish_mode,
+        error_strategy=run.error_strategy,
+        max_retries=run.max_retries,
         cluster_options=list(run.cluster_options) if isinstance(run.cluster_options, tuple) else run.cluster_options,
         resource_limits=[(k, run.resource_limits[k]) for k in ("cpus", "memory", "time")
                          if run.resource_limits.get(k) is not None],
@@ -206,7 +208,7 @@ def render(module: Module, options: RenderOptions | None = None) -> Bundle:
     module_id = _module_id(module, options.module_id)
     params = build_params(process, options.inputs, options.params, check_files=options.check_files,
                           require_inputs=options.require_inputs, template=options.params_template,
-                          untyped=undocumented_inputs(module, process))
+                          untyped=undocumented_inputs(module, process), fill_empty=options.fill_empty)
     sidecars, executables = collect_sidecars(_module_dir(module, options))
     includes = local_include_files(_module_main(module),
                                    [t.text for t in module.toplevel if t.kind == "include"])

@@ -68,7 +68,7 @@ class Step:
     """One process of a workflow with its inputs (literal values, :class:`pynf.Queue` s or channel refs)."""
 
     def __init__(self, workflow: Workflow, name: str, module: Module, process: Process, module_id: str,
-                 module_dir: str | None, inputs: Any, options: RunOptions | None):
+                 module_dir: str | None, inputs: Any, options: RunOptions | None, fill_empty: bool = False):
         self.workflow = workflow
         self.name = name
         self.module = module
@@ -77,6 +77,7 @@ class Step:
         self.module_dir = module_dir
         self.inputs = inputs
         self.options = options
+        self.fill_empty = fill_empty
         self.out = StepOutputs(self)
 
     def __repr__(self) -> str:
@@ -121,8 +122,11 @@ class Workflow:
         return self.steps[name]
 
     def add(self, module: str | os.PathLike[str], inputs: Any = None, *, name: str | None = None,
-            process: str | None = None, options: RunOptions | None = None, **keyword_inputs: Any) -> Step:
+            process: str | None = None, options: RunOptions | None = None, fill_empty: bool = False,
+            **keyword_inputs: Any) -> Step:
         """Add a step: ``module`` (path or ID) with inputs as for :func:`pynf.run`; returns the :class:`Step`.
+
+        ``fill_empty=True`` gives ``[]`` to the step's inputs not given that take files (warning naming them).
 
         ``name`` defaults to the module ID's last part (``bwa/mem`` -> ``mem``), numbered when taken.
         """
@@ -139,7 +143,7 @@ class Workflow:
         if name in self.steps:
             raise WiringError(f"the workflow already has a step named '{name}'; give name=", step=name)
         step = Step(self, name, loaded.module, loaded.process, loaded.module_id, str(loaded.directory),
-                    merge_keywords(inputs, keyword_inputs or None), options)
+                    merge_keywords(inputs, keyword_inputs or None), options, fill_empty=fill_empty)
         for ref in _refs(step.inputs):
             if ref.step.workflow is not self:
                 raise WiringError(f"step '{name}' takes {ref!r} from another workflow", step=name,

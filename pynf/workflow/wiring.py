@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from pynf.compiler.ir import Channel
 from pynf.errors import InputError, WiringError
-from pynf.render.inputs import (ChannelInput, _address, _channel, _element, _is_queue, _known_names,
+from pynf.render.inputs import (ChannelInput, _address, _channel, _element, _is_queue, _known_names, keyed_queue,
                                 signature)
 from pynf.workflow.refs import ChannelRef
 
@@ -92,6 +92,8 @@ def _split(step: Step) -> dict[int, Any]:
             raise InputError(f"step '{step.name}': {process.name} {problem} '{key}'; its inputs are: "
                              f"{_known_names(process)}", input=str(key))
         ci, ei = hits[0]
+        if ei is not None and keyed_queue(process.inputs[ci], value):
+            ei = None  # a samplesheet queue given under one of its elements' names is the whole channel
         slot = given.get(ci)
         if ei is None:
             if slot is not None:
@@ -104,6 +106,8 @@ def _split(step: Step) -> dict[int, Any]:
             parts = slot[1] if slot else {}
             parts[ei] = value
             given[ci] = ("parts", parts)
+    if getattr(step, "fill_empty", False):
+        _fill_empty(step, given)
     out: dict[int, Any] = {}
     for ci, ch in enumerate(process.inputs):
         if ci not in given:
@@ -125,6 +129,18 @@ def _split(step: Step) -> dict[int, Any]:
             mode, value = "whole", value[1]  # [meta, x] given for element x of tuple(meta, x): the channel as is
         out[ci] = (mode, value)
     return out
+
+
+def _fill_empty(step: Step, given: dict[int, Any]) -> None:
+    """``fill_empty=True`` on the step: ``[]`` for its inputs not given that take files (named in a warning)."""
+    from pynf.render.fill import announce_filled, fill_missing
+
+    whole = {ci: v for ci, (mode, v) in given.items() if mode == "whole"}
+    parts = {ci: v for ci, (mode, v) in given.items() if mode == "parts"}
+    filled = fill_missing(step.process, whole, parts)
+    given.update({ci: ("whole", v) for ci, v in whole.items()})
+    given.update({ci: ("parts", v) for ci, v in parts.items()})
+    announce_filled(step.process, filled, f"step '{step.name}' ")
 
 
 def _has_ref(value: Any) -> bool:

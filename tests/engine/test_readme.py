@@ -51,6 +51,21 @@ def test_workflow_example(workdir):
     assert proc.stdout == "SUCCEEDED 2\n"
 
 
+SHEET_MARKER = "<!-- This samplesheet block is executed by tests/engine/test_readme.py -->"
+
+
+def test_samplesheet_example(workdir):
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(re.escape(SHEET_MARKER) + r"\s*```python\n(.*?)```", text, re.S)
+    assert len(blocks) == 1
+    proc = subprocess.run([sys.executable, "-c", blocks[0]], cwd=workdir, capture_output=True, text=True,
+                          timeout=600)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert proc.stdout == "PARTIAL: 1 item failed, 3 finished\n"
+    assert "ItemsFailedWarning" in proc.stderr and "FilledEmptyWarning" in proc.stderr
+    assert "input 1 (meta2, fasta)" in proc.stderr
+
+
 def test_cli_example(workdir):
     script = _blocks("sh")[0]
     env = dict(os.environ, PATH=os.path.dirname(sys.executable) + os.pathsep + os.environ["PATH"])

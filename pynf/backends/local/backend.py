@@ -21,6 +21,8 @@ from pathlib import Path
 from pynf.render.bundle import MANIFEST_NAME, Bundle
 from pynf._util import paths as _paths
 from pynf._util.files import atomic_write_json
+from pynf.backends.local.items import in_input_order, partial_manifest, partial_outputs, warn_ignored
+from pynf.render.failures import failed_items
 from pynf.backends.local.observer import RunObserver, TaskRecord
 from pynf.errors import EvalOutputError, RunFailed, RunTimeout, TaskFailedError
 from pynf.backends.base import Backend, RunRequest
@@ -132,7 +134,16 @@ class LocalBackend(Backend):
         run = run_script(rdir / "main.nf", run_dir=rdir, params_file=rdir / "params.json",
                          config_file=rdir / "nextflow.config", work_dir=wdir, outdir=out, stub=stub,
                          resume_id=resume_id, observer=observer, run_name=name, timeout=request.timeout)
-        status = "SUCCEEDED" if run.success else "FAILED"
+        failed = failed_items(observer.failed_tasks)
+        status = ("PARTIAL" if failed else "SUCCEEDED") if run.success else "FAILED"
+        unordered = "fair = false" in bundle.config_text  # error_strategy "ignore": items come as tasks end
+        partial = partial_outputs(observer.finished_items()) if failed or unordered or not run.success else {}
+        observer.done_tasks.clear()  # the Java tasks are not needed any more
+        if run.success:
+            manifest = read_manifest_file(out)
+            manifest = in_input_order(manifest, partial) if unordered else manifest
+        else:  # no manifest was written: the outputs of the items that finished
+            manifest = partial_manifest(bundle, partial)
         _write_record(rdir, {"run_name": run.run_name, "session_id": run.session_id, "status": status,
                              "stub": bool(stub), "resumed_from": resume_id, "bundle_hash": bundle.content_hash,
                              "module_id": bundle.module_id, "process": bundle.process,
@@ -140,9 +151,12 @@ class LocalBackend(Backend):
         result = RunResult(status=status, module_id=bundle.module_id, process=bundle.process, run_name=run.run_name,
                            session_id=run.session_id, run_dir=rdir, work_dir=wdir, outdir=out, log_file=run.log_file,
                            duration=run.seconds, stub=bool(stub), resumed=resume_id is not None,
-                           manifest=read_manifest_file(out) if run.success else None,
+                           manifest=manifest,
                            tasks=tuple(observer.tasks), counts=dict(observer.counts), stdout=run.stdout,
-                           error=_timeout_text(run, request.timeout) if run.timed_out else run.error)
+                           error=_timeout_text(run, request.timeout) if run.timed_out else run.error,
+                           partial=partial, failed_items=tuple(failed))
+        if failed and run.success:
+            warn_ignored(result.summary)
         if run.timed_out and check:
             raise RunTimeout(result.error, timeout=float(request.timeout or 0), waiting_for=run.waiting_for,
                              result=result)

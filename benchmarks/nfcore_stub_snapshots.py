@@ -29,6 +29,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from pynf.nftest.check import ERROR, MATCHED, MISMATCHED, SKIPPED, check_test  # noqa: E402
 from pynf.nftest.reader import read_tests  # noqa: E402
 
+#: The quick mode the test suite runs (tests/engine/test_nfcore_stub_tests.py runs it with its own checks).
+QUICK_ARGS = ["--corpus", "{corpus}", "--limit", "3", "--json"]
+#: Keys the JSON report always has.
+EXPECTED_KEYS = frozenset({"tests", "translated", "matched", "mismatched", "errors_by_cause", "skipped_by_reason"})
+#: What a run needs.
+NEEDS = ("engine", "corpus")
+#: The test file that runs the quick mode.
+TESTED_BY = "tests/engine/test_nfcore_stub_tests.py"
+
 
 def stub_test_modules(corpus: Path) -> list[Path]:
     """Module directories with a ``tests/main.nf.test`` holding at least one stub test."""

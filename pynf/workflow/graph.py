@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from pynf.errors import RunFailed, WiringError
 from pynf.render.inputs import merge_keywords, signature
 from pynf.render.options import RunOptions
+from pynf.sources.load import LoadedModule, ModuleSource
 from pynf.workflow.refs import ChannelRef, refs_in as _refs
 
 if TYPE_CHECKING:
@@ -68,7 +69,9 @@ class Step:
     """One process of a workflow with its inputs (literal values, :class:`pynf.Queue` s or channel refs)."""
 
     def __init__(self, workflow: Workflow, name: str, module: Module, process: Process, module_id: str,
-                 module_dir: str | None, inputs: Any, options: RunOptions | None):
+                 module_dir: str | None, inputs: Any, options: RunOptions | None, *,
+                 ref: str | os.PathLike[str] | None = None, source: ModuleSource | None = None,
+                 sha: str | None = None):
         self.workflow = workflow
         self.name = name
         self.module = module
@@ -77,7 +80,22 @@ class Step:
         self.module_dir = module_dir
         self.inputs = inputs
         self.options = options
+        self.ref = ref if ref is not None else module_dir  # the module as given to ``wf.add``
+        self.source = source or ModuleSource()  # where its ID is looked up (step settings over workflow defaults)
+        self.sha = sha  # the commit it was loaded from (None for a local module)
         self.out = StepOutputs(self)
+
+    def load_for_run(self) -> None:
+        """Resolve this step's module as :func:`pynf.run` does (pin in ``pynf.lock``, drift check, hint)."""
+        from pynf.interface.run_check import load_for_run
+
+        loaded = load_for_run(self.ref, process=self.process.name, source=self.source)
+        if (str(loaded.directory), loaded.sha) != (self.module_dir, self.sha):
+            self._use(loaded)
+
+    def _use(self, loaded: LoadedModule) -> None:
+        self.module, self.process, self.module_id = loaded.module, loaded.process, loaded.module_id
+        self.module_dir, self.sha = str(loaded.directory), loaded.sha
 
     def __repr__(self) -> str:
         return f"Step({self.name!r}, process={self.process.name!r}, module={self.module_id!r})"
@@ -106,12 +124,15 @@ class Workflow:
         result = wf.run()
         result["mem"].outputs["bam"]
 
-    ``options`` are the default :class:`~pynf.RunOptions` of steps added without their own.
+    ``options`` are the default :class:`~pynf.RunOptions` of steps added without their own; ``remote``,
+    ``branch``, ``sha`` and ``offline`` the default module source of steps (as for :func:`pynf.run`).
     """
 
-    def __init__(self, name: str = "workflow", *, options: RunOptions | None = None):
+    def __init__(self, name: str = "workflow", *, options: RunOptions | None = None, remote: str | None = None,
+                 branch: str | None = None, sha: str | None = None, offline: bool | None = None):
         self.name = _check_name("workflow", name)
         self.options = options or RunOptions()
+        self.source = ModuleSource(remote, branch, sha, offline)
         self.steps: dict[str, Step] = {}
 
     def __repr__(self) -> str:
@@ -121,14 +142,21 @@ class Workflow:
         return self.steps[name]
 
     def add(self, module: str | os.PathLike[str], inputs: Any = None, *, name: str | None = None,
-            process: str | None = None, options: RunOptions | None = None, **keyword_inputs: Any) -> Step:
+            process: str | None = None, options: RunOptions | None = None, remote: str | None = None,
+            branch: str | None = None, sha: str | None = None, offline: bool | None = None,
+            **keyword_inputs: Any) -> Step:
         """Add a step: ``module`` (path or ID) with inputs as for :func:`pynf.run`; returns the :class:`Step`.
 
         ``name`` defaults to the module ID's last part (``bwa/mem`` -> ``mem``), numbered when taken.
+        ``remote``/``branch``/``sha``/``offline`` say where a module ID is looked up (default: the
+        workflow's); ``pynf.lock`` is read here and written when the workflow runs or is exported.
         """
         from pynf.sources.load import load_module
 
-        loaded = load_module(module, process=process)
+        given = ModuleSource(remote, branch, sha, offline)
+        source = ModuleSource(*(mine if mine is not None else default
+                                for mine, default in zip(given.options().values(), self.source.options().values())))
+        loaded = load_module(module, process=process, source=source)
         if name is None:
             base = re.sub(r"[^A-Za-z0-9_]", "_", loaded.module_id.rsplit("/", 1)[-1]).strip("_") or "step"
             base = base if base[0].isalpha() else "s_" + base
@@ -139,7 +167,8 @@ class Workflow:
         if name in self.steps:
             raise WiringError(f"the workflow already has a step named '{name}'; give name=", step=name)
         step = Step(self, name, loaded.module, loaded.process, loaded.module_id, str(loaded.directory),
-                    merge_keywords(inputs, keyword_inputs or None), options)
+                    merge_keywords(inputs, keyword_inputs or None), options, ref=module, source=source,
+                    sha=loaded.sha)
         for ref in _refs(step.inputs):
             if ref.step.workflow is not self:
                 raise WiringError(f"step '{name}' takes {ref!r} from another workflow", step=name,
@@ -189,17 +218,26 @@ class Workflow:
 
         return RichProgress(title=options.pop("title", self.name), labels=self.step_processes(), **options)
 
-    def compile(self, params: Mapping[str, Any] | None = None, *, check_files: bool = True) -> Bundle:
-        """The workflow as one :class:`~pynf.Bundle` (every connection checked; WiringError/InputError)."""
+    def compile(self, params: Mapping[str, Any] | None = None, *, check_files: bool = True,
+                pin: bool = False) -> Bundle:
+        """The workflow as one :class:`~pynf.Bundle` (every connection checked; WiringError/InputError).
+
+        With ``pin=True`` (runs and exports) every step's module is first resolved as :func:`pynf.run`
+        resolves a module: pinned in ``pynf.lock`` and checked against its reviewed interface.
+        """
         from pynf.workflow.render import render_workflow
 
+        if pin:
+            for step in self.order():
+                step.load_for_run()
         return render_workflow(self, params=params, check_files=check_files)
 
     def export(self, directory: str | os.PathLike[str], params: Mapping[str, Any] | None = None, **options: Any):
-        """Write the compiled workflow as a self-contained directory (see :func:`pynf.export.export_bundle`)."""
+        """Write the compiled workflow as a self-contained directory (see :func:`pynf.export.export_bundle`);
+        module IDs are pinned in ``pynf.lock`` as for a run."""
         from pynf.export import export_bundle
 
-        return export_bundle(self.compile(params), directory, **options)
+        return export_bundle(self.compile(params, pin=True), directory, **options)
 
     def run(self, params: Mapping[str, Any] | None = None, *, backend: str = "local", stub: bool = False,
             resume: bool | str = False, outdir: str | os.PathLike[str] | None = None,

@@ -17,7 +17,7 @@ from pynf.errors import RunFailed, WiringError
 from pynf.render.inputs import merge_keywords, signature
 from pynf.render.options import RunOptions
 from pynf.sources.load import LoadedModule, ModuleSource
-from pynf.workflow.refs import ChannelRef, refs_in as _refs
+from pynf.workflow.refs import ChannelRef, VersionsRef, gathers_versions, refs_in as _refs
 
 if TYPE_CHECKING:
     from pynf.compiler.ir import Channel, Module, Process
@@ -34,6 +34,20 @@ def _check_name(kind: str, name: Any) -> str:
         raise WiringError(f"{kind} name {name!r} must start with a letter and hold only letters, digits and _ "
                           "(it names the step's output folder and manifest entries)")
     return name
+
+
+def _other_versions(value: Any, workflow: Workflow) -> bool:
+    from pynf.workflow.refs import Gather
+
+    if isinstance(value, VersionsRef):
+        return value.workflow is not workflow
+    if isinstance(value, Gather):
+        return any(_other_versions(s, workflow) for s in value.sources)
+    if isinstance(value, Mapping):
+        return any(_other_versions(v, workflow) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return any(_other_versions(v, workflow) for v in value)
+    return False
 
 
 class StepOutputs:
@@ -106,12 +120,44 @@ class Step:
         return self
 
     def upstream(self) -> list[Step]:
-        """The steps whose outputs this step takes, in order of first use."""
+        """The steps whose outputs this step takes, in order of first use (with ``wf.versions``: the steps
+        that feed it, see :meth:`versions_steps`)."""
+        seen = self._explicit_upstream()
+        for step in self.versions_steps():
+            if step not in seen:
+                seen.append(step)
+        return seen
+
+    def _explicit_upstream(self) -> list[Step]:
         seen: list[Step] = []
         for ref in _refs(self.inputs):
             if ref.step not in seen:
                 seen.append(ref.step)
         return seen
+
+    def versions_outputs(self) -> list[int]:
+        """Indices of this step's outputs on the ``versions`` topic (or an nf-core ``versions.yml`` output)."""
+        return [i for i, ch in enumerate(self.process.outputs)
+                if ch.topic == "versions" or (ch.key == "versions" and ch.kind in ("path", "file"))]
+
+    def versions_steps(self) -> list[Step]:
+        """The steps whose versions ``wf.versions`` holds for this step: none unless this step takes it; else every
+        other step with versions outputs that does not take this step's outputs (directly or not) and does not
+        gather versions itself."""
+        if not gathers_versions(self.inputs):
+            return []
+        downstream: set[str] = set()
+        changed = True
+        while changed:  # steps that take this step's outputs, directly or through others
+            changed = False
+            for step in self.workflow.steps.values():
+                if step.name not in downstream and any(up is self or up.name in downstream
+                                                       for up in step._explicit_upstream()):
+                    downstream.add(step.name)
+                    changed = True
+        return [step for step in self.workflow.steps.values()
+                if step is not self and step.name not in downstream and step.versions_outputs()
+                and not gathers_versions(step.inputs)]
 
 
 class Workflow:
@@ -141,6 +187,12 @@ class Workflow:
     def __getitem__(self, name: str) -> Step:
         return self.steps[name]
 
+    @property
+    def versions(self) -> VersionsRef:
+        """The ``versions`` topic of every step, merged into one MultiQC-style YAML file when gathered:
+        ``pynf.collect(fastp.out.json, wf.versions)``."""
+        return VersionsRef(self)
+
     def add(self, module: str | os.PathLike[str], inputs: Any = None, *, name: str | None = None,
             process: str | None = None, options: RunOptions | None = None, remote: str | None = None,
             branch: str | None = None, sha: str | None = None, offline: bool | None = None,
@@ -169,6 +221,8 @@ class Workflow:
         step = Step(self, name, loaded.module, loaded.process, loaded.module_id, str(loaded.directory),
                     merge_keywords(inputs, keyword_inputs or None), options, ref=module, source=source,
                     sha=loaded.sha)
+        if _other_versions(step.inputs, self):
+            raise WiringError(f"step '{name}' takes the versions of another workflow", step=name)
         for ref in _refs(step.inputs):
             if ref.step.workflow is not self:
                 raise WiringError(f"step '{name}' takes {ref!r} from another workflow", step=name,

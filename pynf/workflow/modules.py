@@ -3,7 +3,7 @@
 Nextflow sets ``moduleDir`` of a process to the folder of the script that defines it, so a module's
 code is written to ``modules/<id>/main.nf`` beside its own ``environment.yml``, ``templates/``,
 ``resources/`` and module-local include files, and the wrapper includes its processes from there
-(``include { SAMTOOLS_SORT; SAMTOOLS_SORT as SAMTOOLS_SORT_RESORT } from './modules/...'``).
+(``include { SAMTOOLS_SORT; SAMTOOLS_SORT_RESORT } from './modules/...'``).
 ``conda "${moduleDir}/environment.yml"``, ``template 'x.sh'`` and ``"${moduleDir}/templates/..."`` then
 name that module's own files.  A module used by several steps is carried once; a second use of the same
 process is an alias in the include; a process name taken by another module is aliased too.
@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pynf.compiler.ir import Process
 from pynf.errors import WiringError
 from pynf.render.includes import local_include_files
 from pynf.render.renderer import collect_sidecars, wrapper_blocks
@@ -45,14 +46,29 @@ def _slug(module_id: str) -> str:
     return "/".join(parts) or "module"
 
 
-def _module_files(step: Step, folder: str) -> tuple[dict[str, bytes], dict[str, bytes], set[str]]:
-    """(files of the module folder, files for the bundle's bin/, executables) of ``step``'s module."""
+def _renamed(process: Process, name: str) -> str:
+    text, n = re.subn(r"\A(\s*process\s+)" + re.escape(process.name) + r"\b", lambda m: m.group(1) + name,
+                      process.text)
+    if n != 1:
+        raise WiringError(f"cannot rename process {process.name}: its text does not start with its declaration")
+    return text
+
+
+def _module_main(step: Step, rename: dict[str, str], copies: list[tuple[Process, str]]) -> bytes:
+    """The module's code with processes renamed where their name is taken, plus renamed copies for further uses."""
     blocks, _ = wrapper_blocks(step.module)
+    texts = {p.text: _renamed(p, rename[p.name]) for p in step.module.processes if rename[p.name] != p.name}
+    out = [texts.get(b, b).rstrip("\n") for b in blocks]
+    out += [_renamed(process, name).rstrip("\n") for process, name in copies]
+    return ("\n\n".join(out) + "\n").encode()
+
+
+def _module_files(step: Step, folder: str) -> tuple[dict[str, bytes], dict[str, bytes], set[str]]:
+    """(files of the module folder but main.nf, files for the bundle's bin/, executables) of ``step``'s module."""
     main = Path(step.module.path)
     main = main if main.name.endswith(".nf") else main / "main.nf"
-    own = {f"{folder}/main.nf": ("\n\n".join(b.rstrip("\n") for b in blocks) + "\n").encode()}
     includes = local_include_files(main, [t.text for t in step.module.toplevel if t.kind == "include"])
-    own.update({f"{folder}/{rel}": data for rel, data in includes.items()})
+    own = {f"{folder}/{rel}": data for rel, data in includes.items()}
     shared: dict[str, bytes] = {}
     sidecars, executables = collect_sidecars(step.module_dir)
     for rel, data in sidecars:
@@ -73,7 +89,6 @@ def module_layout(steps: list[Step], *, files: bool = True) -> ModuleLayout:
     layout = ModuleLayout()
     taken: set[str] = set()
     folders: dict[tuple[str, str], str] = {}
-    names: dict[tuple[str, str], dict[str, list[str]]] = {}  # module -> process -> names it is included as
 
     def fresh(base: str) -> str:
         name, n = base, 2
@@ -82,6 +97,7 @@ def module_layout(steps: list[Step], *, files: bool = True) -> ModuleLayout:
         taken.add(name)
         return name
 
+    modules: dict[tuple[str, str], tuple[Step, dict[str, str], list, list[str]]] = {}
     for step in steps:
         mkey = (str(step.module.path), step.module.source_hash)
         if mkey not in folders:
@@ -90,7 +106,8 @@ def module_layout(steps: list[Step], *, files: bool = True) -> ModuleLayout:
             while folder in folders.values():
                 folder, n = f"{base}_{n}", n + 1
             folders[mkey] = folder
-            names[mkey] = {}
+            rename = {p.name: fresh(p.name) for p in step.module.processes}
+            modules[mkey] = (step, rename, [], [])
             if files:
                 own, shared, exe = _module_files(step, folder)
                 layout.files.update(own)
@@ -101,14 +118,16 @@ def module_layout(steps: list[Step], *, files: bool = True) -> ModuleLayout:
                                           step=step.name)
                     layout.files[rel] = data
                 layout.executables |= exe
-        used = names[mkey].setdefault(step.process.name, [])
-        if not used:
-            name = fresh(step.process.name)
-        else:
+        first, rename, copies, included = modules[mkey]
+        name = rename[step.process.name]
+        if name in included:  # a further use: a renamed copy of the process (config selectors stay apart)
             name = fresh(re.sub(r"[^A-Za-z0-9_]", "_", f"{step.process.name}_{step.name.upper()}"))
-        used.append(name)
+            copies.append((step.process, name))
+        included.append(name)
         layout.names[step.name] = name
     for mkey, folder in folders.items():
-        parts = [p if a == p else f"{p} as {a}" for p, aliases in names[mkey].items() for a in aliases]
-        layout.includes.append(f"include {{ {'; '.join(parts)} }} from './{folder}/main.nf'")
+        first, rename, copies, included = modules[mkey]
+        layout.includes.append(f"include {{ {'; '.join(included)} }} from './{folder}/main.nf'")
+        if files:
+            layout.files[f"{folder}/main.nf"] = _module_main(first, rename, copies)
     return layout

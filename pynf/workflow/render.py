@@ -89,7 +89,8 @@ def render_workflow(wf: Workflow, *, params: Mapping[str, Any] | None = None, ch
                      "keys": [o["key"] for o in outputs], "topics": {t: topics[t] for t in sorted(topics)}},
         })
     main_nf = render_template("workflow.nf.j2", version=__version__, workflow_name=wf.name, manifest_name=MANIFEST_NAME,
-                              step_dir=STEP_MANIFEST_DIR, blocks=blocks, steps=step_ctx)
+                              step_dir=STEP_MANIFEST_DIR, blocks=blocks, steps=step_ctx,
+                              gathers=any(var.startswith("pynf_gather_") for p in plans.values() for var, _ in p.lines))
 
     limits = dict(_common(steps, options, "resource_limits") or ())
     extra: list[str] = []

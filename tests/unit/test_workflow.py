@@ -50,7 +50,7 @@ def test_compile_is_deterministic():
 def test_wiring_rules_in_the_script():
     text = chain().compile(check_files=False).main_nf
     # a module used twice: its code once (in its own folder), the second use is the same process under an alias
-    assert "include { SAMTOOLS_SORT; SAMTOOLS_SORT as SAMTOOLS_SORT_RESORT } from './modules/samtools_sort/main.nf'" \
+    assert "include { SAMTOOLS_SORT; SAMTOOLS_SORT_RESORT } from './modules/samtools_sort/main.nf'" \
         in text and "process SAMTOOLS_SORT {" not in text
     assert "SAMTOOLS_SORT_RESORT(ch_resort_0)" in text
     # whole upstream channel of the same shape: passed as is

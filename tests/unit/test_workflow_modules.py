@@ -37,7 +37,7 @@ def test_each_module_carries_its_own_environment_and_templates():
     # each process is included from its module's folder, so its `moduleDir` is that folder
     includes = re.findall(r"^include \{ (.*) \} from '(.*)'$", bundle.main_nf, re.M)
     assert includes == [("TEMPLATE_GREET", "./modules/template_greet/main.nf"),
-                        ("MODULE_BANNER; MODULE_BANNER as MODULE_BANNER_BANNER_AGAIN",
+                        ("MODULE_BANNER; MODULE_BANNER_BANNER_AGAIN",
                          "./modules/module_banner/main.nf")]
     module_code = files["modules/module_banner/main.nf"].decode()
     assert 'conda "${moduleDir}/environment.yml"' in module_code and "process MODULE_BANNER {" in module_code
@@ -70,4 +70,4 @@ def test_two_modules_with_one_id_get_two_folders(tmp_path):
     bundle = wf.compile(check_files=False)
     files = dict(bundle.sidecars)
     assert files["modules/module_banner_2/templates/banner.txt"] == b"=== another banner ===\n"
-    assert "include { MODULE_BANNER as MODULE_BANNER_2 } from './modules/module_banner_2/main.nf'" in bundle.main_nf
+    assert "include { MODULE_BANNER_2 } from './modules/module_banner_2/main.nf'" in bundle.main_nf

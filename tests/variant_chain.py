@@ -97,9 +97,17 @@ def _ref_meta() -> dict:
     return {"id": "genome"}
 
 
-def build_workflow(corpus: Path, data: Data, name: str = "variants", *, report: bool = False) -> pynf.Workflow:
-    """The chain as one workflow (steps named as in :data:`STEPS`, plus :data:`REPORT_MODULES` with ``report``)."""
-    wf = pynf.Workflow(name)
+def _options(extra_config: str, base: pynf.RunOptions | None = None) -> pynf.RunOptions:
+    import dataclasses
+
+    return dataclasses.replace(base or pynf.RunOptions(), extra_config=extra_config)
+
+
+def build_workflow(corpus: Path, data: Data, name: str = "variants", *, report: bool = False,
+                   extra_config: str = "") -> pynf.Workflow:
+    """The chain as one workflow (steps named as in :data:`STEPS`, plus :data:`REPORT_MODULES` with ``report``);
+    ``extra_config`` goes into the run's config (e.g. executor settings)."""
+    wf = pynf.Workflow(name, options=_options(extra_config))
     reads = data.reads_queue()
     trim = wf.add(_module(corpus, "trim"), {"0": reads}, discard_trimmed_pass=False, save_trimmed_fail=False,
                   save_merged=False, name="trim")
@@ -110,7 +118,7 @@ def build_workflow(corpus: Path, data: Data, name: str = "variants", *, report: 
     reference = [_ref_meta(), str(data.ref), str(data.fai)]
     wf.add(_module(corpus, "stats"), {"1": reference}, input=align.out.bam, input_index=bai.out.index, name="stats")
     call = wf.add(_module(corpus, "call"), {"1": reference}, bam=align.out.bam, intervals_mpileup=[],
-                  intervals_call=[], save_mpileup=False, name="call", options=CALL_OPTIONS)
+                  intervals_call=[], save_mpileup=False, name="call", options=_options(extra_config, CALL_OPTIONS))
     if report:
         stats = wf.add(str(corpus / REPORT_MODULES["vcf_stats"]), {str(i): [[], []] for i in range(1, 6)},
                        vcf=call.out.vcf, tbi=call.out.index, name="vcf_stats")
@@ -124,14 +132,16 @@ def _items(result: Any, key: str) -> list:
     return [list(item) for item in result.outputs[key]]
 
 
-def run_steps(corpus: Path, data: Data, root: Path, *, report: bool = False, **run_options: Any) -> dict[str, Any]:
+def run_steps(corpus: Path, data: Data, root: Path, *, report: bool = False, extra_config: str = "",
+              **run_options: Any) -> dict[str, Any]:
     """The same chain as one ``pynf.run`` per step (each step waits for the whole previous one)."""
     out: dict[str, Any] = {}
     modules = {**MODULES, **REPORT_MODULES}
 
-    def run(step: str, inputs: Any, **kw: Any) -> Any:
+    def run(step: str, inputs: Any, options: pynf.RunOptions | None = None, **kw: Any) -> Any:
         out[step] = pynf.run(str(corpus / modules[step]), inputs, run_dir=root / step,
-                             outdir=root / step / "results", **run_options, **kw)
+                             outdir=root / step / "results", options=_options(extra_config, options),
+                             **run_options, **kw)
         return out[step]
 
     reads = data.reads_queue()

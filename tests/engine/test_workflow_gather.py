@@ -90,3 +90,12 @@ def test_the_gather_through_the_fake_seqera_platform(local_run, tmp_path, fake, 
     assert result.succeeded and fake.launch_posts == 1
     (_, concat), = result["all"].outputs["concat"]
     check(None, open(str(concat).removeprefix("file://")).read())
+    # the wrapper commit carries each module in its own folder, with its own environment.yml
+    git = ["git", "--git-dir", wrapper_remote.removeprefix("file://")]
+    (commit,) = subprocess.run([*git, "rev-list", "--all"], capture_output=True, text=True,
+                               check=True).stdout.split()
+    files = subprocess.run([*git, "ls-tree", "-r", "--name-only", commit], capture_output=True, text=True,
+                           check=True).stdout.split()
+    assert {"modules/seqtk_seq/environment.yml", "modules/seqtk_seq/main.nf", "modules/concat_files/environment.yml",
+            "modules/concat_files/main.nf", "main.nf"} <= set(files)
+    assert "environment.yml" not in files

@@ -96,6 +96,9 @@ def test_the_gather_through_the_fake_seqera_platform(local_run, tmp_path, fake, 
                                check=True).stdout.split()
     files = subprocess.run([*git, "ls-tree", "-r", "--name-only", commit], capture_output=True, text=True,
                            check=True).stdout.split()
+    (bundle,) = {f.rsplit("/", 1)[0] for f in files
+                 if f.startswith("pynf/") and f.endswith("/main.nf") and "/modules/" not in f}
+    mine = {f.removeprefix(bundle + "/") for f in files if f.startswith(bundle + "/")}
     assert {"modules/seqtk_seq/environment.yml", "modules/seqtk_seq/main.nf", "modules/concat_files/environment.yml",
-            "modules/concat_files/main.nf", "main.nf"} <= set(files)
-    assert "environment.yml" not in files
+            "modules/concat_files/main.nf", "main.nf"} <= mine
+    assert "environment.yml" not in mine

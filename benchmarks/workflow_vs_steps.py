@@ -18,6 +18,19 @@ ended to the result returned: publishing, manifest, session end), ``launch_ms`` 
         "workflow_time": {...}, "steps_time": {...}, ...}
     python benchmarks/workflow_vs_steps.py --quick --json     # 2 samples, few reads: for the test suite
 
+Findings (2-core machine shared with other work; load 2-4 during the run, 8 samples, median of 3 rounds):
+workflow 18.9 s (rounds 21.1 / 18.9 / 18.2) vs steps 22.9 s, ratio 0.83 (rounds 0.92 / 0.80 / 0.79).  The
+workflow's time: start 3.0 s (Python ~0.2 s; Nextflow compiling the wrapper and its 8 module scripts ~1.8 s,
+creating the 8 processes ~1.2 s), tasks running 15.6 s, gaps 0.18 s, tail 0.17 s; per-task launch 14 ms.  So the
+executor's polling (100 ms) and per-task cost are not where the time goes, and a shorter ``--poll-interval``
+cannot help; the steps way loses 6.8 s in gaps (8 session starts of ~1 s and the barriers).  The floor is the
+CPU: 23 s of task time on 2 cores, with serial parts in both ways (bwa index before any alignment, the one
+MultiQC at the end), so the workflow's 15.6 s running time can shrink by ~3-4 s at most: a ratio of 0.7 at
+8 samples on 2 cores is at the edge of what this chain allows (0.52-0.69 were measured with other work
+running, which slows the steps way's many session starts more).  Compiling each module as its own included
+script (modules in folders of their own) halved Nextflow's compile time of the wrapper against one big
+script (session start -> first process 6-11 s vs 11-19 s, stub runs of this chain under load).
+
 Needs the nf-core modules corpus (``--corpus`` or ``PYNF_SHARED_DIR``/corpus/nf-core-modules) and the Debian
 tools fastp, bwa, samtools, bcftools, tabix, wgsim (and ``multiqc`` from PyPI for the report).
 """
@@ -92,11 +105,15 @@ def main(argv: list[str] | None = None) -> int:
                         help="without bcftools/stats and the MultiQC gather")
     parser.add_argument("--poll-interval", default=None,
                         help="the local executor's polling interval for both ways (Nextflow's default: 100ms)")
+    parser.add_argument("--executor-cpus", type=int, default=None,
+                        help="CPUs the local executor hands out for both ways (Nextflow's default: the machine's)")
     parser.add_argument("--quick", action="store_true", help="2 samples, 150 reads, no warm-up (for the test suite)")
     args = parser.parse_args(argv)
     if args.quick:
         args.samples, args.reads, args.repeat = 2, 150, 1
-    extra = f"executor {{\n    pollInterval = '{args.poll_interval}'\n}}" if args.poll_interval else ""
+    settings = ([f"    pollInterval = '{args.poll_interval}'"] if args.poll_interval else []) + (
+        [f"    cpus = {args.executor_cpus}"] if args.executor_cpus else [])
+    extra = "executor {\n" + "\n".join(settings) + "\n}" if settings else ""
     if not (args.corpus / "bcftools" / "mpileup" / "main.nf").is_file():
         print(f"no nf-core modules corpus at {args.corpus}", file=sys.stderr)
         return 2
@@ -130,8 +147,9 @@ def main(argv: list[str] | None = None) -> int:
               "launches_workflow": launches_wf, "launches_steps": launches_steps,
               "tasks": len(result.run.tasks), "cpus": os.cpu_count(), "load_before": load_before,
               "load_after": _load(), "workflow_runs_s": [round(t, 2) for t in wf_times],
-              "steps_runs_s": [round(t, 2) for t in step_times], "report": args.report,
-              "poll_interval": args.poll_interval,
+              "steps_runs_s": [round(t, 2) for t in step_times],
+              "round_ratios": [round(w / t, 3) for w, t in zip(wf_times, step_times)], "report": args.report,
+              "poll_interval": args.poll_interval, "executor_cpus": args.executor_cpus,
               "workflow_time": wf_split[middle[0]], "steps_time": steps_split[middle[1]]}
     if args.json:
         print(json.dumps(report))

@@ -24,7 +24,8 @@ workflow's time: start 3.0 s (Python ~0.2 s; Nextflow compiling the wrapper and 
 creating the 8 processes ~1.2 s), tasks running 15.6 s, gaps 0.18 s, tail 0.17 s; per-task launch 14 ms.  So the
 executor's polling (100 ms) and per-task cost are not where the time goes, and a shorter ``--poll-interval``
 cannot help; the steps way loses 6.8 s in gaps (8 session starts of ~1 s and the barriers).  The floor is the
-CPU: 23 s of task time on 2 cores, with serial parts in both ways (bwa index before any alignment, the one
+CPU (with ``--executor-cpus 4``, 4 tasks sharing the 2 cores, the running time stayed 15.9 s, ratio 0.81):
+23 s of task time on 2 cores, with serial parts in both ways (bwa index before any alignment, the one
 MultiQC at the end), so the workflow's 15.6 s running time can shrink by ~3-4 s at most: a ratio of 0.7 at
 8 samples on 2 cores is at the edge of what this chain allows (0.52-0.69 were measured with other work
 running, which slows the steps way's many session starts more).  Compiling each module as its own included

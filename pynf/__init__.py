@@ -14,7 +14,7 @@ from pynf.render.bundle import Bundle  # noqa: E402
 from pynf.render.inputs import Queue  # noqa: E402
 from pynf.render.options import RunOptions  # noqa: E402
 from pynf.types import ExecutionRequest  # noqa: E402
-from pynf.workflow import Workflow  # noqa: E402
+from pynf.workflow import Workflow, collect  # noqa: E402
 
 __all__ = [
     "__version__",
@@ -29,4 +29,5 @@ __all__ = [
     "ExecutionRequest",
     "Bundle",
     "Workflow",
+    "collect",
 ]

@@ -25,6 +25,13 @@ from pynf.compiler import parse  # noqa: E402
 from pynf.errors import PynfError  # noqa: E402
 from pynf.render.renderer import collect_sidecars, render_config, render_wrapper  # noqa: E402
 
+#: Quick mode for the test suite (tests/benchmark_runner.py): small sizes, JSON on stdout.
+QUICK_ARGS = ["--corpus", "{corpus}", "--limit", "25", "--jobs", "1", "--json"]
+#: Keys the JSON report always has.
+EXPECTED_KEYS = frozenset({"modules", "parsed", "rendered", "failures", "seconds", "median_ms", "jobs"})
+#: What the quick mode needs from the machine ("engine", "corpus", "tools:a,b").
+NEEDS = ("corpus",)
+
 
 def compile_one(path: str) -> tuple[str, bool, bool, str | None, float]:
     """(module, parsed, rendered, error, milliseconds) for one main.nf."""
@@ -46,8 +53,8 @@ def compile_one(path: str) -> tuple[str, bool, bool, str | None, float]:
     return path, parsed, rendered, error, (time.perf_counter() - start) * 1000
 
 
-def run(corpus: Path, jobs: int) -> dict:
-    paths = [str(p) for p in sorted(corpus.rglob("main.nf"))]
+def run(corpus: Path, jobs: int, limit: int | None = None) -> dict:
+    paths = [str(p) for p in sorted(corpus.rglob("main.nf"))][:limit]
     start = time.perf_counter()
     if jobs > 1:
         with ProcessPoolExecutor(max_workers=jobs) as pool:
@@ -73,11 +80,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--corpus", required=True, type=Path)
     ap.add_argument("--json", action="store_true", help="print the report as JSON")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="worker processes (default: CPUs)")
+    ap.add_argument("--limit", type=int, help="only the first N modules (sorted by path)")
     args = ap.parse_args(argv)
     if not args.corpus.is_dir():
         print(f"corpus not found: {args.corpus}", file=sys.stderr)
         return 2
-    report = run(args.corpus, max(1, args.jobs))
+    report = run(args.corpus, max(1, args.jobs), args.limit)
     if args.json:
         print(json.dumps(report, indent=2))
     else:

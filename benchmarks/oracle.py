@@ -13,6 +13,14 @@ Prints ``{"modules": N, "agree": N, "disagree": [...], "wrapper_v1_ok": N, "wrap
 
 from __future__ import annotations
 
+#: Quick mode for the test suite (tests/benchmark_runner.py): small sizes, JSON on stdout.
+QUICK_ARGS = ["--corpus", "{corpus}", "--limit", "4", "--json"]
+#: Keys the JSON report always has.
+EXPECTED_KEYS = frozenset({"modules", "agree", "disagree", "seconds", "wrapper_v1_ok", "wrapper_v2_ok",
+                           "wrapper_failures"})
+#: What the quick mode needs from the machine ("engine", "corpus", "tools:a,b").
+NEEDS = ("engine", "corpus")
+
 import argparse
 import json
 import sys

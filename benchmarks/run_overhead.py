@@ -28,6 +28,15 @@ from pathlib import Path
 
 __all__ = ["main"]
 
+#: Quick mode for the test suite (tests/benchmark_runner.py): small sizes, JSON on stdout.
+QUICK_ARGS = ["--runs", "1", "--no-archive-build", "--json"]
+#: Keys the JSON report always has.
+EXPECTED_KEYS = frozenset({"warm_s", "cold_s", "cli_s", "warm_over_cli", "cold_over_cli", "runs", "engine",
+                           "load_avg_1m", "load_avg_1m_start", "cds_archive", "cold_cds_used", "cli_runs_s",
+                           "cold_runs_s"})
+#: What the quick mode needs from the machine ("engine", "corpus", "tools:a,b").
+NEEDS = ("engine",)
+
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
@@ -130,7 +139,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.runs < 1:
         ap.error("--runs must be >= 1")
 
-    from pynf.backends.local import cds, info
+    from pynf.backends.local import cds
+    from pynf.backends.local.engine import info
 
     eng = info()  # install/locate the engine before timing anything
     archive = cds.usable_archive(eng) if args.no_archive_build else cds.build(eng)

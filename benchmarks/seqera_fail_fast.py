@@ -12,6 +12,13 @@ unreachable endpoint < 10 s (the issue's acceptance bounds).
 
 from __future__ import annotations
 
+#: Quick mode for the test suite (tests/benchmark_runner.py): small sizes, JSON on stdout.
+QUICK_ARGS = ["--json"]
+#: Keys the JSON report always has.
+EXPECTED_KEYS = frozenset({"refused_push", "connection_refused", "name_not_resolved"})
+#: What the quick mode needs from the machine ("engine", "corpus", "tools:a,b").
+NEEDS: tuple[str, ...] = ()
+
 import argparse
 import json
 import socket

@@ -19,6 +19,13 @@ Prints ``{"modules": N, "succeeded": N, "failed": [{"module", "error"}], "succee
 
 from __future__ import annotations
 
+#: Quick mode for the test suite (tests/benchmark_runner.py): small sizes, JSON on stdout.
+QUICK_ARGS = ["--corpus", "{corpus}", "--limit", "1", "--json"]
+#: Keys the JSON report always has.
+EXPECTED_KEYS = frozenset({"modules", "succeeded", "failed", "succeeded_by_variant", "seconds"})
+#: What the quick mode needs from the machine ("engine", "corpus", "tools:a,b").
+NEEDS = ("engine", "corpus")
+
 import argparse
 import json
 import random

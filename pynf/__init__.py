@@ -8,12 +8,13 @@
 from __future__ import annotations
 
 from pynf._version import __version__
-from pynf.api import compile, inspect, review, run, run_module  # noqa: E402
+import pynf.describe as _describe_module  # noqa: E402,F401 - loaded first, so the function below stays pynf.describe
+from pynf.api import compile, describe, inspect, review, run, run_module  # noqa: E402
 from pynf.render.bundle import Bundle  # noqa: E402
 from pynf.render.inputs import Queue  # noqa: E402
 from pynf.render.options import RunOptions  # noqa: E402
 from pynf.types import ExecutionRequest  # noqa: E402
-from pynf.workflow import Workflow  # noqa: E402
+from pynf.workflow import Workflow, collect  # noqa: E402
 from pynf.reload import load  # noqa: E402
 
 __all__ = [
@@ -22,11 +23,13 @@ __all__ = [
     "run_module",
     "compile",
     "inspect",
+    "describe",
     "review",
     "Queue",
     "RunOptions",
     "ExecutionRequest",
     "Bundle",
     "Workflow",
+    "collect",
     "load",
 ]

@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from pynf.backends.base import RunRequest
-from pynf.describe import describe, registry_status
+from pynf.describe import describe as _describe, registry_status
 from pynf.dispatch import execute
 from pynf.render.bundle import Bundle
 from pynf.render.compile import compile_bundle
@@ -21,20 +21,22 @@ from pynf.render.options import RunOptions, mapping_argument
 from pynf.sources.load import ModuleSource, load_module
 from pynf.types import ExecutionRequest, checked_request
 
-__all__ = ["compile", "inspect", "review", "run", "run_module"]
+__all__ = ["compile", "describe", "inspect", "review", "run", "run_module"]
 
 
 def compile(module: str | os.PathLike[str], inputs: Any = None, params: Mapping[str, Any] | None = None, *,
             process: str | None = None, options: RunOptions | None = None, remote: str | None = None,
             branch: str | None = None, sha: str | None = None, offline: bool | None = None,
-            **keyword_inputs: Any) -> Bundle:
+            fill_empty: bool = False, **keyword_inputs: Any) -> Bundle:
     """Compile ``module`` (path or ID) with inputs and params into a :class:`~pynf.render.bundle.Bundle`.
 
     ``remote``/``branch``/``sha``/``offline`` say where an ID is looked up (as ``--git-remote``,
     ``--branch``, ``--sha``, ``--offline``); compiling reads ``pynf.lock`` but never writes it.
+    ``fill_empty=True`` gives ``[]`` to every input not given that takes files, and warns naming them.
     """
     return compile_bundle(module, process=process, inputs=merge_keywords(inputs, keyword_inputs or None),
-                          params=params, options=options, source=ModuleSource(remote, branch, sha, offline))
+                          params=params, options=options, source=ModuleSource(remote, branch, sha, offline),
+                          fill_empty=fill_empty)
 
 
 def inspect(module: str | os.PathLike[str], *, process: str | None = None, remote: str | None = None,
@@ -43,8 +45,14 @@ def inspect(module: str | os.PathLike[str], *, process: str | None = None, remot
     ``verified`` whether this exact module is in pynf's registry of verified modules (reads ``pynf.lock``,
     never writes it)."""
     loaded = load_module(module, process=process, source=ModuleSource(remote, branch, sha, offline))
-    return {**describe(loaded.module, loaded.process, module_id=loaded.module_id),
+    return {**_describe(loaded.module, loaded.process, module_id=loaded.module_id),
             "verified": registry_status(loaded.directory)}
+
+
+def describe(module: str | os.PathLike[str], *, process: str | None = None, remote: str | None = None,
+             branch: str | None = None, sha: str | None = None, offline: bool | None = None) -> dict[str, Any]:
+    """The interface of ``module`` as data: the same as :func:`inspect` (``pynf inspect --json``)."""
+    return inspect(module, process=process, remote=remote, branch=branch, sha=sha, offline=offline)
 
 
 def run(module: str | os.PathLike[str], inputs: Any = None, params: Mapping[str, Any] | None = None, *,
@@ -53,7 +61,7 @@ def run(module: str | os.PathLike[str], inputs: Any = None, params: Mapping[str,
         run_dir: str | os.PathLike[str] | None = None, options: RunOptions | None = None,
         progress: Callable[[Any], Any] | None = None, check: bool = True, seqera: Any = None,
         timeout: float | None = None, remote: str | None = None, branch: str | None = None, sha: str | None = None,
-        offline: bool | None = None, **keyword_inputs: Any):
+        offline: bool | None = None, fill_empty: bool = False, **keyword_inputs: Any):
     """Run one module process and return its result (``RunResult`` locally, ``SeqeraResult`` remotely).
 
     Inputs go in ``inputs`` (a list in channel order or a mapping by name) or as keywords named
@@ -63,14 +71,15 @@ def run(module: str | os.PathLike[str], inputs: Any = None, params: Mapping[str,
     ``timeout`` (seconds): a local run still going then is aborted with :class:`~pynf.errors.RunTimeout`
     naming what it waited for; for Seqera it bounds the wait (the remote run keeps going).
     ``remote``/``branch``/``sha``/``offline`` say where a module ID is looked up; the commit used is
-    pinned in ``pynf.lock``.
+    pinned in ``pynf.lock``. ``fill_empty=True`` gives ``[]`` to every input not given that takes files
+    (nf-core's "unused optional input"), with a :class:`~pynf.errors.FilledEmptyWarning` naming them.
     """
     return execute(RunRequest(module=module, inputs=merge_keywords(inputs, keyword_inputs or None),
                               params=mapping_argument(params, "params"), process=process, options=options or RunOptions(),
                               source=ModuleSource(remote, branch, sha, offline),
                               backend=backend, seqera=seqera, stub=stub, resume=resume, outdir=outdir,
                               work_dir=work_dir, run_dir=run_dir, progress=progress, check=check,
-                              timeout=timeout))
+                              timeout=timeout, fill_empty=fill_empty))
 
 
 def run_module(module_id: str, request: ExecutionRequest | None = None):

@@ -95,4 +95,5 @@ def registry_status(directory: Any) -> dict[str, Any]:
             "registry": None if entry is None else {"module": entry.module, "interface_hash": entry.interface_hash,
                                                      "nf_lang_agree": entry.nf_lang_agree,
                                                      "wrapper_v1": entry.wrapper_v1, "wrapper_v2": entry.wrapper_v2,
-                                                     "stub": entry.stub}}
+                                                     "stub": entry.stub,
+                                                     "nfcore_stub_tests": entry.nfcore_stub_tests}}

@@ -10,6 +10,7 @@ __all__ = [
     "ModuleNotFound",
     "ProcessSelectionError",
     "InputError",
+    "SamplesheetError",
     "OptionsError",
     "GroovyLiteralError",
     "WiringError",
@@ -35,6 +36,7 @@ __all__ = [
     "StagingError",
     "MissingExtraError",
     "RemoteRunFailed",
+    "RemoteInputError",
     "PynfWarning",
     "ModuleWarning",
     "RenderWarning",
@@ -42,6 +44,10 @@ __all__ = [
     "InterfaceDriftWarning",
     "NotReviewedHint",
     "UnknownExtKeyWarning",
+    "DocumentedTypeWarning",
+    "ExtraTupleValuesWarning",
+    "FilledEmptyWarning",
+    "ItemsFailedWarning",
     "PublishLayoutWarning",
 ]
 
@@ -94,6 +100,18 @@ class InputError(PynfError):
         super().__init__(f"input '{input}': {message}" if input else message)
 
 
+class SamplesheetError(InputError):
+    """A samplesheet row does not fit: names the sheet, the row (line number) and the column."""
+
+    def __init__(self, message: str, *, sheet: str, row: int | None = None, column: str | None = None):
+        self.sheet = sheet
+        self.row = row
+        self.column = column
+        where = "".join([f", row {row}" if row is not None else "", f", column '{column}'" if column else ""])
+        PynfError.__init__(self, f"samplesheet {sheet}{where}: {message}")
+        self.input = column
+
+
 class OptionsError(PynfError):
     """A run option has a value pynf cannot turn into configuration."""
 
@@ -132,12 +150,15 @@ class TaskFailedError(RunFailed):
 
     Tasks run by a scheduler also carry ``job_id`` (the scheduler's job id; None when the job was never
     accepted) and ``reason`` (the scheduler's account: cancelled, out of time, refused by sbatch, ...).
+    A task that ran in a container names its image in ``container``.
     """
 
     def __init__(self, message: str, *, process: str | None = None, tag: str | None = None,
                  exit_status: int | None = None, stderr_tail: str = "", workdir: str | None = None,
-                 job_id: str | None = None, reason: str | None = None, result: Any = None):
+                 job_id: str | None = None, reason: str | None = None, result: Any = None,
+                 container: str | None = None):
         self.process = process
+        self.container = container
         self.tag = tag
         self.exit_status = exit_status
         self.stderr_tail = stderr_tail
@@ -251,8 +272,26 @@ class RemoteRunFailed(RunFailed):
         super().__init__(message, result=result)
 
 
+class RemoteInputError(RunFailed):
+    """A ``path`` input given as a URL (``https://``, ``s3://`` ...) could not be fetched when the run started:
+    ``input`` names the element, ``url`` the address and ``reason`` what failed (``HTTP 404 Not Found``,
+    a refused connection)."""
+
+    def __init__(self, message: str, *, input: str, url: str, reason: str, result: Any = None):
+        self.input, self.url, self.reason = input, url, reason
+        super().__init__(message, result=result)
+
+
 class SeqeraWaitTimeout(SeqeraError, TimeoutError):
-    """Waiting for a remote run gave up after the requested timeout; the run itself keeps going."""
+    """Waiting for a remote run gave up after the requested timeout; the run itself keeps going.
+
+    ``status`` is the run's last status (``RUNNING``, ``SUBMITTED`` ...), ``workflow_id`` the run's id.
+    """
+
+    def __init__(self, message: str, *, status: str | None = None, workflow_id: str | None = None):
+        super().__init__(message)
+        self.status = status  # type: ignore[assignment]  # the run's status, not an HTTP code
+        self.workflow_id = workflow_id
 
 
 class PynfWarning(UserWarning):
@@ -280,8 +319,26 @@ class NotReviewedHint(PynfWarning):
     """A module runs that was never reviewed (``pynf modules review ID``); given once per module."""
 
 
+class ItemsFailedWarning(PynfWarning):
+    """A run finished but some items failed (``error_strategy="ignore"``): names each of them."""
+
+
+class FilledEmptyWarning(PynfWarning):
+    """``fill_empty=True`` gave ``[]`` to inputs that were not given: names each of them."""
+
+
 class UnknownExtKeyWarning(RenderWarning):
     """``RunOptions(ext=...)`` sets a ``task.ext`` key the process never reads (names the keys it does read)."""
+
+
+class DocumentedTypeWarning(PynfWarning):
+    """A ``val`` input's value is not of the type meta.yml documents, but Nextflow reads it the same way
+    (``0.05`` for an ``integer``, ``[]`` for a ``boolean``); the message names the documented type."""
+
+
+class ExtraTupleValuesWarning(PynfWarning):
+    """A tuple input was given empty values (``[]``, None) after the elements it declares; they were dropped,
+    as Nextflow ignores them."""
 
 
 class PublishLayoutWarning(PynfWarning):

@@ -50,6 +50,11 @@ class ExportResult:
     bundle: Bundle
     source: ResolvedModule | None = None
 
+    def __repr__(self) -> str:
+        """One line: where the bundle went, how many files, the commit."""
+        return (f"ExportResult(directory={str(self.directory)!r}, files={len(self.files)}, "
+                f"params_file={self.params_file!r}, commit={self.commit!r}, module_id={self.bundle.module_id!r})")
+
 
 def _yaml_params(bundle: Bundle) -> str:
     data = bundle.params()

@@ -11,6 +11,9 @@ module content hash (``pynf.interface.registry.module_content_hash``) and holds 
 Per-module results go to ``--raw`` (JSON lines) as they are measured; a rerun skips the modules
 already there, and ``--from-raw`` only recomputes the hashes and rewrites the registry from it
 (``--import-stub-rows`` first adds the rows of stub sweep workers, e.g. of a sweep cut short).
+``--nfcore-raw FILE`` takes the per-test outcomes of ``benchmarks/nfcore_stub_snapshots.py --raw FILE``
+(nf-core's own stub tests run through pynf) into each module's ``nfcore_stub_tests`` flag; with
+``--from-registry`` it only adds that flag to the registry already at ``--out``.
 A module not stub-run has ``stub: null`` and is not counted as verified.
 Prints the figures (modules, nf-lang agreement, wrappers v1/v2, stub runs).
 """
@@ -81,6 +84,37 @@ def run_stubs(corpus: Path, modules: list[Path], raw: Path, done: dict, workers:
         _append(raw, {"phase": "stub", "module": row["module"], "error": row["error"], "variant": row.get("variant")})
 
 
+def nfcore_verdicts(path: Path | None) -> dict[str, bool]:
+    """Module -> True when every stub test of it that ran matched its snapshot (at least one), False when
+    one mismatched; modules with no compared test are left out."""
+    if path is None or not path.is_file():
+        return {}
+    tests: dict[tuple[str, str], str] = {}
+    for line in path.read_text().splitlines():
+        if line.strip():
+            row = json.loads(line)
+            tests[(row["module"], row["test"])] = row["status"]
+    out: dict[str, bool] = {}
+    for (module, _), status in tests.items():
+        if status == "mismatched":
+            out[module] = False
+        elif status == "matched":
+            out.setdefault(module, True)
+    return out
+
+
+def add_nfcore(doc: dict, verdicts: dict[str, bool]) -> dict:
+    """``doc`` with every row's ``nfcore_stub_tests`` flag set from ``verdicts`` and the summary counts."""
+    modules = {}
+    for key, row in doc["modules"].items():
+        row = list(row[:6]) + [verdicts.get(row[0])]
+        modules[key] = row
+    summary = dict(doc.get("summary") or {})
+    summary["nfcore_compared"] = sum(1 for r in modules.values() if r[6] is not None)
+    summary["nfcore_agree"] = sum(1 for r in modules.values() if r[6] is True)
+    return {**doc, "fields": list(FIELDS), "summary": summary, "modules": modules}
+
+
 def compose(corpus: Path, modules: list[Path], raw: Path) -> dict:
     """The registry document from the raw rows (hashes computed now, from the corpus files)."""
     rows = _read_raw(raw)
@@ -135,12 +169,22 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--workers", type=int, default=1, help="stub sweep worker processes (0 = in this process)")
     ap.add_argument("--limit", type=int, help="only the first N modules (for a trial)")
     ap.add_argument("--from-raw", action="store_true", help="do not measure: rewrite the registry from --raw")
+    ap.add_argument("--nfcore-raw", type=Path, help="outcomes of benchmarks/nfcore_stub_snapshots.py --raw")
+    ap.add_argument("--from-registry", action="store_true",
+                    help="do not measure: only add --nfcore-raw's flags to the registry at --out")
     ap.add_argument("--import-stub-rows", type=Path, nargs="+", default=[], metavar="JSONL",
                     help="add stub results written by stub_sweep.py workers (--worker/--out) to --raw first")
     args = ap.parse_args(argv)
     if not args.corpus.is_dir():
         print(f"corpus not found: {args.corpus}", file=sys.stderr)
         return 2
+    if args.from_registry:
+        doc = add_nfcore(json.loads(args.out.read_text()), nfcore_verdicts(args.nfcore_raw))
+        write(doc, args.out)
+        s = doc["summary"]
+        print(f"registry: {s['nfcore_agree']} of {s['nfcore_compared']} modules compared agree with nf-core's stub "
+              f"tests -> {args.out}")
+        return 0
     raw = args.raw or Path(tempfile.gettempdir()) / "pynf-registry-raw.jsonl"
     raw.parent.mkdir(parents=True, exist_ok=True)
     modules = sorted(p.parent for p in args.corpus.rglob("main.nf"))
@@ -158,7 +202,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.from_raw:
         run_oracle(args.corpus, modules, raw, _read_raw(raw))
         run_stubs(args.corpus, modules, raw, _read_raw(raw), args.workers)
-    doc = compose(args.corpus, modules, raw)
+    doc = add_nfcore(compose(args.corpus, modules, raw), nfcore_verdicts(args.nfcore_raw))
     write(doc, args.out)
     s = doc["summary"]
     print(f"registry: {s['modules']} modules, nf-lang agrees on {s['nf_lang_agree']}, wrappers v1 {s['wrapper_v1']} "

@@ -14,7 +14,7 @@ from .paths import CORPUS
 pytest_plugins = ["tests.jvm_guard"]  # a test that starts the JVM must be marked ``engine``
 
 #: Test folders are tiers; each tier's tests carry its marker (``pytest -m "not engine"`` etc.).
-TIERS = ("unit", "engine", "seqera", "sources", "slurm")
+TIERS = ("unit", "engine", "seqera", "sources", "slurm", "containers")
 
 
 def pytest_collection_modifyitems(config, items):

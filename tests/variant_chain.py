@@ -1,7 +1,8 @@
 """A small variant-calling chain over simulated samples with planted SNPs, built from the real nf-core modules.
 
 fastp -> bwa/index + bwa/mem -> samtools/index -> samtools/stats and bcftools/mpileup, either as ONE
-:class:`pynf.Workflow` run or as one ``pynf.run`` per step.  Shared by the acceptance tests and
+:class:`pynf.Workflow` run or as one ``pynf.run`` per step; with ``report=True`` also bcftools/stats per
+sample and ONE MultiQC over the fastp JSON, the bcftools stats and the merged versions (a gather).  Shared by the acceptance tests and
 ``benchmarks/workflow_vs_steps.py``.  The modules are read from the corpus at run time (never copied).
 """
 
@@ -17,12 +18,14 @@ from typing import Any
 
 import pynf
 
-__all__ = ["Data", "simulate", "build_workflow", "run_steps", "MODULES", "STEPS", "records"]
+__all__ = ["Data", "simulate", "build_workflow", "run_steps", "MODULES", "REPORT_MODULES", "STEPS", "records"]
 
 #: step name -> nf-core module ID, in chain order.
 MODULES = {"trim": "fastp", "bwa_index": "bwa/index", "align": "bwa/mem", "bam_index": "samtools/index",
            "stats": "samtools/stats", "call": "bcftools/mpileup"}
 STEPS = list(MODULES)
+#: the report steps added by ``report=True``: bcftools stats per sample, then one MultiQC over every sample
+REPORT_MODULES = {"vcf_stats": "bcftools/stats", "multiqc": "multiqc"}
 CALL_OPTIONS = pynf.RunOptions(ext={"args2": "-m -v"})  # bcftools call: multiallelic caller, variants only
 _BASES = "ACGT"
 
@@ -35,11 +38,29 @@ class Data:
     fai: Path
     reads: dict[str, Path]
     snps: dict[str, dict[int, tuple[str, str]]] = field(default_factory=dict)  # sample -> {pos(1-based): (ref, alt)}
+    mates: dict[str, Path] = field(default_factory=dict)  # sample -> second reads of a paired-end sample
+
+    def reads_item(self, sample: str) -> list:
+        """``[meta, reads, adapter_fasta]`` for fastp: paired-end when the sample has mates, else single-end."""
+        if sample in self.mates:
+            return [{"id": sample, "single_end": False}, [str(self.reads[sample]), str(self.mates[sample])], []]
+        return [{"id": sample, "single_end": True}, str(self.reads[sample]), []]
+
+    def reads_queue(self) -> pynf.Queue:
+        """Every sample as one item of a queue, in sample order."""
+        return pynf.Queue([self.reads_item(s) for s in sorted(self.reads)])
+
+
+def _gzip(source: Path, target: Path) -> Path:
+    with open(source, "rb") as src, open(target, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as dst:
+        shutil.copyfileobj(src, dst)
+    return target
 
 
 def simulate(directory: Path, samples: int = 3, *, length: int = 4000, reads: int = 1200, snps: int = 4,
-             seed: int = 7) -> Data:
-    """Write a random reference and per-sample reads (wgsim, error-free) from a copy with planted SNPs."""
+             seed: int = 7, paired: int = 0) -> Data:
+    """Write a random reference and per-sample reads (wgsim, error-free) from a copy with planted SNPs; the first
+    ``paired`` samples are paired-end (``Data.mates``), the others single-end."""
     rng = random.Random(seed)
     directory.mkdir(parents=True, exist_ok=True)
     genome = "".join(rng.choice(_BASES) for _ in range(length))
@@ -61,10 +82,9 @@ def simulate(directory: Path, samples: int = 3, *, length: int = 4000, reads: in
         r1, r2 = directory / f"{name}.r1.fq", directory / f"{name}.r2.fq"
         subprocess.run(["wgsim", "-N", str(reads), "-1", "100", "-2", "100", "-e", "0", "-r", "0", "-R", "0",
                         "-S", str(seed + n), str(mutated), str(r1), str(r2)], check=True, capture_output=True)
-        fq = directory / f"{name}_reads.fq.gz"
-        with open(r1, "rb") as src, open(fq, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as dst:
-            shutil.copyfileobj(src, dst)
-        data.reads[name] = fq
+        data.reads[name] = _gzip(r1, directory / f"{name}_reads.fq.gz")
+        if n < paired:
+            data.mates[name] = _gzip(r2, directory / f"{name}_reads_2.fq.gz")
         data.snps[name] = planted
     return data
 
@@ -77,10 +97,18 @@ def _ref_meta() -> dict:
     return {"id": "genome"}
 
 
-def build_workflow(corpus: Path, data: Data, name: str = "variants") -> pynf.Workflow:
-    """The chain as one workflow (steps named as in :data:`STEPS`)."""
-    wf = pynf.Workflow(name)
-    reads = pynf.Queue([[{"id": s, "single_end": True}, str(p), []] for s, p in sorted(data.reads.items())])
+def _options(extra_config: str, base: pynf.RunOptions | None = None) -> pynf.RunOptions:
+    import dataclasses
+
+    return dataclasses.replace(base or pynf.RunOptions(), extra_config=extra_config)
+
+
+def build_workflow(corpus: Path, data: Data, name: str = "variants", *, report: bool = False,
+                   extra_config: str = "") -> pynf.Workflow:
+    """The chain as one workflow (steps named as in :data:`STEPS`, plus :data:`REPORT_MODULES` with ``report``);
+    ``extra_config`` goes into the run's config (e.g. executor settings)."""
+    wf = pynf.Workflow(name, options=_options(extra_config))
+    reads = data.reads_queue()
     trim = wf.add(_module(corpus, "trim"), {"0": reads}, discard_trimmed_pass=False, save_trimmed_fail=False,
                   save_merged=False, name="trim")
     index = wf.add(_module(corpus, "bwa_index"), meta=_ref_meta(), fasta=str(data.ref), name="bwa_index")
@@ -89,8 +117,14 @@ def build_workflow(corpus: Path, data: Data, name: str = "variants") -> pynf.Wor
     bai = wf.add(_module(corpus, "bam_index"), input=align.out.bam, name="bam_index")
     reference = [_ref_meta(), str(data.ref), str(data.fai)]
     wf.add(_module(corpus, "stats"), {"1": reference}, input=align.out.bam, input_index=bai.out.index, name="stats")
-    wf.add(_module(corpus, "call"), {"1": reference}, bam=align.out.bam, intervals_mpileup=[], intervals_call=[],
-           save_mpileup=False, name="call", options=CALL_OPTIONS)
+    call = wf.add(_module(corpus, "call"), {"1": reference}, bam=align.out.bam, intervals_mpileup=[],
+                  intervals_call=[], save_mpileup=False, name="call", options=_options(extra_config, CALL_OPTIONS))
+    if report:
+        stats = wf.add(str(corpus / REPORT_MODULES["vcf_stats"]), {str(i): [[], []] for i in range(1, 6)},
+                       vcf=call.out.vcf, tbi=call.out.index, name="vcf_stats")
+        wf.add(str(corpus / REPORT_MODULES["multiqc"]), meta={"id": "multiqc"},
+               multiqc_files=pynf.collect(trim.out.json, stats.out.stats, wf.versions), multiqc_config=[],
+               multiqc_logo=[], replace_names=[], sample_names=[], name="multiqc")
     return wf
 
 
@@ -98,16 +132,19 @@ def _items(result: Any, key: str) -> list:
     return [list(item) for item in result.outputs[key]]
 
 
-def run_steps(corpus: Path, data: Data, root: Path, **run_options: Any) -> dict[str, Any]:
+def run_steps(corpus: Path, data: Data, root: Path, *, report: bool = False, extra_config: str = "",
+              **run_options: Any) -> dict[str, Any]:
     """The same chain as one ``pynf.run`` per step (each step waits for the whole previous one)."""
     out: dict[str, Any] = {}
+    modules = {**MODULES, **REPORT_MODULES}
 
-    def run(step: str, inputs: Any, **kw: Any) -> Any:
-        out[step] = pynf.run(_module(corpus, step), inputs, run_dir=root / step, outdir=root / step / "results",
+    def run(step: str, inputs: Any, options: pynf.RunOptions | None = None, **kw: Any) -> Any:
+        out[step] = pynf.run(str(corpus / modules[step]), inputs, run_dir=root / step,
+                             outdir=root / step / "results", options=_options(extra_config, options),
                              **run_options, **kw)
         return out[step]
 
-    reads = pynf.Queue([[{"id": s, "single_end": True}, str(p), []] for s, p in sorted(data.reads.items())])
+    reads = data.reads_queue()
     trim = run("trim", {"0": reads, "discard_trimmed_pass": False, "save_trimmed_fail": False, "save_merged": False})
     index = run("bwa_index", {"meta": _ref_meta(), "fasta": str(data.ref)})
     align = run("align", {"0": pynf.Queue(_items(trim, "reads")), "1": _items(index, "index")[0],
@@ -117,8 +154,14 @@ def run_steps(corpus: Path, data: Data, root: Path, **run_options: Any) -> dict[
     bais = {item[0]["id"]: item[1] for item in _items(bai, "index")}
     reference = [_ref_meta(), str(data.ref), str(data.fai)]
     run("stats", {"0": pynf.Queue([[m, b, bais[s]] for s, (m, b) in sorted(bams.items())]), "1": reference})
-    run("call", {"0": pynf.Queue([[m, b, [], []] for s, (m, b) in sorted(bams.items())]), "1": reference,
-                 "save_mpileup": False}, options=CALL_OPTIONS)
+    call = run("call", {"0": pynf.Queue([[m, b, [], []] for s, (m, b) in sorted(bams.items())]), "1": reference,
+                        "save_mpileup": False}, options=CALL_OPTIONS)
+    if report:
+        tbis = {item[0]["id"]: item[1] for item in _items(call, "index")}
+        vcfs = [[m, v, tbis[m["id"]]] for m, v in _items(call, "vcf")]
+        stats = run("vcf_stats", {"0": pynf.Queue(vcfs), **{str(i): [[], []] for i in range(1, 6)}})
+        files = [p for _, p in _items(trim, "json")] + [p for _, p in _items(stats, "stats")]
+        run("multiqc", {"0": [{"id": "multiqc"}, files, [], [], [], []]})
     return out
 
 

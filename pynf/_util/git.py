@@ -11,7 +11,7 @@ from pathlib import Path
 
 from pynf.errors import GitError, ModuleSourceError
 
-__all__ = ["GitError", "GitStats", "STATS", "git", "git_bytes", "git_available", "run_git"]
+__all__ = ["GitError", "GitStats", "STATS", "git", "git_bytes", "git_available", "git_reason", "run_git"]
 
 #: Seconds a single network git command may take before pynf gives up on it.
 NETWORK_TIMEOUT = float(os.environ.get("PYNF_GIT_TIMEOUT", "600"))
@@ -33,6 +33,20 @@ class GitStats:
 #: Process-wide counters of git invocations (see ``GitStats``).
 STATS = GitStats()
 _stats_lock = threading.Lock()
+
+
+#: git's closing advice after a failed remote operation: true of every failure, so it says nothing
+_BOILERPLATE = ("please make sure you have the correct access rights", "and the repository exists.")
+
+
+def git_reason(stderr: str, limit: int = 3) -> str:
+    """The meaningful lines of git's stderr, joined: its ``fatal:``/``error:``/``remote:`` lines (else every
+    line) without the generic "Please make sure you have the correct access rights" advice."""
+    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
+    lines = [line for line in lines if line.lower() not in _BOILERPLATE]
+    keyed = [line for line in lines if line.split(":", 1)[0].lower() in ("fatal", "error", "remote", "ssh")]
+    chosen = list(dict.fromkeys(keyed or lines))
+    return "; ".join(chosen[:limit]) or stderr.strip()
 
 
 def git_available() -> bool:

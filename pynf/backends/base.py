@@ -72,6 +72,7 @@ class RunRequest:
     wait: bool = True
     timeout: float | None = None
     backend_options: Mapping[str, Any] = field(default_factory=dict)
+    fill_empty: bool = False
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "params", mapping_argument(self.params, "params"))

@@ -69,3 +69,7 @@ def print_description(info: dict[str, Any]) -> None:
                               for k in ("nf_lang_agree", "wrapper_v1", "wrapper_v2", "stub"))
             console.print(f"Verified: {'yes' if verified['verified'] else 'no'} — as {entry['module']} ({flags})",
                           highlight=False)
+            nfcore = entry.get("nfcore_stub_tests")
+            if nfcore is not None:
+                console.print("nf-core's stub test: " + ("agrees with nf-core's stub test" if nfcore
+                                                         else "disagrees with nf-core's stub test"), highlight=False)

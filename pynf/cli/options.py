@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any, Callable
 
@@ -15,10 +16,10 @@ import click
 import yaml
 
 from pynf.errors import InputError, OptionsError, PynfError
-from pynf.render.options import CONTAINER_ENGINES, PUBLISH_MODES, RunOptions
+from pynf.render.options import CONTAINER_ENGINES, ERROR_STRATEGIES, PUBLISH_MODES, RunOptions
 
 __all__ = ["DIRECTORY", "input_options", "run_options", "source_options", "parse_assignments", "parse_inputs",
-           "build_run_options", "build_source"]
+           "add_samplesheet", "build_run_options", "build_source"]
 
 
 class _Directory(click.Path):
@@ -104,6 +105,22 @@ def parse_inputs(items: tuple[str, ...]) -> dict[str, Any] | None:
     return parse_assignments(items, "--input") if items else None
 
 
+def add_samplesheet(inputs: dict[str, Any] | None, sheet: str | None) -> dict[str, Any] | None:
+    """``--samplesheet [ELEMENT=]PATH``: the sheet's rows as a queue under ELEMENT (default ``reads``)."""
+    if not sheet:
+        return inputs
+    from pynf.render.inputs import Queue
+
+    element, sep, path = sheet.partition("=")
+    if not sep or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", element):
+        element, path = "reads", sheet
+    inputs = dict(inputs or {})
+    if element in inputs:
+        raise _bad("--samplesheet", f"input '{element}' is given by --input too")
+    inputs[element] = Queue.from_csv(path, reads=element)
+    return inputs
+
+
 def build_run_options(kw: dict[str, Any]) -> RunOptions:
     """Pop the run-option keywords added by :func:`run_options` and build ``RunOptions``."""
     ext = parse_assignments(kw.pop("ext", ()), "--ext")
@@ -127,7 +144,22 @@ def build_run_options(kw: dict[str, Any]) -> RunOptions:
         resource_limits=limits,
         extra_config=extra,
         publish_mode=kw.pop("publish_mode", None) or "copy",
+        **_container_settings(kw),
+        error_strategy=kw.pop("error_strategy", None),
+        max_retries=kw.pop("max_retries", None),
     )
+
+
+def _container_settings(kw: dict[str, Any]) -> dict[str, Any]:
+    """``--container-registry`` (empty: none) and ``--container-options`` as RunOptions keywords."""
+    out: dict[str, Any] = {}
+    registry = kw.pop("container_registry", None)
+    if registry is not None:
+        out["container_registry"] = registry.strip() or None
+    options = kw.pop("container_options", None)
+    if options is not None:
+        out["container_options"] = options
+    return out
 
 
 def input_options(fn: Callable) -> Callable:
@@ -148,6 +180,11 @@ def run_options(fn: Callable) -> Callable:
         click.option("--memory", help="Memory per task, e.g. '4 GB'."),
         click.option("--time", help="Time limit per task, e.g. '2h'."),
         click.option("--container", type=click.Choice(CONTAINER_ENGINES), help="Container engine (default: none)."),
+        click.option("--container-registry", metavar="HOST",
+                     help="Registry for images named without a host (default quay.io, as nf-core; '' for the "
+                          "engine's default)."),
+        click.option("--container-options", metavar="OPTIONS",
+                     help="The container engine's run options, as written (e.g. '--pull=never')."),
         click.option("--executor", help="Nextflow executor, e.g. slurm (default: local)."),
         click.option("--queue", help="Executor queue (Slurm: the partition)."),
         click.option("--cluster-options", help="Extra options for the scheduler's submit command, as written "
@@ -158,6 +195,10 @@ def run_options(fn: Callable) -> Callable:
         click.option("--publish-mode", type=click.Choice(PUBLISH_MODES), default=None,
                      help="How outputs reach the outdir (default copy: the outdir outlives work dirs; "
                           "link/symlink store outputs once)."),
+        click.option("--error-strategy", type=click.Choice(ERROR_STRATEGIES), default=None,
+                     help="What a failed task does to the run (default terminate; ignore: the others go on, "
+                          "the status is PARTIAL and names the failed items)."),
+        click.option("--max-retries", type=int, default=None, help="With --error-strategy retry: retries per task."),
         click.option("--config", "config_file", multiple=True, metavar="FILE",
                      help="Extra Nextflow config file appended to configText."),
     ]

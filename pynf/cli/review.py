@@ -1,7 +1,8 @@
 """Click commands for reviewed modules: ``pynf modules review``, ``diff`` and the guarded ``update``.
 
 Exit codes: 0 ok, 1 errors, 2 usage, 3 ``update`` held at least one pin at a breaking change
-(rerun with ``--accept`` after reading the diff), 4 ``review`` not confirmed.
+(rerun with ``--accept`` after reading the diff) or ``diff`` shows a breaking change, 4 ``review`` not
+confirmed.
 """
 
 from __future__ import annotations
@@ -14,9 +15,11 @@ import click
 
 from pynf.errors import ModuleSourceError
 
-__all__ = ["review_command", "diff_command", "update_command", "verified_line", "EXIT_HELD", "EXIT_DECLINED"]
+__all__ = ["review_command", "diff_command", "update_command", "verified_line", "EXIT_HELD", "EXIT_BREAKING",
+           "EXIT_DECLINED"]
 
 EXIT_HELD = 3
+EXIT_BREAKING = 3
 EXIT_DECLINED = 4
 
 
@@ -69,7 +72,7 @@ def review_command(module_id: str, yes: bool, process: str | None, no_stub: bool
 @click.option("--head", is_flag=True, help="New side: the head of the branch.")
 @click.option("--json", "as_json", is_flag=True, help="Print the changes as JSON.")
 def diff_command(module_id: str, from_sha: str | None, to_sha: str | None, head: bool, as_json: bool) -> None:
-    """Show how ID's interface changed, each change marked breaking or compatible."""
+    """Show how ID's interface changed, each change marked breaking or compatible (exit code 3 if breaking)."""
     from pynf.interface.diff import diff_interfaces
     from pynf.interface.model import load_interface
     from pynf.interface.review import interface_at, review_key
@@ -103,9 +106,11 @@ def diff_command(module_id: str, from_sha: str | None, to_sha: str | None, head:
                                "breaking": d.is_breaking,
                                "changes": [{"kind": c.kind, "where": c.where, "message": c.message,
                                             "breaking": c.breaking} for c in d.changes]}, indent=2))
-        return
-    click.echo(f"{resolved.module_id}: {old_label} -> {new_label}")
-    click.echo(d.render())
+    else:
+        click.echo(f"{resolved.module_id}: {old_label} -> {new_label}")
+        click.echo(d.render())
+    if d.is_breaking:
+        sys.exit(EXIT_BREAKING)
 
 
 def _branch_head(resolved: Any) -> str:

@@ -9,8 +9,8 @@ from typing import Any
 import click
 
 from pynf.cli.show import jsonable as _jsonable, result_rows
-from pynf.cli.options import (DIRECTORY, build_run_options, build_source, input_options, parse_assignments,
-                              parse_inputs, run_options, source_options)
+from pynf.cli.options import (DIRECTORY, add_samplesheet, build_run_options, build_source, input_options,
+                              parse_assignments, parse_inputs, run_options, source_options)
 
 __all__ = ["run_command"]
 
@@ -31,7 +31,7 @@ __all__ = ["run_command"]
 @click.option("--compute-env", help="Seqera compute environment (id or name); default TOWER_COMPUTE_ENV_ID.")
 @click.option("--wrapper-repo", help="Git repository the Seqera workspace can read (default PYNF_WRAPPER_REPO).")
 @click.option("--request-timeout", type=click.FloatRange(min=0, min_open=True), default=None, metavar="S",
-              help="Seqera: seconds one API request may take (env PYNF_SEQERA_REQUEST_TIMEOUT; default 60).")
+              help="Seqera: seconds one API call may take, retries included (env PYNF_SEQERA_REQUEST_TIMEOUT; default 60).")
 @click.option("--no-wait", is_flag=True, help="Seqera: print the run's id and watch URL and return at once.")
 @click.option("--staging-dir", help="Seqera: where local inputs are uploaded (e.g. s3://bucket/prefix); default "
               "PYNF_SEQERA_STAGING_DIR, else the compute environment's work dir when it is a cloud URI.")
@@ -40,21 +40,27 @@ __all__ = ["run_command"]
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=None,
               help="Seconds: a local run still going then is aborted (naming what it waited for); "
                    "Seqera: stop waiting.")
+@click.option("--samplesheet", metavar="[ELEMENT=]SHEET",
+              help="An nf-core style samplesheet (CSV/TSV): one task per row; sample -> meta.id, fastq_1/fastq_2 "
+                   "-> ELEMENT (default reads), other columns -> meta.")
+@click.option("--fill-empty", is_flag=True,
+              help="Give [] (no file) to every input not given that takes files; prints what was filled.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 def run_command(module: str, process: str | None, inputs: tuple[str, ...], params: tuple[str, ...], stub: bool,
                 resume: bool, outdir: str | None, work_dir: str | None, run_dir: str | None, backend: str,
                 workspace: str | None, compute_env: str | None, wrapper_repo: str | None,
                 request_timeout: float | None, no_wait: bool, staging_dir: str | None, stage_inputs: bool | None,
-                timeout: float | None, as_json: bool, **kw: Any) -> None:
+                timeout: float | None, as_json: bool, samplesheet: str | None, fill_empty: bool,
+                **kw: Any) -> None:
     """Compile MODULE with its inputs and run it; print outputs by channel."""
     from pynf.backends.base import RunRequest
     from pynf.dispatch import execute
 
     source = build_source(kw)
-    request = RunRequest(module=module, process=process, inputs=parse_inputs(inputs), source=source,
-                         params=parse_assignments(params, "--param"), options=build_run_options(kw), backend=backend,
-                         stub=stub, resume=resume, outdir=outdir, work_dir=work_dir, run_dir=run_dir,
-                         wait=not no_wait, timeout=timeout)
+    request = RunRequest(module=module, process=process, inputs=add_samplesheet(parse_inputs(inputs), samplesheet),
+                         source=source, params=parse_assignments(params, "--param"), options=build_run_options(kw),
+                         backend=backend, stub=stub, resume=resume, outdir=outdir, work_dir=work_dir, run_dir=run_dir,
+                         wait=not no_wait, timeout=timeout, fill_empty=fill_empty)
     if backend == "seqera":
         request = request.but(seqera=_seqera_config(workspace=workspace, compute_env=compute_env,
                                                     wrapper_repo=wrapper_repo, staging_dir=staging_dir,
@@ -89,6 +95,8 @@ def _print_result(report: dict, outputs: dict, topics: dict, as_json: bool) -> N
         table.add_row(f"topic:{key}", text)
     console = Console()
     console.print(table)
+    if report.get("failedItems"):
+        console.print(report.get("summary"), style="red", markup=False)
     where = report.get("outdir") or report.get("url")
     if where:
         console.print(f"outputs in {where}")

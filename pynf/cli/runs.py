@@ -59,7 +59,7 @@ def _platform(workspace: str | None, request_timeout: float | None = None) -> Se
 #: ``--request-timeout`` (also on ``pynf run --backend seqera``).
 request_timeout_option = click.option(
     "--request-timeout", type=click.FloatRange(min=0, min_open=True), default=None, metavar="S",
-    help="Seconds one Seqera API request may take (env PYNF_SEQERA_REQUEST_TIMEOUT; default 60).")
+    help="Seconds one Seqera API call may take, retries included (env PYNF_SEQERA_REQUEST_TIMEOUT; default 60).")
 
 
 @click.group("runs", invoke_without_command=True)
@@ -147,14 +147,15 @@ def wait_cmd(workflow_id: str, workspace: str | None, request_timeout: float | N
 @click.argument("dest", type=click.Path(file_okay=False))
 @click.option("--channel", "channels", multiple=True, help="Only this output channel (repeatable).")
 @click.option("--workspace", default=None, help="Workspace id or Org/Workspace (default: $TOWER_WORKSPACE_ID).")
+@request_timeout_option
 @click.option("--json", "as_json", is_flag=True, help="Print the downloaded outputs as JSON.")
 def download_cmd(workflow_id: str, dest: str, channels: tuple[str, ...], workspace: str | None,
-                 as_json: bool) -> None:
+                 request_timeout: float | None, as_json: bool) -> None:
     """Copy a finished run's published outputs into DEST (files keep their place under the outdir)."""
     from pynf.backends.seqera.result import SeqeraResult
     from pynf.cli.show import jsonable as _jsonable, result_rows
 
-    run = _platform(workspace).attach(workflow_id)
+    run = _platform(workspace, request_timeout).attach(workflow_id)
     outputs = SeqeraResult.from_run(run).download(dest, list(channels) or None)
     if as_json:
         click.echo(json.dumps(_jsonable(outputs), indent=2, sort_keys=True))

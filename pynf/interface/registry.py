@@ -30,7 +30,7 @@ __all__ = ["REGISTRY_VERSION", "RegistryEntry", "module_content_hash", "tree_con
 
 REGISTRY_VERSION = 1
 #: Field order of one registry row (the file stores rows as lists to stay small).
-FIELDS = ("module", "interface_hash", "nf_lang_agree", "wrapper_v1", "wrapper_v2", "stub")
+FIELDS = ("module", "interface_hash", "nf_lang_agree", "wrapper_v1", "wrapper_v2", "stub", "nfcore_stub_tests")
 
 
 def _counted(rel: str) -> bool:
@@ -94,7 +94,10 @@ class RegistryEntry:
     """What the registry knows of one exact module.
 
     ``stub`` is None when the module was not stub-run (no stub block, several processes, or the build
-    did not reach it); such a module is not counted as verified.
+    did not reach it); such a module is not counted as verified.  ``nfcore_stub_tests`` is True when
+    nf-core's own stub tests of the module, run through pynf, gave their snapshots' output names and meta
+    maps (``benchmarks/nfcore_stub_snapshots.py``), False when one did not, None when none was run (rows of
+    registries built before the field have six fields and read as None).
     """
 
     content_hash: str
@@ -104,6 +107,7 @@ class RegistryEntry:
     wrapper_v1: bool
     wrapper_v2: bool
     stub: bool | None
+    nfcore_stub_tests: bool | None = None
 
     @property
     def verified(self) -> bool:
@@ -115,8 +119,15 @@ class RegistryEntry:
         def mark(flag: bool | None) -> str:
             return "-" if flag is None else ("ok" if flag else "FAILED")
         state = "verified" if self.verified else "checked, with failures"
-        return (f"{state} as {self.module} (nf-lang {mark(self.nf_lang_agree)}, wrapper v1 {mark(self.wrapper_v1)}, "
+        line = (f"{state} as {self.module} (nf-lang {mark(self.nf_lang_agree)}, wrapper v1 {mark(self.wrapper_v1)}, "
                 f"v2 {mark(self.wrapper_v2)}, stub-run {mark(self.stub)})")
+        return line + (f"; {self.nfcore_line()}" if self.nfcore_stub_tests is not None else "")
+
+    def nfcore_line(self) -> str:
+        """``agrees with nf-core's stub test`` (or disagrees, or was not compared)."""
+        if self.nfcore_stub_tests is None:
+            return "not compared with nf-core's stub test"
+        return "agrees with nf-core's stub test" if self.nfcore_stub_tests else "disagrees with nf-core's stub test"
 
 
 def _default_path() -> Any:
@@ -156,6 +167,6 @@ def lookup(module: str | os.PathLike[str], *, registry: str | os.PathLike[str] |
     if not key.startswith("sha256:"):
         key = module_content_hash(module)
     row = load_registry(registry)["modules"].get(key)
-    if not isinstance(row, list) or len(row) != len(FIELDS):
+    if not isinstance(row, list) or len(row) not in (len(FIELDS) - 1, len(FIELDS)):
         return None
     return RegistryEntry(key, *row)

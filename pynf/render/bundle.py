@@ -44,6 +44,12 @@ class Bundle:
     input_kinds: tuple[tuple[str, tuple[str, ...]], ...] = ()
     steps: tuple[str, ...] = ()  # a workflow's step names (empty for one module); ``process`` lists their processes
 
+    def __repr__(self) -> str:
+        """One line: what the bundle wraps and its content hash (never the script itself)."""
+        steps = f", steps={len(self.steps)}" if self.steps else ""
+        return (f"Bundle(module_id={self.module_id!r}, process={self.process!r}, content_hash={self.content_hash!r}, "
+                f"files={len(self.files())}{steps})")
+
     @property
     def content_hash(self) -> str:
         """SHA-256 (hex, first 16 chars) of the wrapper and sidecars, independent of inputs."""

@@ -18,7 +18,8 @@ __all__ = ["compile_bundle"]
 def compile_bundle(module: str | os.PathLike[str] | Module, *, process: str | None = None, inputs: Any = None,
                    params: Mapping[str, Any] | None = None, options: RunOptions | None = None,
                    module_id: str | None = None, check_files: bool = True, require_inputs: bool = True,
-                   source: Any = None, pin: bool = False, params_template: bool = False) -> Bundle:
+                   source: Any = None, pin: bool = False, params_template: bool = False,
+                   fill_empty: bool = False) -> Bundle:
     """Parse ``module`` unless already parsed, and render its bundle.
 
     ``module`` is a parsed ``Module``, a main.nf path or its directory, or an nf-core-style module
@@ -34,4 +35,4 @@ def compile_bundle(module: str | os.PathLike[str] | Module, *, process: str | No
     return render(parsed, RenderOptions(process=process, inputs=inputs, params=mapping_argument(params, "params"),
                                         run=options or RunOptions(), module_id=module_id,
                                         check_files=check_files, require_inputs=require_inputs,
-                                        params_template=params_template))
+                                        params_template=params_template, fill_empty=fill_empty))

@@ -2,18 +2,27 @@
 
 Only ``val`` elements (and ``each`` values) are checked — a ``path`` element's documented type says
 what the file holds, not what Python passes.  ``None`` is accepted for every type (it reaches the
-process as Groovy ``null``).  The rules, lenient where nf-core's docs are loose:
+process as Groovy ``null``).  A value is *accepted*, *accepted with a warning*
+(:class:`~pynf.errors.DocumentedTypeWarning`: not the documented type, but the process reads it the same
+way, as nf-core's own tests pass it) or *refused* (:class:`~pynf.errors.InputError`: the process would
+read something else than the caller meant, or cannot read it at all):
 
-==========  ==========================================================================
-``map``      a dict (or ``[]``, as nf-core's tests pass for an absent optional tuple)
-``boolean``  a bool (no ``"true"``/``1``: in Groovy every non-empty string is true)
-``integer``  an int (not a bool)
-``float``    an int or a float (not a bool)
-``string``   anything but a dict or a bool (numbers and lists print as text in a script)
-``list``     a list
-``enum``     a scalar must be one of the listed values (compared as text: ``1`` == ``"1"``)
-==========  ==========================================================================
+===========  ==========================  ======================================  =============================
+type         accepted                    warning                                 refused
+===========  ==========================  ======================================  =============================
+``map``      a dict, ``[]``              —                                       anything else
+``boolean``  a bool                      other values, read by Groovy truth      a string reading as false
+             (``"true"``, ``[]``, ``0``)                                         (``"false"``, ``"no"``,
+                                                                                 ``"0"``: true in Groovy)
+``integer``  an int                      a float, a string (written into the     a bool, other lists and maps
+                                         script the same), an empty list or map
+``float``    an int or a float           a string, an empty list or map          a bool, others
+``string``   str, numbers, lists         a bool, an empty map                    a non-empty map
+``list``     a list                      an empty map, a string or number        a bool, a non-empty map
+===========  ==========================  ======================================  =============================
 
+An ``enum`` also requires a scalar to be one of the listed values (compared as text: ``1`` == ``"1"``); the
+empty string (nf-core's "not given") and a listed value in other letter case only warn.
 Other documented types (``file``, ``path``, ``directory``, ``eval``, unknown words) are not checked.
 A ``val`` element of a tuple named ``meta`` or ``metaN`` that meta.yml does not type (no meta.yml at
 all, say) is a ``map`` by nf-core convention.
@@ -21,28 +30,76 @@ all, say) is a ``map`` by nf-core convention.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
 import re
+import warnings
+from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
 from pynf.compiler.ir import Channel, Element, Process
-from pynf.errors import InputError
+from pynf.errors import DocumentedTypeWarning, InputError
 
-__all__ = ["CHECKED_TYPES", "check_value", "check_documented_types"]
+__all__ = ["CHECKED_TYPES", "FITS", "WARN", "REFUSE", "verdict", "check_value", "check_documented_types"]
+
+FITS, WARN, REFUSE = "fits", "warn", "refuse"
+
+#: strings Groovy reads as true although they say false
+FALSE_WORDS = frozenset({"false", "no", "off", "0", "n", "f", "null", "none", "nil"})
 
 
 def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-#: documented type -> (accepts?, what it expects, in words)
-CHECKED_TYPES: dict[str, tuple[Any, str]] = {
-    "map": (lambda v: isinstance(v, Mapping) or v == [], 'a map (a dict, e.g. {"id": "sample1"})'),
-    "boolean": (lambda v: isinstance(v, bool), "a boolean (True or False)"),
-    "integer": (lambda v: isinstance(v, int) and not isinstance(v, bool), "an integer"),
-    "float": (_is_number, "a number"),
-    "string": (lambda v: not isinstance(v, (Mapping, bool)), "a string"),
-    "list": (lambda v: isinstance(v, (list, tuple)), "a list"),
+def _empty_container(value: Any) -> bool:
+    return isinstance(value, (Mapping, list, tuple)) and len(value) == 0
+
+
+def _map(v: Any) -> str:
+    return FITS if isinstance(v, Mapping) or v == [] else REFUSE
+
+
+def _boolean(v: Any) -> str:
+    if isinstance(v, bool):
+        return FITS
+    if isinstance(v, str) and v.strip().lower() in FALSE_WORDS:
+        return REFUSE
+    return WARN
+
+
+def _integer(v: Any) -> str:
+    if isinstance(v, int) and not isinstance(v, bool):
+        return FITS
+    return WARN if isinstance(v, (float, str)) or _empty_container(v) else REFUSE
+
+
+def _float(v: Any) -> str:
+    if _is_number(v):
+        return FITS
+    return WARN if isinstance(v, str) or _empty_container(v) else REFUSE
+
+
+def _string(v: Any) -> str:
+    if isinstance(v, Mapping):
+        return WARN if not v else REFUSE
+    return WARN if isinstance(v, bool) else FITS
+
+
+def _list(v: Any) -> str:
+    if isinstance(v, (list, tuple)):
+        return FITS
+    if isinstance(v, bool) or (isinstance(v, Mapping) and v):
+        return REFUSE
+    return WARN
+
+
+#: documented type -> (verdict on a value, what it expects, in words)
+CHECKED_TYPES: dict[str, tuple[Callable[[Any], str], str]] = {
+    "map": (_map, 'a map (a dict, e.g. {"id": "sample1"})'),
+    "boolean": (_boolean, "a boolean (True or False; a string such as 'false' is true in Groovy)"),
+    "integer": (_integer, "an integer"),
+    "float": (_float, "a number"),
+    "string": (_string, "a string"),
+    "list": (_list, "a list"),
 }
 
 
@@ -68,26 +125,47 @@ def _shown(value: Any) -> str:
     return f"{type(value).__name__} {text if len(text) <= 60 else text[:57] + '...'}"
 
 
+def verdict(documented: str | None, value: Any) -> str:
+    """FITS, WARN or REFUSE for ``value`` given to a ``val`` documented as ``documented``."""
+    rule = CHECKED_TYPES.get(documented or "")
+    return FITS if rule is None or value is None else rule[0](value)
+
+
 def check_value(el: Element, value: Any, name: str, ch: Channel | None = None) -> None:
-    """Raise :class:`InputError` when ``value`` does not fit the type (or enum) meta.yml gives ``el``
-    (or, untyped, the nf-core convention for a ``meta`` element of tuple channel ``ch``)."""
+    """Raise :class:`InputError` when ``value`` cannot stand for the type (or enum) meta.yml gives ``el`` (or,
+    untyped, the nf-core convention for a ``meta`` element of tuple channel ``ch``); warn
+    (:class:`DocumentedTypeWarning`) when it is another type the process reads the same way."""
     if value is None or el.kind != "val":
         return
     documented = _type_name(el) if el.doc is not None else None
     by = "meta.yml documents it as"
     if documented is None and _convention_type(ch, el):
         documented, by = "map", "by nf-core convention an untyped tuple element named meta is a"
-    rule = CHECKED_TYPES.get(documented or "")
-    if rule is not None and not rule[0](value):
-        raise InputError(f"{by} `{documented}`: expected {rule[1]}, got {_shown(value)}", input=name)
+    elif el.doc is None:
+        return
+    found = verdict(documented, value)
+    if found == REFUSE:
+        raise InputError(f"{by} `{documented}`: expected {CHECKED_TYPES[documented][1]}, "
+                         f"got {_shown(value)}", input=name)
+    if found == WARN:
+        warnings.warn(DocumentedTypeWarning(
+            f"input '{name}': {by} `{documented}`, got {_shown(value)}; passed on as given"),
+            stacklevel=2)
     if el.doc is None:
         return
     allowed = el.doc.enum
     if allowed and isinstance(value, (str, int, float, bool)):
         text = str(value)
-        if text not in allowed and not (isinstance(value, bool) and text.lower() in {a.lower() for a in allowed}):
-            raise InputError(f"meta.yml allows only {', '.join(repr(a) for a in allowed)}; got {_shown(value)}",
-                             input=name)
+        if text in allowed:
+            return
+        listed = ", ".join(repr(a) for a in allowed)
+        if text == "" or text.lower() in {a.lower() for a in allowed}:
+            # '' is nf-core's "not given"; a case variant names a listed value: warn, as their tests pass them
+            if not isinstance(value, bool):
+                warnings.warn(DocumentedTypeWarning(f"input '{name}': meta.yml allows only {listed}, got "
+                                                    f"{_shown(value)}; passed on as given"), stacklevel=2)
+            return
+        raise InputError(f"meta.yml allows only {listed}; got {_shown(value)}", input=name)
 
 
 def _check_item(ch: Channel, item: list[Any]) -> None:

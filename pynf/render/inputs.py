@@ -25,15 +25,18 @@ import json
 import math
 import os
 import re
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from pynf.compiler.ir import Channel, Element, Process
-from pynf.errors import InputError
+from pynf.errors import ExtraTupleValuesWarning, InputError
+from pynf.render.fill import announce_filled, fill_missing
+from pynf.render.queue import QUEUE_KEY, Queue, is_queue as _is_queue, keyed_queue, partial_item as _partial
 
 __all__ = [
     "Queue",
+    "keyed_queue",
     "ChannelInput",
     "QUEUE_KEY",
     "signature",
@@ -45,37 +48,8 @@ __all__ = [
     "PLACEHOLDER",
 ]
 
-#: JSON/CLI spelling of a queue: ``{"@queue": [item, ...]}``.
-QUEUE_KEY = "@queue"
 _REMOTE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
 _PATH_KINDS = ("path", "file")
-
-
-class Queue:
-    """Marks a channel value as a queue of items: the process runs once per item."""
-
-    __slots__ = ("items",)
-
-    def __init__(self, items: Iterable[Any]):
-        if isinstance(items, (str, bytes, Mapping)):
-            raise InputError("Queue takes an iterable of items, e.g. Queue([item1, item2])")
-        try:
-            self.items = list(items)
-        except TypeError:
-            raise InputError(f"Queue takes an iterable of items, e.g. Queue([item1, item2]); "
-                             f"got {type(items).__name__}") from None
-
-    def __repr__(self) -> str:
-        return f"Queue({self.items!r})"
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Queue) and other.items == self.items
-
-    def __len__(self) -> int:
-        return len(self.items)
-
-    def __iter__(self):
-        return iter(self.items)
 
 
 @dataclass(frozen=True)
@@ -106,10 +80,6 @@ def signature(ch: Channel) -> str:
 
 def _display(ch: Channel) -> str:
     return ch.elements[0].label if ch.kind != "tuple" and ch.elements else ch.key
-
-
-def _is_queue(value: Any) -> bool:
-    return isinstance(value, Queue) or (isinstance(value, Mapping) and set(value) == {QUEUE_KEY})
 
 
 def _queue_items(value: Any, name: str) -> list[Any]:
@@ -183,6 +153,20 @@ def _is_keyed(ch: Channel, value: Any) -> bool:
     return isinstance(value, Mapping) and len(set(labels)) == len(labels) and set(value) == set(labels)
 
 
+def _without_empty_extras(values: list[Any], size: int, name: str) -> list[Any]:
+    """A tuple value with more elements than declared: Nextflow warns and ignores the extra ones, and
+    nf-core's tests pass such values (a trailing ``[]``); extras that are empty (``[]``, None) are dropped
+    with an :class:`ExtraTupleValuesWarning`, any other extra stays an error."""
+    extra = values[size:]
+    if not extra or any(v not in ([], None) for v in extra):
+        return values
+    import warnings
+
+    warnings.warn(ExtraTupleValuesWarning(f"input '{name}': {len(extra)} empty value(s) after the {size} the tuple "
+                                          "declares were dropped (Nextflow ignores them too)"), stacklevel=4)
+    return values[:size]
+
+
 def _item(ch: Channel, raw: Any, check: bool) -> list[Any]:
     name = _display(ch)
     if ch.kind != "tuple":
@@ -195,9 +179,9 @@ def _item(ch: Channel, raw: Any, check: bool) -> list[Any]:
             raise InputError(f"{expected}; got a dict with keys {', '.join(map(str, raw)) or '(none)'}", input=name)
         values = [raw[label] for label in labels]
     elif isinstance(raw, (list, tuple)):
-        if len(raw) != len(labels):
+        values = _without_empty_extras(list(raw), len(labels), name)
+        if len(values) != len(labels):
             raise InputError(f"{expected}; got a list of {len(raw)} values", input=name)
-        values = list(raw)
     else:
         raise InputError(f"{expected}; got {type(raw).__name__}", input=name)
     return [_element(ch, el, v, el.label, check) for el, v in zip(ch.elements, values)]
@@ -213,13 +197,6 @@ def _channel(ch: Channel, value: Any, check: bool) -> ChannelInput:
             and all(_is_keyed(ch, v) for v in value)):
         return ChannelInput(ch.key, "queue", tuple(_item(ch, raw, check) for raw in value))
     return ChannelInput(ch.key, "value", (_item(ch, value, check),))
-
-
-def _partial(ch: Channel, value: Any) -> bool:
-    """``value`` is an item keyed by element names, possibly lacking some (a dict of known labels)."""
-    labels = _labels(ch)
-    return (isinstance(value, Mapping) and bool(value) and len(set(labels)) == len(labels)
-            and set(value) <= set(labels))
 
 
 def _fill_elements(ch: Channel, value: Any, elements: Mapping[int, Any]) -> Any:
@@ -293,8 +270,12 @@ def _known_names(process: Process) -> str:
     return "; ".join(parts) or "(this process takes no inputs)"
 
 
-def resolve_inputs(process: Process, inputs: Any = None, *, check_files: bool = True) -> list[ChannelInput]:
-    """Validate ``inputs`` against ``process`` and return one ``ChannelInput`` per input channel."""
+def resolve_inputs(process: Process, inputs: Any = None, *, check_files: bool = True,
+                   fill_empty: bool = False) -> list[ChannelInput]:
+    """Validate ``inputs`` against ``process`` and return one ``ChannelInput`` per input channel.
+
+    ``fill_empty``: give ``[]`` to inputs not given that take files, with a warning naming them
+    (:mod:`pynf.render.fill`)."""
     n = len(process.inputs)
     if inputs is None:
         inputs = {}
@@ -320,6 +301,8 @@ def resolve_inputs(process: Process, inputs: Any = None, *, check_files: bool = 
             raise InputError(f"ambiguous: the name is used by {where}; give the whole channel by position "
                              f"instead (e.g. inputs={{'{hits[0][0]}': ...}})", input=key)
         (ci, ei), = hits
+        if ei is not None and keyed_queue(process.inputs[ci], inputs[key]):
+            ei = None  # a queue of items keyed by element names (a samplesheet) given under one element's name
         if ei is None:
             if ci in whole:
                 raise InputError(f"input {ci} {signature(process.inputs[ci])} is given more than once", input=key)
@@ -332,6 +315,8 @@ def resolve_inputs(process: Process, inputs: Any = None, *, check_files: bool = 
 
     for ci in sorted(set(parts) & set(whole)):  # element keywords fill the items of a whole channel
         whole[ci] = _fill_elements(process.inputs[ci], whole[ci], parts.pop(ci))
+    if fill_empty:
+        announce_filled(process, fill_missing(process, whole, parts))
     missing = []
     for ci, ch in enumerate(process.inputs):
         if ci in parts:
@@ -372,7 +357,7 @@ def template_inputs(process: Process) -> list[dict[str, Any]]:
 
 def build_params(process: Process, inputs: Any = None, params: Mapping[str, Any] | None = None, *,
                  check_files: bool = True, require_inputs: bool = True, template: bool = False,
-                 untyped: Collection[int] | None = ()) -> dict[str, Any]:
+                 untyped: Collection[int] | None = (), fill_empty: bool = False) -> dict[str, Any]:
     """The params object: user params + ``outdir`` (default "results") + ``pynf_inputs``.
 
     With ``inputs=None`` and ``require_inputs=False``, ``pynf_inputs`` is left empty (to be filled in);
@@ -395,7 +380,7 @@ def build_params(process: Process, inputs: Any = None, params: Mapping[str, Any]
     elif inputs is None and not require_inputs:
         data["pynf_inputs"] = []
     else:
-        channels = resolve_inputs(process, inputs, check_files=check_files)
+        channels = resolve_inputs(process, inputs, check_files=check_files, fill_empty=fill_empty)
         if untyped is not None:
             from pynf.render.doctypes import check_documented_types
 

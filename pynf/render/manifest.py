@@ -110,6 +110,20 @@ class ManifestOutputs:
         """Topic channels (e.g. ``versions``) by name, decoded like :attr:`outputs`."""
         return self._decoded("topics")
 
+    @property
+    def software_versions(self) -> dict[str, dict[str, str]]:
+        """``{process: {tool: version}}`` reported by the run's tasks (see :mod:`pynf.render.versions`)."""
+        from pynf.render.versions import software_versions
+
+        return software_versions(self.topics, self.outputs)
+
+    @property
+    def versions(self) -> dict[str, str]:
+        """``{tool: version}`` over every process and item; a tool with several versions lists them ("1.17, 1.21")."""
+        from pynf.render.versions import flat_versions
+
+        return flat_versions(self.software_versions)
+
     def get_output_files(self) -> list:
         """Every published output file listed in the manifest, channel by channel (Path when local)."""
         out: list = []

@@ -14,14 +14,21 @@ from types import MappingProxyType
 from typing import Any
 
 from pynf.errors import GroovyLiteralError, InputError, OptionsError
+from pynf.render.containers import DEFAULT_REGISTRY, check_registry
 from pynf.templates.groovy import groovy_literal
 
-__all__ = ["CONTAINER_ENGINES", "PUBLISH_MODES", "OptionsError", "RunOptions", "RenderOptions", "mapping_argument"]
+__all__ = ["CONTAINER_ENGINES", "ERROR_STRATEGIES", "PUBLISH_MODES", "OptionsError", "RunOptions", "RenderOptions",
+           "mapping_argument"]
 
 #: Accepted values for ``RunOptions.publish_mode`` (Nextflow's publishDir modes, less ``move``, which takes
 #: outputs out of the work directory and so breaks ``resume``). ``copy`` is the default: the outdir then
 #: outlives the run's work directory (``pynf cache prune`` may delete it) and works across filesystems.
 PUBLISH_MODES = ("copy", "copyNoFollow", "link", "rellink", "symlink")
+
+#: Accepted values for ``RunOptions.error_strategy`` (Nextflow's errorStrategy): ``terminate`` (the default:
+#: the first failed task ends the run), ``finish`` (running tasks end first), ``ignore`` (the run goes on
+#: without the failed items; the result's status is ``PARTIAL`` and names them), ``retry`` (``max_retries``).
+ERROR_STRATEGIES = ("terminate", "finish", "ignore", "retry")
 
 #: Accepted values for ``RunOptions.container``.
 CONTAINER_ENGINES = ("none", "docker", "podman", "singularity", "apptainer", "conda")
@@ -59,6 +66,17 @@ def _check_cpus(name: str, value: int | None) -> None:
         raise OptionsError(f"{name}: expected a positive whole number, got {value!r}")
 
 
+def _check_error_strategy(run: RunOptions) -> None:
+    strategy, retries = run.error_strategy, run.max_retries
+    if strategy is not None and strategy not in ERROR_STRATEGIES:
+        raise OptionsError(f"error_strategy: expected one of {', '.join(ERROR_STRATEGIES)}, got {strategy!r}")
+    if retries is not None:
+        if isinstance(retries, bool) or not isinstance(retries, int) or retries < 0:
+            raise OptionsError(f"max_retries: expected a whole number >= 0, got {retries!r}")
+        if strategy != "retry":
+            raise OptionsError(f"max_retries: only used with error_strategy='retry', got error_strategy={strategy!r}")
+
+
 @dataclass(frozen=True)
 class RunOptions:
     """How to run the process: task.ext values, resources, container engine, executor, extra config.
@@ -73,6 +91,12 @@ class RunOptions:
     ``publish_mode`` is how outputs reach the outdir (one of ``PUBLISH_MODES``; default ``copy``, so the
     outdir stays valid when work directories are deleted; ``link`` (hard links, same filesystem) or
     ``symlink`` avoid storing every output twice).
+    ``container_registry`` is where Docker, Podman, Singularity, Apptainer and Charliecloud look up images
+    named without a registry host (default ``quay.io``, as nf-core pipelines set it; a mirror's host, or
+    None for the engine's own default); ``container_options`` are the engine's ``runOptions`` as written
+    (default for Docker: ``-u $(id -u):$(id -g)``, so outputs belong to the user running pynf).
+    ``error_strategy`` (one of ``ERROR_STRATEGIES``) and ``max_retries`` (with ``"retry"``) become the
+    process's ``errorStrategy``/``maxRetries``.
     """
 
     ext: Mapping[str, Any] = field(default_factory=dict)
@@ -86,6 +110,10 @@ class RunOptions:
     resource_limits: Mapping[str, Any] = field(default_factory=dict)
     extra_config: str = ""
     publish_mode: str = "copy"
+    container_registry: str | None = DEFAULT_REGISTRY
+    container_options: str | None = None
+    error_strategy: str | None = None
+    max_retries: int | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "ext", _frozen(self.ext, "ext"))
@@ -104,6 +132,8 @@ class RunOptions:
             raise OptionsError(f"publish_mode: expected one of {', '.join(PUBLISH_MODES)}, got {self.publish_mode!r}")
         if not isinstance(self.container, str) or self.container not in CONTAINER_ENGINES:
             raise OptionsError(f"container: expected one of {', '.join(CONTAINER_ENGINES)}, got {self.container!r}")
+        check_registry(self.container_registry)
+        self._check_container_options()
         for key in self.resource_limits:
             if key not in ("cpus", "memory", "time"):
                 raise OptionsError(f"resource_limits: unknown key {key!r} (expected cpus, memory, time)")
@@ -121,8 +151,20 @@ class RunOptions:
             object.__setattr__(self, "cluster_options", tuple(opts))
         elif opts is not None and (not isinstance(opts, str) or not opts.strip()):
             raise OptionsError(f"cluster_options: expected a string or a list of non-empty strings, got {opts!r}")
+        _check_error_strategy(self)
         if not isinstance(self.extra_config, str):
             raise OptionsError(f"extra_config: expected config text (a string), got {type(self.extra_config).__name__}")
+
+
+    def _check_container_options(self) -> None:
+        value = self.container_options
+        if value is None:
+            return
+        if not isinstance(value, str):
+            raise OptionsError(f"container_options: expected the engine's run options as a string, got {value!r}")
+        if self.container in ("none", "conda"):
+            raise OptionsError(f"container_options: only used with a container engine (docker, podman, singularity, "
+                               f"apptainer), but container is {self.container!r}")
 
 
 @dataclass(frozen=True)
@@ -136,6 +178,7 @@ class RenderOptions:
     ``require_inputs=False`` with ``inputs=None`` renders a bundle whose paramsText has no inputs
     yet (``pynf_inputs: []``), for inspecting or hand-editing the wrapper; ``params_template=True`` with
     ``inputs=None`` puts a ``<FILL IN ...>`` placeholder of the right shape for every input instead.
+    ``fill_empty=True`` gives ``[]`` to every input not given that takes files (see :mod:`pynf.render.fill`).
     """
 
     process: str | None = None
@@ -147,3 +190,4 @@ class RenderOptions:
     check_files: bool = True
     require_inputs: bool = True
     params_template: bool = False
+    fill_empty: bool = False

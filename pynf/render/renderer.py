@@ -68,7 +68,8 @@ def undocumented_inputs(module: Module, process: Process) -> set[int]:
 
 def _channel_context(ch: Channel) -> dict[str, Any]:
     kinds = [e.kind for e in ch.elements] or [ch.kind]
-    return {"key": ch.key, "signature": signature(ch), "kinds": kinds, "tuple": ch.kind == "tuple"}
+    labels = [e.label for e in ch.elements] or [ch.key]
+    return {"key": ch.key, "signature": signature(ch), "kinds": kinds, "tuple": ch.kind == "tuple", "labels": labels}
 
 
 def _module_main(module: Module) -> Path:
@@ -150,10 +151,14 @@ def render_config(process: Process, run: RunOptions | None = None) -> str:
         executor=run.executor,
         queue=run.queue,
         publish_mode=run.publish_mode,
+        error_strategy=run.error_strategy,
+        max_retries=run.max_retries,
         cluster_options=list(run.cluster_options) if isinstance(run.cluster_options, tuple) else run.cluster_options,
         resource_limits=[(k, run.resource_limits[k]) for k in ("cpus", "memory", "time")
                          if run.resource_limits.get(k) is not None],
         container=run.container,
+        container_registry=run.container_registry,
+        container_options=run.container_options,
         extra_config=extra.rstrip("\n"),
     )
 
@@ -210,7 +215,7 @@ def render(module: Module, options: RenderOptions | None = None) -> Bundle:
     module_id = _module_id(module, options.module_id)
     params = build_params(process, options.inputs, options.params, check_files=options.check_files,
                           require_inputs=options.require_inputs, template=options.params_template,
-                          untyped=undocumented_inputs(module, process))
+                          untyped=undocumented_inputs(module, process), fill_empty=options.fill_empty)
     sidecars, executables = collect_sidecars(_module_dir(module, options))
     includes = local_include_files(_module_main(module),
                                    [t.text for t in module.toplevel if t.kind == "include"])

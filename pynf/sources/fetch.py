@@ -10,7 +10,7 @@ import warnings
 
 from pynf.errors import ModuleSourceError, SourceWarning
 from pynf.sources.cache import RemoteCache
-from pynf._util.git import GitError, git, git_bytes
+from pynf._util.git import GitError, git, git_bytes, git_reason
 
 __all__ = ["GitSource"]
 
@@ -47,7 +47,7 @@ class GitSource:
             if network:
                 raise ModuleSourceError(
                     f"cannot fetch from module remote {self.remote}: "
-                    f"{exc.stderr.splitlines()[-1] if exc.stderr else exc}\n{UNREACHABLE_HINT}"
+                    f"{git_reason(exc.stderr) if exc.stderr else exc}\n{UNREACHABLE_HINT}"
                 ) from exc
             raise
 

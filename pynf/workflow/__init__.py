@@ -1,7 +1,8 @@
 """Workflows: several module processes wired in Python, compiled into one wrapper, run as ONE Nextflow run."""
 
 from pynf.workflow.graph import Step, StepOutputs, Workflow
-from pynf.workflow.refs import ChannelRef
+from pynf.workflow.refs import ChannelRef, Gather, VersionsRef, collect
 from pynf.workflow.result import StepResult, WorkflowResult
 
-__all__ = ["Workflow", "Step", "StepOutputs", "ChannelRef", "WorkflowResult", "StepResult"]
+__all__ = ["Workflow", "Step", "StepOutputs", "ChannelRef", "Gather", "VersionsRef", "collect", "WorkflowResult",
+           "StepResult"]

@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any
 from pynf.errors import RunFailed, WiringError
 from pynf.render.inputs import merge_keywords, signature
 from pynf.render.options import RunOptions
-from pynf.workflow.refs import ChannelRef, refs_in as _refs
+from pynf.sources.load import LoadedModule, ModuleSource
+from pynf.workflow.refs import ChannelRef, VersionsRef, gathers_versions, refs_in as _refs
 
 if TYPE_CHECKING:
     from pynf.compiler.ir import Channel, Module, Process
@@ -33,6 +34,20 @@ def _check_name(kind: str, name: Any) -> str:
         raise WiringError(f"{kind} name {name!r} must start with a letter and hold only letters, digits and _ "
                           "(it names the step's output folder and manifest entries)")
     return name
+
+
+def _other_versions(value: Any, workflow: Workflow) -> bool:
+    from pynf.workflow.refs import Gather
+
+    if isinstance(value, VersionsRef):
+        return value.workflow is not workflow
+    if isinstance(value, Gather):
+        return any(_other_versions(s, workflow) for s in value.sources)
+    if isinstance(value, Mapping):
+        return any(_other_versions(v, workflow) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return any(_other_versions(v, workflow) for v in value)
+    return False
 
 
 class StepOutputs:
@@ -68,7 +83,9 @@ class Step:
     """One process of a workflow with its inputs (literal values, :class:`pynf.Queue` s or channel refs)."""
 
     def __init__(self, workflow: Workflow, name: str, module: Module, process: Process, module_id: str,
-                 module_dir: str | None, inputs: Any, options: RunOptions | None):
+                 module_dir: str | None, inputs: Any, options: RunOptions | None, fill_empty: bool = False, *,
+                 ref: str | os.PathLike[str] | None = None, source: ModuleSource | None = None,
+                 sha: str | None = None):
         self.workflow = workflow
         self.name = name
         self.module = module
@@ -77,7 +94,23 @@ class Step:
         self.module_dir = module_dir
         self.inputs = inputs
         self.options = options
+        self.fill_empty = fill_empty
+        self.ref = ref if ref is not None else module_dir  # the module as given to ``wf.add``
+        self.source = source or ModuleSource()  # where its ID is looked up (step settings over workflow defaults)
+        self.sha = sha  # the commit it was loaded from (None for a local module)
         self.out = StepOutputs(self)
+
+    def load_for_run(self) -> None:
+        """Resolve this step's module as :func:`pynf.run` does (pin in ``pynf.lock``, drift check, hint)."""
+        from pynf.interface.run_check import load_for_run
+
+        loaded = load_for_run(self.ref, process=self.process.name, source=self.source)
+        if (str(loaded.directory), loaded.sha) != (self.module_dir, self.sha):
+            self._use(loaded)
+
+    def _use(self, loaded: LoadedModule) -> None:
+        self.module, self.process, self.module_id = loaded.module, loaded.process, loaded.module_id
+        self.module_dir, self.sha = str(loaded.directory), loaded.sha
 
     def __repr__(self) -> str:
         return f"Step({self.name!r}, process={self.process.name!r}, module={self.module_id!r})"
@@ -88,12 +121,44 @@ class Step:
         return self
 
     def upstream(self) -> list[Step]:
-        """The steps whose outputs this step takes, in order of first use."""
+        """The steps whose outputs this step takes, in order of first use (with ``wf.versions``: the steps
+        that feed it, see :meth:`versions_steps`)."""
+        seen = self._explicit_upstream()
+        for step in self.versions_steps():
+            if step not in seen:
+                seen.append(step)
+        return seen
+
+    def _explicit_upstream(self) -> list[Step]:
         seen: list[Step] = []
         for ref in _refs(self.inputs):
             if ref.step not in seen:
                 seen.append(ref.step)
         return seen
+
+    def versions_outputs(self) -> list[int]:
+        """Indices of this step's outputs on the ``versions`` topic (or an nf-core ``versions.yml`` output)."""
+        return [i for i, ch in enumerate(self.process.outputs)
+                if ch.topic == "versions" or (ch.key == "versions" and ch.kind in ("path", "file"))]
+
+    def versions_steps(self) -> list[Step]:
+        """The steps whose versions ``wf.versions`` holds for this step: none unless this step takes it; else every
+        other step with versions outputs that does not take this step's outputs (directly or not) and does not
+        gather versions itself."""
+        if not gathers_versions(self.inputs):
+            return []
+        downstream: set[str] = set()
+        changed = True
+        while changed:  # steps that take this step's outputs, directly or through others
+            changed = False
+            for step in self.workflow.steps.values():
+                if step.name not in downstream and any(up is self or up.name in downstream
+                                                       for up in step._explicit_upstream()):
+                    downstream.add(step.name)
+                    changed = True
+        return [step for step in self.workflow.steps.values()
+                if step is not self and step.name not in downstream and step.versions_outputs()
+                and not gathers_versions(step.inputs)]
 
 
 class Workflow:
@@ -106,12 +171,15 @@ class Workflow:
         result = wf.run()
         result["mem"].outputs["bam"]
 
-    ``options`` are the default :class:`~pynf.RunOptions` of steps added without their own.
+    ``options`` are the default :class:`~pynf.RunOptions` of steps added without their own; ``remote``,
+    ``branch``, ``sha`` and ``offline`` the default module source of steps (as for :func:`pynf.run`).
     """
 
-    def __init__(self, name: str = "workflow", *, options: RunOptions | None = None):
+    def __init__(self, name: str = "workflow", *, options: RunOptions | None = None, remote: str | None = None,
+                 branch: str | None = None, sha: str | None = None, offline: bool | None = None):
         self.name = _check_name("workflow", name)
         self.options = options or RunOptions()
+        self.source = ModuleSource(remote, branch, sha, offline)
         self.steps: dict[str, Step] = {}
 
     def __repr__(self) -> str:
@@ -120,15 +188,31 @@ class Workflow:
     def __getitem__(self, name: str) -> Step:
         return self.steps[name]
 
+    @property
+    def versions(self) -> VersionsRef:
+        """The ``versions`` topic of every step, merged into one MultiQC-style YAML file when gathered:
+        ``pynf.collect(fastp.out.json, wf.versions)``."""
+        return VersionsRef(self)
+
     def add(self, module: str | os.PathLike[str], inputs: Any = None, *, name: str | None = None,
-            process: str | None = None, options: RunOptions | None = None, **keyword_inputs: Any) -> Step:
+            process: str | None = None, options: RunOptions | None = None, fill_empty: bool = False,
+            remote: str | None = None, branch: str | None = None, sha: str | None = None,
+            offline: bool | None = None,
+            **keyword_inputs: Any) -> Step:
         """Add a step: ``module`` (path or ID) with inputs as for :func:`pynf.run`; returns the :class:`Step`.
 
+        ``fill_empty=True`` gives ``[]`` to the step's inputs not given that take files (warning naming them).
+
         ``name`` defaults to the module ID's last part (``bwa/mem`` -> ``mem``), numbered when taken.
+        ``remote``/``branch``/``sha``/``offline`` say where a module ID is looked up (default: the
+        workflow's); ``pynf.lock`` is read here and written when the workflow runs or is exported.
         """
         from pynf.sources.load import load_module
 
-        loaded = load_module(module, process=process)
+        given = ModuleSource(remote, branch, sha, offline)
+        source = ModuleSource(*(mine if mine is not None else default
+                                for mine, default in zip(given.options().values(), self.source.options().values())))
+        loaded = load_module(module, process=process, source=source)
         if name is None:
             base = re.sub(r"[^A-Za-z0-9_]", "_", loaded.module_id.rsplit("/", 1)[-1]).strip("_") or "step"
             base = base if base[0].isalpha() else "s_" + base
@@ -139,7 +223,10 @@ class Workflow:
         if name in self.steps:
             raise WiringError(f"the workflow already has a step named '{name}'; give name=", step=name)
         step = Step(self, name, loaded.module, loaded.process, loaded.module_id, str(loaded.directory),
-                    merge_keywords(inputs, keyword_inputs or None), options)
+                    merge_keywords(inputs, keyword_inputs or None), options, fill_empty=fill_empty, ref=module,
+                    source=source, sha=loaded.sha)
+        if _other_versions(step.inputs, self):
+            raise WiringError(f"step '{name}' takes the versions of another workflow", step=name)
         for ref in _refs(step.inputs):
             if ref.step.workflow is not self:
                 raise WiringError(f"step '{name}' takes {ref!r} from another workflow", step=name,
@@ -189,17 +276,26 @@ class Workflow:
 
         return RichProgress(title=options.pop("title", self.name), labels=self.step_processes(), **options)
 
-    def compile(self, params: Mapping[str, Any] | None = None, *, check_files: bool = True) -> Bundle:
-        """The workflow as one :class:`~pynf.Bundle` (every connection checked; WiringError/InputError)."""
+    def compile(self, params: Mapping[str, Any] | None = None, *, check_files: bool = True,
+                pin: bool = False) -> Bundle:
+        """The workflow as one :class:`~pynf.Bundle` (every connection checked; WiringError/InputError).
+
+        With ``pin=True`` (runs and exports) every step's module is first resolved as :func:`pynf.run`
+        resolves a module: pinned in ``pynf.lock`` and checked against its reviewed interface.
+        """
         from pynf.workflow.render import render_workflow
 
+        if pin:
+            for step in self.order():
+                step.load_for_run()
         return render_workflow(self, params=params, check_files=check_files)
 
     def export(self, directory: str | os.PathLike[str], params: Mapping[str, Any] | None = None, **options: Any):
-        """Write the compiled workflow as a self-contained directory (see :func:`pynf.export.export_bundle`)."""
+        """Write the compiled workflow as a self-contained directory (see :func:`pynf.export.export_bundle`);
+        module IDs are pinned in ``pynf.lock`` as for a run."""
         from pynf.export import export_bundle
 
-        return export_bundle(self.compile(params), directory, **options)
+        return export_bundle(self.compile(params, pin=True), directory, **options)
 
     def run(self, params: Mapping[str, Any] | None = None, *, backend: str = "local", stub: bool = False,
             resume: bool | str = False, outdir: str | os.PathLike[str] | None = None,

@@ -1,15 +1,14 @@
-"""Render a :class:`~pynf.workflow.Workflow` into ONE bundle: every module's code once, one wrapper workflow.
+"""Render a :class:`~pynf.workflow.Workflow` into ONE bundle: every module once, in a folder of its own
+(:mod:`pynf.workflow.modules`), and one wrapper workflow that includes their processes.
 
-A module used by several steps keeps its code once; each further use renders its process again under an
-alias (``SAMTOOLS_INDEX`` -> ``SAMTOOLS_INDEX_<STEP>``), which both Nextflow parsers accept without
-``include``.  Every step's outputs are published to ``outdir/<step>`` and listed in one manifest:
+A module used by several steps is carried once; each further use of its process is included again under
+an alias (``SAMTOOLS_INDEX`` -> ``SAMTOOLS_INDEX_<STEP>``).  Every step's outputs are published to ``outdir/<step>`` and listed in one manifest:
 ``{"workflow", "steps": {step: {process, module, outputs: [keys], topics: [names]}},
 "outputs": {"<step>.<key>": [item, ...]}, "topics": {name: items of every step}}``.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -19,8 +18,9 @@ from pynf.errors import OptionsError, WiringError
 from pynf.render.bundle import MANIFEST_NAME, Bundle
 from pynf.render.inputs import build_params, params_text
 from pynf.render.options import RunOptions
-from pynf.render.renderer import _channel_context, collect_sidecars, wrapper_blocks
+from pynf.render.renderer import _channel_context
 from pynf.templates import render_template
+from pynf.workflow.modules import module_layout
 from pynf.workflow.wiring import plan_step
 
 if TYPE_CHECKING:
@@ -32,44 +32,10 @@ __all__ = ["render_workflow", "STEP_MANIFEST_DIR"]
 STEP_MANIFEST_DIR = ".pynf-steps"
 
 
-def _renamed(process: Process, name: str) -> str:
-    text, n = re.subn(r"\A(\s*process\s+)" + re.escape(process.name) + r"\b", lambda m: m.group(1) + name,
-                      process.text)
-    if n != 1:
-        raise WiringError(f"cannot alias process {process.name}: its text does not start with its declaration")
-    return text
-
-
 def _process_names(steps: list[Step]) -> tuple[dict[str, str], list[str]]:
-    """Each step's process name and the module code blocks (each module once, aliases added)."""
-    taken: set[str] = set()
-    names: dict[str, str] = {}
-    blocks: list[str] = []
-    modules: dict[tuple[str, str], tuple[dict[str, str], set[str]]] = {}  # module -> (code names, used)
-
-    def fresh(base: str) -> str:
-        name, n = base, 2
-        while name in taken:
-            name, n = f"{base}_{n}", n + 1
-        taken.add(name)
-        return name
-
-    for step in steps:
-        mkey = (step.module.path, step.module.source_hash)
-        if mkey not in modules:
-            rename = {p.name: fresh(p.name) for p in step.module.processes}
-            texts = {p.text: _renamed(p, rename[p.name]) for p in step.module.processes if rename[p.name] != p.name}
-            module_blocks, _warnings = wrapper_blocks(step.module)
-            blocks.extend(texts.get(b, b).rstrip("\n") for b in module_blocks)
-            modules[mkey] = (rename, set())
-        rename, used = modules[mkey]
-        if step.process.name not in used:
-            used.add(step.process.name)
-            names[step.name] = rename[step.process.name]
-        else:
-            names[step.name] = fresh(re.sub(r"[^A-Za-z0-9_]", "_", f"{step.process.name}_{step.name.upper()}"))
-            blocks.append(_renamed(step.process, names[step.name]).rstrip("\n"))
-    return names, blocks
+    """Each step's process name (a module used twice runs under an alias) and the wrapper's include lines."""
+    layout = module_layout(steps, files=False)
+    return layout.names, layout.includes
 
 
 def _common(steps: list[Step], options: dict[str, RunOptions], attr: str) -> Any:
@@ -96,7 +62,8 @@ def render_workflow(wf: Workflow, *, params: Mapping[str, Any] | None = None, ch
     steps = wf.order()
     if not steps:
         raise WiringError(f"workflow '{wf.name}' has no steps; add some with wf.add(module, ...)")
-    procs, blocks = _process_names(steps)
+    layout = module_layout(steps)
+    procs, blocks = layout.names, ["\n".join(layout.includes)]
     many: dict[str, bool] = {}
     plans = {}
     for step in steps:
@@ -123,7 +90,8 @@ def render_workflow(wf: Workflow, *, params: Mapping[str, Any] | None = None, ch
                      "keys": [o["key"] for o in outputs], "topics": {t: topics[t] for t in sorted(topics)}},
         })
     main_nf = render_template("workflow.nf.j2", version=__version__, workflow_name=wf.name, manifest_name=MANIFEST_NAME,
-                              step_dir=STEP_MANIFEST_DIR, blocks=blocks, steps=step_ctx)
+                              step_dir=STEP_MANIFEST_DIR, blocks=blocks, steps=step_ctx,
+                              gathers=any(var.startswith("pynf_gather_") for p in plans.values() for var, _ in p.lines))
 
     limits = dict(_common(steps, options, "resource_limits") or ())
     extra: list[str] = []
@@ -138,21 +106,14 @@ def render_workflow(wf: Workflow, *, params: Mapping[str, Any] | None = None, ch
                for s in steps],
         resource_limits=[(k, limits[k]) for k in ("cpus", "memory", "time") if limits.get(k) is not None],
         container=_common(steps, options, "container"), publish_mode=_common(steps, options, "publish_mode"),
+        container_registry=_common(steps, options, "container_registry"),
+        container_options=_common(steps, options, "container_options"),
         extra_config="\n\n".join(extra))
 
     data = build_params(Process(name="", directives=(), inputs=(), outputs=(), when=None, body=None, stub=None,
                                 text="", pos=steps[0].process.pos), [], params)
     data["pynf_inputs"] = [e.to_json() for s in steps for e in plans[s.name].entries]
-    sidecars: dict[str, bytes] = {}
-    executables: set[str] = set()
-    for step in steps:
-        files, exe = collect_sidecars(step.module_dir)
-        for rel, content in files:
-            if rel in sidecars and sidecars[rel] != content and rel != "environment.yml":
-                raise WiringError(f"step '{step.name}': its module's file {rel} differs from another step's module "
-                                  "file of the same name; one bundle cannot hold both", step=step.name)
-            sidecars.setdefault(rel, content)
-        executables |= exe
+    sidecars, executables = layout.files, layout.executables
     # which params entries hold paths (remote backends stage those): literal channels and constants
     kinds = tuple([(key, tuple(ctx["kinds"])) for s in step_ctx for _, key, ctx in s["literals"]]
                   + [(key, (kind,)) for s in step_ctx for _, key, kind in s["consts"]])

@@ -36,7 +36,12 @@ class StepResult(ManifestOutputs):
     @property
     def finished(self) -> bool:
         """True when the step's outputs are known (it ended; the run may have failed later)."""
-        return self.manifest is not None
+        return self.manifest is not None and not self.manifest.get("partial")
+
+    @property
+    def partial(self) -> bool:
+        """True when the step was cut off by a failure and :attr:`outputs` hold only the items that finished."""
+        return bool(self.manifest and self.manifest.get("partial"))
 
     def get_task_workdirs(self) -> dict:
         """Task name (``PROCESS (tag)``) -> work directory, for this step's tasks."""
@@ -96,7 +101,7 @@ class WorkflowResult(ManifestOutputs):
         counts = (getattr(self.run, "counts", None) or {}).get(self.steps[name]["process"])
         if outdir is None or (counts is not None and (counts.failed or counts.pending or counts.submitted
                                                       or counts.running or not counts.terminated)):
-            return None  # failed, or cut off by the failure: its channels may have closed early on abort
+            return self._finished_items(name)  # failed, or cut off by the failure: the items that finished
         from pynf.workflow.render import STEP_MANIFEST_DIR
 
         try:
@@ -106,6 +111,42 @@ class WorkflowResult(ManifestOutputs):
         if not isinstance(data, dict) or data.get("run") not in (None, getattr(self.run, "run_name", None)):
             return None  # another run's part (an earlier run into the same outdir)
         return {"outputs": data.get("outputs") or {}, "topics": {}}
+
+    def _finished_items(self, name: str) -> dict | None:
+        """A step cut off by a failure: the outputs of its tasks that finished (work-dir paths), None if none."""
+        part = (getattr(self.run, "partial", None) or {}).get(self.steps[name]["process"])
+        if not part:
+            return None
+        return {"outputs": {k: list(v) for k, v in part.get("outputs", {}).items()}, "topics": {}, "partial": True}
+
+    @property
+    def software_versions(self) -> dict[str, dict[str, str]]:
+        """``{process: {tool: version}}`` over every step (of a failed run: the items that finished)."""
+        if self.manifest is not None:
+            return ManifestOutputs.software_versions.fget(self)
+        merged: dict[str, dict[str, str]] = {}
+        for name in self.steps:
+            for process, tools in self[name].software_versions.items():
+                merged.setdefault(process, {}).update(tools)
+        return dict(sorted(merged.items()))
+
+    @property
+    def failed_items(self) -> tuple:
+        """Items whose task failed, each naming its step, process, meta, exit status and work dir."""
+        from dataclasses import replace
+
+        by_process = {info["process"]: step for step, info in self.steps.items()}
+        return tuple(replace(f, step=by_process.get(f.process)) for f in getattr(self.run, "failed_items", ()))
+
+    @property
+    def summary(self) -> str:
+        """One line: the status and, when items failed, how many and which (by step)."""
+        from pynf.render.failures import failure_summary
+
+        tasks = getattr(self.run, "tasks", ())
+        finished = sum(1 for t in tasks if t.status in ("COMPLETED", "CACHED"))
+        stopped = sum(1 for t in tasks if t.status == "ABORTED")
+        return failure_summary(self.status, list(self.failed_items), finished, stopped)
 
     def __getitem__(self, name: str) -> StepResult:
         if name not in self.steps:
@@ -145,6 +186,8 @@ class WorkflowResult(ManifestOutputs):
         report = dict(self.run.get_execution_report())
         processes = report.get("processes") or {}
         report["workflow"] = self.workflow
+        if "summary" in report:
+            report["summary"] = self.summary
         report["steps"] = {name: {"process": info["process"], "module": info["module"],
                                   **processes.get(info["process"], {})} for name, info in self.steps.items()}
         return report

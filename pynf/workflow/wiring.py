@@ -23,9 +23,10 @@ from typing import TYPE_CHECKING, Any
 
 from pynf.compiler.ir import Channel
 from pynf.errors import InputError, WiringError
-from pynf.render.inputs import (ChannelInput, _address, _channel, _element, _is_queue, _known_names,
+from pynf.render.inputs import (ChannelInput, _address, _channel, _element, _is_queue, _known_names, keyed_queue,
                                 signature)
-from pynf.workflow.refs import ChannelRef
+from pynf.workflow.gather import gather_expr, versions_lines
+from pynf.workflow.refs import ChannelRef, Gather, VersionsRef
 
 if TYPE_CHECKING:
     from pynf.workflow.graph import Step
@@ -92,6 +93,8 @@ def _split(step: Step) -> dict[int, Any]:
             raise InputError(f"step '{step.name}': {process.name} {problem} '{key}'; its inputs are: "
                              f"{_known_names(process)}", input=str(key))
         ci, ei = hits[0]
+        if ei is not None and keyed_queue(process.inputs[ci], value):
+            ei = None  # a samplesheet queue given under one of its elements' names is the whole channel
         slot = given.get(ci)
         if ei is None:
             if slot is not None:
@@ -104,13 +107,16 @@ def _split(step: Step) -> dict[int, Any]:
             parts = slot[1] if slot else {}
             parts[ei] = value
             given[ci] = ("parts", parts)
+    if getattr(step, "fill_empty", False):
+        _fill_empty(step, given)
     out: dict[int, Any] = {}
     for ci, ch in enumerate(process.inputs):
         if ci not in given:
             raise InputError(f"step '{step.name}': {process.name} is missing input '{ch.key}' ({signature(ch)})",
                              input=ch.key)
         mode, value = given[ci]
-        if mode == "whole" and ch.kind == "tuple" and not isinstance(value, ChannelRef) and _has_ref(value):
+        if (mode == "whole" and ch.kind == "tuple" and not isinstance(value, (ChannelRef, Gather, VersionsRef))
+                and _has_ref(value)):
             labels = [e.label for e in ch.elements]
             if isinstance(value, Mapping):
                 mode, value = "parts", {labels.index(k): v for k, v in value.items() if k in labels}
@@ -119,6 +125,14 @@ def _split(step: Step) -> dict[int, Any]:
             else:
                 raise WiringError(f"{_where(step, ch)}: give a list of {len(labels)} values [{', '.join(labels)}] "
                                   "or a dict by element names", step=step.name)
+        if mode == "whole" and isinstance(value, VersionsRef):
+            value = Gather((value,))
+        elif mode == "parts":
+            value = {ei: Gather((v,)) if isinstance(v, VersionsRef) else v for ei, v in value.items()}
+        if mode == "whole" and isinstance(value, Gather) and ch.kind == "tuple":
+            labels = ", ".join(e.label for e in ch.elements)
+            raise WiringError(f"{_where(step, ch)}: a gather fills one element of the tuple; give it by the "
+                              f"element's name ({labels}) and the other elements as values", step=step.name)
         if (mode == "parts" and len(value) == 1 and _has_meta(ch) and len(ch.elements) == 2
                 and isinstance(value.get(1), ChannelRef) and value[1].element is None
                 and value[1].channel.kind == "tuple" and len(value[1].channel.elements) == 2):
@@ -127,8 +141,27 @@ def _split(step: Step) -> dict[int, Any]:
     return out
 
 
+def _fill_empty(step: Step, given: dict[int, Any]) -> None:
+    """``fill_empty=True`` on the step: ``[]`` for its inputs not given that take files (named in a warning)."""
+    from pynf.render.fill import announce_filled, fill_missing
+
+    whole = {ci: v for ci, (mode, v) in given.items() if mode == "whole"}
+    parts = {ci: v for ci, (mode, v) in given.items() if mode == "parts"}
+    filled = fill_missing(step.process, whole, parts)
+    given.update({ci: ("whole", v) for ci, v in whole.items()})
+    given.update({ci: ("parts", v) for ci, v in parts.items()})
+    announce_filled(step.process, filled, f"step '{step.name}' ")
+class _Slot:
+    """Where a gather's value goes in a tuple assembled from rows (its key among the row sources)."""
+
+    __slots__ = ("key",)
+
+    def __init__(self, key: tuple[str, int]):
+        self.key = key
+
+
 def _has_ref(value: Any) -> bool:
-    if isinstance(value, ChannelRef):
+    if isinstance(value, (ChannelRef, Gather, VersionsRef, _Slot)):
         return True
     if isinstance(value, Mapping):
         return any(_has_ref(v) for v in value.values())
@@ -187,7 +220,7 @@ def plan_step(step: Step, procs: Mapping[str, str], many: Mapping[str, bool], *,
         refs = [value] if mode == "whole" and isinstance(value, ChannelRef) else (
             [v for v in value.values() if isinstance(v, ChannelRef)] if mode == "parts" else [])
         for v in (value.values() if mode == "parts" else [value]):
-            if not isinstance(v, ChannelRef) and _has_ref(v):
+            if not isinstance(v, (ChannelRef, Gather)) and _has_ref(v):
                 raise WiringError(f"{_where(step, ch)}: a channel ref must be a whole element, not inside "
                                   "a list or dict", step=sid)
             if _is_queue(v) and mode == "parts":
@@ -214,12 +247,35 @@ def plan_step(step: Step, procs: Mapping[str, str], many: Mapping[str, bool], *,
                                   f"step '{key[0]}' output '{source_ch[key].key}' {signature(source_ch[key])} has "
                                   "no meta element to join them on", step=sid, upstream=key[0])
 
-    def out_expr(key: tuple[str, int]) -> str:
-        return f"{procs[key[0]]}.out[{key[1]}]"
-
+    _check_distinct_meta(step, split, per_item, many)
     # an `each` input runs the process once per value: its outputs are per-item channels
     each = any(ch.kind == "each" for ch in step.process.inputs)
     plan = StepPlan(many=bool(per_item) or literal_queue is not None or each)
+    # gathers: every item of their sources as one value (a single source of the rows below)
+    gathers: dict[tuple[str, int], str] = {}
+    whole_gathers: dict[int, str] = {}
+    for ci, (mode, value) in split.items():
+        ch = step.process.inputs[ci]
+        found = [(None, value)] if mode == "whole" and isinstance(value, Gather) else (
+            [(ei, v) for ei, v in value.items() if isinstance(v, Gather)] if mode == "parts" else [])
+        for ei, gather in found:
+            var = f"pynf_gather_{sid}_{ci}" + ("" if ei is None else f"_{ei}")
+            kind = ch.elements[ei].kind if ei is not None else (ch.elements[0].kind if ch.elements else ch.kind)
+            if any(isinstance(src, VersionsRef) for src in gather.sources) and not any(
+                    v == f"pynf_versions_{sid}" for v, _ in plan.lines):
+                plan.lines.extend(versions_lines(step, procs, f"pynf_versions_{sid}"))
+            plan.lines.append((var, gather_expr(step, ch, ei, kind, gather, procs, f"pynf_versions_{sid}")))
+            gathers[(f"@{var}", 0)] = var
+            if ei is None:
+                whole_gathers[ci] = var
+            else:
+                value[ei] = _Slot((f"@{var}", 0))
+
+    def out_expr(key: tuple[str, int]) -> str:
+        if key in gathers:
+            return gathers[key]
+        return f"{procs[key[0]]}.out[{key[1]}]"
+
     whole_per_item = [ci for ci, (m, v) in split.items() if m == "whole" and isinstance(v, ChannelRef)
                       and many[v.step.name]]
     parts_cis = [ci for ci, (m, v) in split.items() if m == "parts" and _has_ref(v)]
@@ -241,10 +297,12 @@ def plan_step(step: Step, procs: Mapping[str, str], many: Mapping[str, bool], *,
         singles = [k for k in sources if not many[k[0]] and any(
             isinstance(v, ChannelRef) and (v.step.name, v.step.process.outputs.index(v.channel)) == k
             for ci in parts_cis for v in split[ci][1].values())]
+        singles += [k for k in gathers if any(isinstance(v, _Slot) and v.key == k for ci in parts_cis
+                                              for v in split[ci][1].values())]
         for key in singles:
-            ch = source_ch[key]
-            size = len(ch.elements) if ch.kind == "tuple" else 1
-            src = f"{out_expr(key)}.map {{ v -> [v] }}" if ch.kind != "tuple" else out_expr(key)
+            ch = source_ch.get(key)
+            size = len(ch.elements) if ch is not None and ch.kind == "tuple" else 1
+            src = out_expr(key) if ch is not None and ch.kind == "tuple" else f"{out_expr(key)}.map {{ v -> [v] }}"
             expr = src if not expr else f"{expr}.combine({src})"
             offsets[key], width = width, width + size
         if not per_item and len(singles) > 1:
@@ -254,7 +312,9 @@ def plan_step(step: Step, procs: Mapping[str, str], many: Mapping[str, bool], *,
     for ci, ch in enumerate(step.process.inputs):
         mode, value = split[ci]
         var = f"ch_{sid}_{ci}"
-        if mode == "whole" and isinstance(value, ChannelRef):
+        if mode == "whole" and isinstance(value, Gather):
+            plan.lines.append((var, whole_gathers[ci]))
+        elif mode == "whole" and isinstance(value, ChannelRef):
             _check_whole(step, ch, value)
             key = (value.step.name, value.step.process.outputs.index(value.channel))
             if ci in whole_per_item and use_rows:
@@ -267,7 +327,9 @@ def plan_step(step: Step, procs: Mapping[str, str], many: Mapping[str, bool], *,
         elif mode == "parts" and ci in parts_cis:
             pieces = []
             for ei, el in enumerate(ch.elements):
-                if ei in value and isinstance(value[ei], ChannelRef):
+                if ei in value and isinstance(value[ei], _Slot):
+                    pieces.append(f"r[{offsets[value[ei].key]}]")
+                elif ei in value and isinstance(value[ei], ChannelRef):
                     ref = value[ei]
                     key = (ref.step.name, ref.step.process.outputs.index(ref.channel))
                     pieces.append(f"r[{offsets[key] + _element_of(step, ch, ei, ref)}]")
@@ -294,6 +356,39 @@ def plan_step(step: Step, procs: Mapping[str, str], many: Mapping[str, bool], *,
             plan.literals.append((var, pkey, ch))
         plan.args.append(var)
     return plan
+
+
+def _check_distinct_meta(step: Step, split: Mapping[int, Any], per_item: list, many: Mapping[str, bool]) -> None:
+    """A per-item step whose items would all carry one literal ``meta`` cannot have its outputs told apart:
+    a WiringError that suggests gathering the items (``pynf.collect``)."""
+    metas = [ci for ci, ch in enumerate(step.process.inputs) if _has_meta(ch)]
+    if not per_item or not metas:
+        return
+    for ci in metas:
+        mode, value = split[ci]
+        if mode == "whole" and isinstance(value, ChannelRef):
+            if value.element is None and _has_meta(value.channel) and many[value.step.name]:
+                return
+        elif mode == "parts" and isinstance(value.get(0), ChannelRef):
+            if many[value[0].step.name]:
+                return
+        elif mode == "parts" and 0 not in value:
+            first = next((v for v in value.values() if isinstance(v, ChannelRef) and _has_meta(v.channel)), None)
+            if first is not None and many[first.step.name]:
+                return
+    label, ref = next((_label(step, ci, ei), v) for ci, (m, val) in split.items()
+                      for ei, v in (val.items() if m == "parts" else [(None, val)])
+                      if isinstance(v, ChannelRef) and many[v.step.name])
+    whole = ChannelRef(ref.step, ref.channel)
+    raise WiringError(f"step '{step.name}' would run once per item of step '{ref.step.name}', but every item would "
+                      f"carry the same meta (given as a value), so its outputs could not be told apart; to hand all "
+                      f"items to one task, gather them: {label}=pynf.collect({whole.step.name}.out.{whole.key})",
+                      step=step.name, upstream=ref.step.name)
+
+
+def _label(step: Step, ci: int, ei: int | None) -> str:
+    ch = step.process.inputs[ci]
+    return ch.elements[ei].label if ei is not None and ch.kind == "tuple" else ch.key
 
 
 def _meta_piece(parts: Mapping[int, Any], per_item: list, offsets: Mapping[tuple[str, int], int]) -> str | None:

@@ -126,7 +126,10 @@ def test_failing_task_then_ten_good_runs(backend, tmp_path):
     text = str(exc)
     assert "ECHO (bad)" in text and "exit status 3" in text and exc.workdir in text
     assert exc.result.status == "FAILED" and exc.result.counts["ECHO"].failed == 1
-    assert exc.result.manifest is None  # nothing is read from a failed run
+    # a failed run's result holds the items that finished (never a manifest the run did not write)
+    assert exc.result.manifest["partial"] and exc.result.failed_items[0].tag == "bad"
+    finished = {t.tag for t in exc.result.tasks if t.status == "COMPLETED"}
+    assert {meta["id"] for meta, _ in exc.result.outputs.get("txt", [])} == finished
 
     for i in range(10):
         res = backend.submit(echo_bundle(items((f"r{i}", f"text {i}"))), run_dir=tmp_path / f"ok{i}")

@@ -11,7 +11,7 @@ import pytest
 
 from ..paths import FIXTURES, REPO
 
-MARKER = "<!-- This block is executed by tests/test_readme.py -->"
+MARKER = "<!-- This block is executed by tests/engine/test_readme.py -->"
 
 
 def _blocks(lang: str) -> list[str]:
@@ -51,6 +51,21 @@ def test_workflow_example(workdir):
     assert proc.stdout == "SUCCEEDED 2\n"
 
 
+SHEET_MARKER = "<!-- This samplesheet block is executed by tests/engine/test_readme.py -->"
+
+
+def test_samplesheet_example(workdir):
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(re.escape(SHEET_MARKER) + r"\s*```python\n(.*?)```", text, re.S)
+    assert len(blocks) == 1
+    proc = subprocess.run([sys.executable, "-c", blocks[0]], cwd=workdir, capture_output=True, text=True,
+                          timeout=600)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert proc.stdout == "PARTIAL: 1 item failed, 3 finished\n"
+    assert "ItemsFailedWarning" in proc.stderr and "FilledEmptyWarning" in proc.stderr
+    assert "input 1 (meta2, fasta)" in proc.stderr
+
+
 def test_cli_example(workdir):
     script = _blocks("sh")[0]
     env = dict(os.environ, PATH=os.path.dirname(sys.executable) + os.pathsep + os.environ["PATH"])
@@ -84,3 +99,24 @@ def test_main_job_demo_script(engine, tmp_path):
     assert proc.stdout.endswith(">read1\nACGTACGTAC\n>read2\nTTGGCCAATT\n"), proc.stdout[-500:]
     bundle = next(tmp_path.glob("pynf-demo.*/bundle"))
     assert sorted(p.name for p in bundle.iterdir()) == ["environment.yml", "main.nf", "nextflow.config", "params.json"]
+
+
+def _marked(marker: str) -> str:
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(re.escape(marker) + r"\s*```python\n(.*?)```", text, re.S)
+    assert len(blocks) == 1
+    return blocks[0]
+
+
+def test_gather_example(workdir):
+    code = _marked("<!-- This gather block is executed by tests/engine/test_readme.py -->")
+    proc = subprocess.run([sys.executable, "-c", code], cwd=workdir, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert proc.stdout == "['== a.seqtk-seq.fasta', '== b.seqtk-seq.fasta', '== report_software_mqc_versions.yml']\n"
+
+
+def test_workflow_pins_example(workdir):
+    code = _marked("<!-- This pins block is executed by tests/engine/test_readme.py -->")
+    proc = subprocess.run([sys.executable, "-c", code], cwd=workdir, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert proc.stdout == "BREAKING SEQTK_SEQ input 1: element 'fastx' renamed to 'reads'\n"

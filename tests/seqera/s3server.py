@@ -53,7 +53,9 @@ def s3(monkeypatch):
 
     def recording(environ, start_response):
         with state.lock:
-            state.requests.append((environ["REQUEST_METHOD"], environ.get("PATH_INFO", "")))
+            # WSGI hands the path over as latin-1 text of the raw (percent-decoded) bytes: back to UTF-8
+            path = environ.get("PATH_INFO", "").encode("latin-1").decode("utf-8", "replace")
+            state.requests.append((environ["REQUEST_METHOD"], path))
         return app(environ, start_response)
 
     server._server.app = recording

@@ -109,10 +109,16 @@ def test_get_survives_faults(held_fake, kind, extra):
     assert count(held_fake, "GET", "/user-info") == expected
 
 
-def test_answer_slower_than_timeout_is_retried(held_fake):
-    held_fake.faults.add("delay", method="GET", path="/user-info", seconds=1.5, count=1)
-    assert client_for(held_fake, timeout=0.5).user_info()["user"]["id"] == 7
-    assert count(held_fake, "GET", "/user-info") == 2
+def test_answer_slower_than_the_request_timeout_ends_the_call(held_fake):
+    """The timeout is a deadline for the whole call (issue 21 item 8): a slow answer is not waited for
+    again and again; a transient 503 inside the deadline is still retried."""
+    held_fake.faults.add("delay", method="GET", path="/user-info", seconds=3, count=1)
+    with pytest.raises(SeqeraUnavailable) as err:
+        client_for(held_fake, timeout=1).user_info()
+    assert "no answer within the request timeout of 1 s" in str(err.value)
+    assert count(held_fake, "GET", "/user-info") == 1
+    held_fake.faults.add("status", method="GET", path="/user-info", status=503, count=1)
+    assert client_for(held_fake, timeout=5).user_info()["user"]["id"] == 7
 
 
 def test_429_honours_retry_after(held_fake):

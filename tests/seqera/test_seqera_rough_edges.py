@@ -112,12 +112,14 @@ def test_request_timeout_from_env_and_cli_flag(held_fake, seqera_env, wrapper_re
     monkeypatch.delenv("PYNF_SEQERA_REQUEST_TIMEOUT")
     assert SeqeraPlatform(SeqeraConfig()).client.timeout == (10.0, 60.0)
     run = SeqeraBackend().submit(upper_bundle({"a": _reads(held_fake)}), wait=False)
-    held_fake.faults.add("delay", method="GET", path=f"/workflow/{run.workflow_id}", seconds=1.5, count=1)
+    held_fake.faults.add("delay", method="GET", path=f"/workflow/{run.workflow_id}", seconds=5, count=1)
     before = sum(1 for r in held_fake.requests if r["path"] == f"/workflow/{run.workflow_id}")
-    out = CliRunner().invoke(runs, ["status", run.workflow_id, "--request-timeout", "0.5", "--json"])
-    assert out.exit_code == 0, out.output
+    out = CliRunner().invoke(runs, ["status", run.workflow_id, "--request-timeout", "2", "--json"])
+    assert out.exit_code == 1 and "no answer within the request timeout of 2 s" in str(out.exception)
     after = sum(1 for r in held_fake.requests if r["path"] == f"/workflow/{run.workflow_id}")
-    assert after - before == 2  # the slow answer outlived the 0.5 s timeout and was asked again
+    assert after - before == 1  # the deadline covers the whole call: the slow answer is not asked again
+    out = CliRunner().invoke(runs, ["status", run.workflow_id, "--request-timeout", "5", "--json"])
+    assert out.exit_code == 0, out.output
 
 
 def _reads(fake) -> Path:

@@ -114,7 +114,7 @@ def test_update_moves_across_compatible_commits_and_stops_at_breaking_ones(align
     assert "element 'reads' renamed to 'fastq'" in res.output
     assert _pinned() == described
     res = invoke("modules", "diff", "align", "--head")
-    assert res.exit_code == 0 and "'reads' renamed to 'fastq'" in res.output and "1 breaking" in res.output
+    assert res.exit_code == 3 and "'reads' renamed to 'fastq'" in res.output and "1 breaking" in res.output
     res = invoke("modules", "update", "--accept")
     assert res.exit_code == 0, res.output
     assert f"{described[:12]} -> {renamed[:12]}" in res.output and "accepted:" in res.output

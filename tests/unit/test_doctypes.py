@@ -1,15 +1,18 @@
-"""meta.yml types are checked before a run (issue 10, item 3): InputError naming input, expected and given."""
+"""meta.yml types are checked before a run (issue 10, item 3): InputError naming input, expected and given;
+values nf-core's own tests pass that Nextflow reads the same way only warn (issue 26, item 2)."""
 
 from __future__ import annotations
 
+import json
 import sys
+import warnings
 from collections import Counter
 
 import pytest
 
 import pynf
 from pynf.compiler import parse
-from pynf.errors import InputError
+from pynf.errors import DocumentedTypeWarning, InputError
 from pynf.render.doctypes import CHECKED_TYPES, check_value
 from pynf.render.renderer import undocumented_inputs
 
@@ -24,14 +27,17 @@ def _compile(**changes):
 
 
 def test_valid_values_compile():
-    assert "pynf_inputs" in _compile().params_text
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DocumentedTypeWarning)
+        assert "pynf_inputs" in _compile().params_text
     _compile(text=3, seconds=None, mode="upper")  # a number is fine for a string, None for anything
 
 
 @pytest.mark.parametrize("name, value, expected", [
     ("meta", "s1", "expected a map (a dict"),
-    ("seconds", "3", "expected an integer, got str '3'"),
     ("seconds", True, "expected an integer, got bool True"),
+    ("seconds", [1, 2], "expected an integer, got list [1, 2]"),
+    ("meta", [{"id": "a"}], "expected a map (a dict"),
     ("text", {"a": 1}, "expected a string, got dict"),
     ("mode", "shout", "allows only 'plain', 'upper'; got str 'shout'"),
 ])
@@ -46,6 +52,36 @@ def test_queue_items_are_checked_too():
     items = [{"meta": {"id": "a"}, "text": "x", "seconds": 0}, {"meta": "b", "text": "y", "seconds": 0}]
     with pytest.raises(InputError, match="input 'meta'.*got str 'b'"):
         pynf.compile(FIXED, inputs=[pynf.Queue(items), "plain"])
+
+
+# what nf-core's own tests pass, and Nextflow runs fine: [:] for an integer (cooler/dump), [] for a boolean
+# (last/dotplot), 'true' for a boolean (megan/rma2info), 0.05 where meta.yml says integer (seacr/callpeak)
+@pytest.mark.parametrize("module, name, value, documented", [
+    (FIXED, "seconds", {}, "integer"),
+    (FIXED, "seconds", 0.05, "integer"),
+    (FIXED, "seconds", [], "integer"),
+    (MODULE_FIXTURES / "val_null", "flag", [], "boolean"),
+    (MODULE_FIXTURES / "val_null", "flag", "true", "boolean"),
+    (MODULE_FIXTURES / "val_null", "flag", 1, "boolean"),
+    (FIXED, "text", False, "string"),
+    (FIXED, "seconds", "3", "integer"),          # quilt/quilt2 passes '16570000'
+    (FIXED, "seconds", "latest", "integer"),     # vcontact3: meta.yml says integer, 'latest' is a valid value
+])
+def test_values_nextflow_reads_the_same_way_warn_naming_the_documented_type(module, name, value, documented):
+    given = {**GOOD, name: value} if module == FIXED else {"x": 1, "flag": True, name: value}
+    with pytest.warns(DocumentedTypeWarning) as caught:
+        bundle = pynf.compile(module, **given)
+    text = str(caught[0].message)
+    assert text.startswith(f"input '{name}': meta.yml documents it as `{documented}`, got {type(value).__name__} ")
+    items = [item for entry in json.loads(bundle.params_text)["pynf_inputs"] for item in entry["items"]]
+    assert any(value in item and any(type(v) is type(value) for v in item) for item in items)  # passed on as given
+
+
+@pytest.mark.parametrize("word", ["false", "False", " no ", "0", "off"])
+def test_a_string_reading_as_false_for_a_boolean_is_refused(word):
+    # Groovy truth: every non-empty string is true, so the process would see the opposite
+    with pytest.raises(InputError, match=r"input 'flag'.*`boolean`.*'false' is true in Groovy"):
+        pynf.compile(MODULE_FIXTURES / "val_null", x=1, flag=word)
 
 
 def test_booleans_and_val_null():
@@ -99,6 +135,27 @@ def test_no_documented_type_in_the_corpus_rejects_a_valid_value(corpus_dir):
     print(f"documented val input types: {dict(seen)}", file=sys.stderr)
     assert sum(seen[t] for t in CHECKED_TYPES) > 500
     assert not bad, "\n".join(bad)
+
+
+def test_empty_values_after_a_tuples_elements_are_dropped_with_a_warning(tmp_path):
+    # nf-core's tetranscripts test passes [meta, bam, []] to `tuple val(meta_t), path(bam_t)`; Nextflow
+    # warns and ignores the extra value
+    from pynf.errors import ExtraTupleValuesWarning
+
+    reads = tmp_path / "r.fq"
+    reads.write_text("@r\nA\n+\nI\n")
+    with pytest.warns(ExtraTupleValuesWarning, match=r"input '0': 1 empty value\(s\) after the 2"):
+        bundle = pynf.compile(MODULE_FIXTURES / "seqtk_seq", inputs=[[{"id": "s"}, str(reads), []]])
+    assert json.loads(bundle.params_text)["pynf_inputs"][0]["items"] == [[{"id": "s"}, str(reads)]]
+    with pytest.raises(InputError, match="got a list of 3 values"):
+        pynf.compile(MODULE_FIXTURES / "seqtk_seq", inputs=[[{"id": "s"}, str(reads), "more"]])
+
+
+@pytest.mark.parametrize("value", ["", "UPPER"])
+def test_an_empty_or_differently_cased_enum_value_warns(value):
+    # regtools/junctionsextract's test passes '' for an enum, fgumi/group's 'adjacency' for 'Adjacency'
+    with pytest.warns(DocumentedTypeWarning, match=r"input 'mode': meta.yml allows only 'plain', 'upper'"):
+        _compile(mode=value)
 
 
 def _module_without_meta_yml(tmp_path, main: str):

@@ -110,3 +110,34 @@ def test_shipped_registry_covers_the_corpus(tmp_path):
     (copy / "main.nf").write_text((copy / "main.nf").read_text() + "\n")
     info = pynf.inspect(copy)
     assert info["verified"]["verified"] is False and info["verified"]["registry"] is None and lookup(copy) is None
+
+
+def test_registry_rows_carry_the_nfcore_stub_test_flag_and_old_rows_still_read(tmp_path):
+    module = _copy(tmp_path)
+    digest = module_content_hash(module)
+    registry = tmp_path / "registry.json"
+    row = ["samtools/sort", interface_of(module).hash, True, True, True, True]
+    for flag, words in ((True, "agrees with nf-core's stub test"), (False, "disagrees with nf-core's stub test")):
+        registry.write_text(json.dumps({"version": REGISTRY_VERSION, "modules": {digest: row + [flag]}}))
+        entry = lookup(digest, registry=registry)
+        assert entry.nfcore_stub_tests is flag and entry.summary().endswith("; " + words)
+        assert entry.verified  # the flag is reported beside, not part of, "verified"
+    registry.write_text(json.dumps({"version": REGISTRY_VERSION, "modules": {digest: row}}))  # six fields: older
+    old = lookup(digest, registry=registry)
+    assert old is not None and old.nfcore_stub_tests is None and "nf-core" not in old.summary()
+
+
+def test_inspect_says_a_module_agrees_with_nfcores_stub_test():
+    if not CORPUS.is_dir():
+        unavailable(f"the shared corpus is not at {CORPUS}")
+    agreeing = next((p.parent for p in sorted(CORPUS.rglob("main.nf"))
+                     if (e := lookup(p.parent)) is not None and e.nfcore_stub_tests), None)
+    assert agreeing is not None, "the shipped registry holds no module that agrees with nf-core's stub test"
+    from click.testing import CliRunner
+
+    from pynf.cli.main import cli
+
+    out = CliRunner().invoke(cli, ["inspect", str(agreeing)])
+    assert out.exit_code == 0, out.output
+    assert "agrees with nf-core's stub test" in out.output
+    assert pynf.inspect(agreeing)["verified"]["registry"]["nfcore_stub_tests"] is True

@@ -49,8 +49,9 @@ def test_compile_is_deterministic():
 
 def test_wiring_rules_in_the_script():
     text = chain().compile(check_files=False).main_nf
-    # a module used twice: its code once, the second use is the same process under an alias
-    assert text.count("process SAMTOOLS_SORT {") == 1 and text.count("process SAMTOOLS_SORT_RESORT {") == 1
+    # a module used twice: its code once (in its own folder), the second use is the same process under an alias
+    assert "include { SAMTOOLS_SORT; SAMTOOLS_SORT_RESORT } from './modules/samtools_sort/main.nf'" \
+        in text and "process SAMTOOLS_SORT {" not in text
     assert "SAMTOOLS_SORT_RESORT(ch_resort_0)" in text
     # whole upstream channel of the same shape: passed as is
     assert "def ch_bai_0 = BWA_MEM.out[0]\n" in text and "def ch_resort_0 = SAMTOOLS_SORT.out[0]\n" in text
@@ -58,7 +59,7 @@ def test_wiring_rules_in_the_script():
     assert "def ch_align_1 = BWA_INDEX.out[0]\n" in text
     # a tuple assembled from an upstream element and a constant (from params, not source)
     assert "def ch_subsample_0 = pynf_rows_subsample.map { r -> [r[0], r[1], pynf_const_subsample_0_2] }" in text
-    assert "pynfInput(pynf_entries, 'subsample/0/2', ['val'], false)" in text
+    assert "pynfInput(pynf_entries, 'subsample/0/2', ['val'], false, ['subsample/0/2'])" in text
 
 
 def test_tuple_assembled_from_two_steps_is_joined_on_meta():
@@ -225,8 +226,11 @@ def test_export_writes_the_workflow_bundle(tmp_path):
     seq = wf.add(M["seqtk_seq"], {"0": pynf.Queue([[{"id": "a"}, str(fq)]])}, name="seq")
     wf.add(M["seqtk_sample"], reads=seq.out.fasta, sample_size=1, name="sub")
     out = wf.export(tmp_path / "bundle", git=True)
-    files = sorted(p.name for p in (tmp_path / "bundle").iterdir() if p.name != ".git")
-    assert files == ["README.md", "environment.yml", "main.nf", "nextflow.config", "params.json"]
+    files = sorted(p.relative_to(tmp_path / "bundle").as_posix() for p in (tmp_path / "bundle").rglob("*")
+                   if p.is_file() and ".git" not in p.parts)
+    assert files == ["README.md", "main.nf", "modules/seqtk_sample/environment.yml", "modules/seqtk_sample/main.nf",
+                     "modules/seqtk_seq/environment.yml", "modules/seqtk_seq/main.nf", "nextflow.config",
+                     "params.json"]
     assert (tmp_path / "bundle" / "main.nf").read_text() == wf.compile().main_nf
     readme = (tmp_path / "bundle" / "README.md").read_text()
     assert "# workflow exported — standalone Nextflow bundle" in readme

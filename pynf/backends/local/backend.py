@@ -22,12 +22,15 @@ from pynf.render.bundle import Bundle
 from pynf._util import paths as _paths
 from pynf._util.files import atomic_write_json
 from pynf._util.history import RunRecord
+from pynf.backends.local.items import in_input_order, partial_manifest, partial_outputs, warn_ignored
+from pynf.render.failures import failed_items
 from pynf.backends.local.observer import RunObserver, TaskRecord
 from pynf.errors import EvalOutputError, RunFailed, RunTimeout, TaskFailedError
 from pynf.backends.base import Backend, RunRequest
 from pynf.backends.local.result import RunResult
 from pynf.backends.local.session import new_run_name, run_script
 from pynf.render.manifest import run_manifest, warn_layout
+from pynf.render.wrapper_errors import remote_input_error
 
 __all__ = ["LocalBackend", "RUN_RECORD", "stderr_tail"]
 
@@ -139,8 +142,17 @@ class LocalBackend(Backend):
         except BaseException as exc:
             record.end("INTERRUPTED" if isinstance(exc, KeyboardInterrupt) else "FAILED", str(exc))
             raise
-        status = "SUCCEEDED" if run.success else "FAILED"
+        failed = failed_items(observer.failed_tasks)
+        status = ("PARTIAL" if failed else "SUCCEEDED") if run.success else "FAILED"
         record.end(status, run.error)
+        unordered = "fair = false" in bundle.config_text  # error_strategy "ignore": items come as tasks end
+        partial = partial_outputs(observer.finished_items()) if failed or unordered or not run.success else {}
+        observer.done_tasks.clear()  # the Java tasks are not needed any more
+        if run.success:
+            manifest = run_manifest(out, run.run_name)
+            manifest = in_input_order(manifest, partial) if unordered else manifest
+        else:  # no manifest was written: the outputs of the items that finished
+            manifest = partial_manifest(bundle, partial)
         _write_record(rdir, {"run_name": run.run_name, "session_id": run.session_id, "status": status,
                              "stub": bool(stub), "resumed_from": resume_id, "bundle_hash": bundle.content_hash,
                              "module_id": bundle.module_id, "process": bundle.process,
@@ -148,9 +160,12 @@ class LocalBackend(Backend):
         result = RunResult(status=status, module_id=bundle.module_id, process=bundle.process, run_name=run.run_name,
                            session_id=run.session_id, run_dir=rdir, work_dir=wdir, outdir=out, log_file=run.log_file,
                            duration=run.seconds, stub=bool(stub), resumed=resume_id is not None,
-                           manifest=run_manifest(out, run.run_name) if run.success else None,
+                           manifest=manifest,
                            tasks=tuple(observer.tasks), counts=dict(observer.counts), stdout=run.stdout,
-                           error=_timeout_text(run, request.timeout) if run.timed_out else run.error)
+                           error=_timeout_text(run, request.timeout) if run.timed_out else run.error,
+                           partial=partial, failed_items=tuple(failed))
+        if failed and run.success:
+            warn_ignored(result.summary)
         warn_layout(result.manifest)
         if run.timed_out and check:
             raise RunTimeout(result.error, timeout=float(request.timeout or 0), waiting_for=run.waiting_for,
@@ -193,6 +208,8 @@ def _failure(result: RunResult, failed: list[TaskRecord], error: str | None,
         label = f"{task.process} ({task.tag})" if task.tag else task.name
         status = f"exit status {task.exit_status}" if task.exit_status is not None else "an error"
         lines = [f"Process {label} failed with {status}", f"  work dir: {task.workdir}"]
+        if task.container:
+            lines.append(f"  container: {task.container} ({task.container_engine})")
         job = _scheduler_account(task, error)
         if job is not None:
             if job.job_id is None:  # any exit status is the submit command's
@@ -208,7 +225,10 @@ def _failure(result: RunResult, failed: list[TaskRecord], error: str | None,
         exc: RunFailed = TaskFailedError("\n".join(lines), process=task.process, tag=task.tag,
                                          exit_status=task.exit_status, stderr_tail=tail,
                                          workdir=str(task.workdir) if task.workdir else None, result=result,
-                                         job_id=job.job_id if job else None, reason=job.reason if job else None)
+                                         job_id=job.job_id if job else None, reason=job.reason if job else None,
+                                         container=task.container)
+    elif (remote := remote_input_error(error, result)) is not None:
+        exc = remote
     else:
         exc = RunFailed(f"Run {result.run_name} failed: {error or 'unknown error'}\n  log: {result.log_file}",
                         result=result)

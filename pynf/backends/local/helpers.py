@@ -52,6 +52,46 @@ class PynfQuietHandler implements Thread.UncaughtExceptionHandler {
     void uncaughtException(Thread thread, Throwable error) { }
 }
 """,
+    # A finished task as JSON for Python: its index (input order), the meta map of its inputs and its output
+    # values by channel (kinds as the manifest spells them), so a failed run still hands back finished items.
+    "PynfTaskItems": """
+class PynfTaskItems {
+    static Object plain(Object v) {
+        if (v == null || v instanceof Boolean || v instanceof Number || v instanceof String) { return v }
+        if (v instanceof java.nio.file.Path) {
+            def p = (java.nio.file.Path) v
+            return p.getFileSystem() == java.nio.file.FileSystems.getDefault() ? p.toString() : p.toUriString()
+        }
+        if (v instanceof Map) {
+            def out = [:]
+            ((Map) v).each { k, x -> out.put(k.toString(), plain(x)) }
+            return out
+        }
+        if (v instanceof Collection) { return ((Collection) v).collect { x -> plain(x) } }
+        return v.toString()
+    }
+
+    static String kind(Object param) {
+        def name = param.getClass().getSimpleName()
+        return [FileOutParam: 'path', EnvOutParam: 'env', CmdEvalParam: 'eval', StdOutParam: 'stdout'].get(name, 'val')
+    }
+
+    static String describe(nextflow.processor.TaskRun task) {
+        def meta = null
+        for (def entry : task.getInputs().entrySet()) {
+            if (entry.getValue() instanceof Map) { meta = plain(entry.getValue()); break }
+        }
+        def outputs = task.getOutputs().collect { param, value ->
+            return [index: param.index, kind: kind(param), value: plain(value)]
+        }
+        def channels = task.getProcessor().getConfig().getOutputs().collect { param ->
+            def topic = param.hasProperty('channelTopicName') ? param.channelTopicName : null
+            return [index: param.index, emit: param.channelEmitName, topic: topic]
+        }
+        return groovy.json.JsonOutput.toJson([index: task.index, meta: meta, outputs: outputs, channels: channels])
+    }
+}
+""",
 }
 
 _LOCK = threading.Lock()

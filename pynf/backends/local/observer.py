@@ -28,12 +28,14 @@ class ProcessCounts:
     completed: int = 0
     failed: int = 0
     cached: int = 0
+    aborted: int = 0  # killed when the run stopped (no exit status): neither done nor failed
     terminated: bool = False
 
     @property
     def total(self) -> int:
         """Tasks seen so far (done, cached, failed or still in flight)."""
-        return self.pending + self.submitted + self.running + self.completed + self.failed + self.cached
+        return (self.pending + self.submitted + self.running + self.completed + self.failed + self.cached
+                + self.aborted)
 
 
 @dataclass(frozen=True)
@@ -44,12 +46,15 @@ class TaskRecord:
     process: str
     tag: str | None
     hash: str | None
-    status: str  # COMPLETED | FAILED | CACHED
+    status: str  # COMPLETED | FAILED | CACHED | ABORTED (killed when the run stopped: no exit status)
     exit_status: int | None
     workdir: Path | None
     error_action: str | None = None
     executor: str | None = None  # Nextflow executor name: local, slurm, ...
     native_id: str | None = None  # the executor's id of the task: a Slurm job id, a local PID
+    container: str | None = None  # the image the task ran in, as the engine got it (registry applied)
+    container_engine: str | None = None  # docker, podman, singularity, ... (None: no container)
+    meta: dict | None = None  # the meta map among the task's inputs (nf-core's first tuple element)
 
 
 @dataclass(frozen=True)
@@ -71,6 +76,7 @@ class RunObserver:
     tasks: list[TaskRecord] = field(default_factory=list)
     failed_tasks: list[TaskRecord] = field(default_factory=list)
     published: list[Path] = field(default_factory=list)
+    done_tasks: list = field(default_factory=list, repr=False)  # Java TaskRuns that finished, read only if needed
     finished: bool = False
     callback_errors: list[str] = field(default_factory=list)
     _state: dict[str, str] = field(default_factory=dict, repr=False)
@@ -124,13 +130,27 @@ class RunObserver:
 
     def task_finished(self, record: TaskRecord, key: str) -> None:
         """A task completed, failed or was taken from the cache."""
-        dst = {"COMPLETED": "completed", "FAILED": "failed", "CACHED": "cached"}[record.status]
+        dst = {"COMPLETED": "completed", "FAILED": "failed", "CACHED": "cached", "ABORTED": "aborted"}[record.status]
         with self._lock:
             self._move(record.process, key, dst)
             self.tasks.append(record)
             if record.status == "FAILED":
                 self.failed_tasks.append(record)
         self._emit("task_" + record.status.lower(), record.name)
+
+    def task_done(self, task) -> None:
+        """A finished (completed or cached) task, kept to read its outputs should the run fail."""
+        with self._lock:
+            self.done_tasks.append(task)
+
+    def finished_items(self) -> list:
+        """:class:`~pynf.backends.local.items.TaskItems` of every finished task (read now; call after the run),
+        then forgets the tasks."""
+        from pynf.backends.local.items import describe_task
+
+        with self._lock:
+            tasks, self.done_tasks = self.done_tasks, []
+        return [items for items in map(describe_task, tasks) if items is not None]
 
     def flow_error(self, record: TaskRecord) -> None:
         """Nextflow reported the task that ends the run with an error."""
@@ -173,7 +193,17 @@ def _int(value) -> int | None:
         return None
 
 
-def _record(event, status: str | None = None) -> tuple[TaskRecord, str]:
+def _described(event):
+    """A failed task as TaskItems (for the ``meta`` of its inputs), or None."""
+    handler = event.getHandler() if event is not None else None
+    if handler is None:
+        return None
+    from pynf.backends.local.items import describe_task
+
+    return describe_task(handler.getTask())
+
+
+def _record(event, status: str | None = None, items=None) -> tuple[TaskRecord, str]:
     """Build a TaskRecord from a ``TaskEvent``; also returns the process name."""
     handler = event.getHandler()
     trace = event.getTrace()
@@ -188,12 +218,23 @@ def _record(event, status: str | None = None) -> tuple[TaskRecord, str]:
     if status is None:
         ok = task is not None and not task.isFailed() and exit_status in (0, None)
         status = "COMPLETED" if ok else "FAILED"
+        if ok and exit_status is None and task is not None and str(task.getType()) == "SCRIPTLET":
+            status = "ABORTED"  # a script task without an exit status was killed (the run stopped)
     executor = _str(task.getProcessor().getExecutor().getName()) if task is not None else None
+    image, engine = _container(task)
     rec = TaskRecord(name=name or "?", process=process or "?", tag=tag, hash=_str(trace.get("hash")) if trace else None,
                      status=status, exit_status=exit_status, workdir=Path(str(workdir)) if workdir is not None else None,
                      error_action=_str(trace.get("error_action")) if trace else None, executor=executor,
-                     native_id=_str(trace.get("native_id")) if trace else None)
+                     native_id=_str(trace.get("native_id")) if trace else None, container=image,
+                     container_engine=engine, meta=items.meta if items is not None else None)
     return rec, process or "?"
+
+
+def _container(task) -> tuple[str | None, str | None]:
+    """(image, engine) of a task that runs in a container, else (None, None)."""
+    if task is None or not task.isContainerEnabled():
+        return None, None
+    return _str(task.getContainer()), _str(task.getContainerConfig().getEngine())
 
 
 def _key(event) -> str:
@@ -271,12 +312,18 @@ def make_proxy(obs: RunObserver):
         @_guarded
         def onTaskComplete(self, event):
             rec, _ = _record(event)
+            if rec.status == "FAILED":  # read at once: its meta names the failed item
+                rec = replace(rec, meta=getattr(_described(event), "meta", None))
+            elif rec.status == "COMPLETED":  # killed tasks have no outputs
+                obs.task_done(event.getHandler().getTask())
             obs.task_finished(rec, _key(event))
 
         @JOverride
         @_guarded
         def onTaskCached(self, event):
             rec, _ = _record(event, "CACHED")
+            if event.getHandler() is not None:
+                obs.task_done(event.getHandler().getTask())
             obs.task_finished(rec, _key(event))
 
         @JOverride
@@ -288,7 +335,7 @@ def make_proxy(obs: RunObserver):
         def onFlowError(self, event):
             if event is None or (event.getHandler() is None and event.getTrace() is None):
                 return  # a run-level error (no task): the run's own error reports it
-            rec, _ = _record(event, "FAILED")
+            rec, _ = _record(event, "FAILED", items=_described(event))
             obs.flow_error(rec)
 
         @JOverride

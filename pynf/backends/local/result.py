@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pynf.render.failures import FailedItem, failure_summary
 from pynf.backends.local.observer import ProcessCounts, TaskRecord
 from pynf.render.manifest import ManifestOutputs
 
@@ -15,7 +16,7 @@ __all__ = ["RunResult"]
 class RunResult(ManifestOutputs):
     """The outcome of one run of a bundle on the local backend (immutable)."""
 
-    status: str  # SUCCEEDED | FAILED
+    status: str  # SUCCEEDED | PARTIAL (finished, but items failed and were ignored) | FAILED
     module_id: str
     process: str
     run_name: str
@@ -32,6 +33,8 @@ class RunResult(ManifestOutputs):
     counts: dict[str, ProcessCounts] = field(default_factory=dict)
     stdout: str = ""
     error: str | None = None
+    partial: dict = field(default_factory=dict, repr=False)  # process -> outputs/topics of finished tasks
+    failed_items: tuple[FailedItem, ...] = ()  # items whose task failed (ended the run, or was ignored)
 
     def __repr__(self) -> str:
         return (f"RunResult(status={self.status!r}, module_id={self.module_id!r}, process={self.process!r}, "
@@ -39,8 +42,16 @@ class RunResult(ManifestOutputs):
 
     @property
     def succeeded(self) -> bool:
-        """True when the run ended successfully."""
+        """True when the run ended successfully and no item failed (``PARTIAL`` is not a success)."""
         return self.status == "SUCCEEDED"
+
+    @property
+    def summary(self) -> str:
+        """One line: the status and, when items failed, how many and which
+        (``PARTIAL: 1 item failed, 3 finished (...)``)."""
+        finished = sum(1 for t in self.tasks if t.status in ("COMPLETED", "CACHED"))
+        stopped = sum(1 for t in self.tasks if t.status == "ABORTED")
+        return failure_summary(self.status, list(self.failed_items), finished, stopped)
 
     @property
     def cached_tasks(self) -> int:
@@ -80,6 +91,10 @@ class RunResult(ManifestOutputs):
             "stub": self.stub,
             "resumed": self.resumed,
             "errorMessage": self.error,
+            "summary": self.summary,
+            "failedItems": [{"process": f.process, "tag": f.tag, "meta": f.meta, "exit": f.exit_status,
+                             "workdir": str(f.workdir) if f.workdir else None, "errorAction": f.error_action}
+                            for f in self.failed_items],
             "processes": {name: {"completed": c.completed, "cached": c.cached, "failed": c.failed}
                           for name, c in sorted(self.counts.items())},
             "tasks": [{"name": t.name, "process": t.process, "tag": t.tag, "status": t.status,

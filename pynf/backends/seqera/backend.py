@@ -7,7 +7,8 @@ from pynf.backends.seqera.config import SeqeraConfig
 from pynf.backends.seqera.launch import SeqeraPlatform
 from pynf.backends.seqera.result import SeqeraResult
 from pynf.backends.seqera.run import RemoteRun
-from pynf.backends.seqera.staging import StagingReport, input_paths, stage_bundle
+from pynf.backends.seqera.readable import check_readable
+from pynf.backends.seqera.staging import StagingReport, input_paths, local_path, stage_bundle
 from pynf.errors import InputError
 from pynf.render.bundle import Bundle
 
@@ -45,7 +46,10 @@ class SeqeraBackend(Backend):
         """
         cfg = self.platform.config
         shared = cfg.shared_paths
-        if not any(p.kind == "local" for p in input_paths(bundle, shared)):
+        local = [p for p in input_paths(bundle, shared) if p.kind == "local"]
+        for p in local:  # before any request: an unreadable input is the user's to fix, not the platform's
+            check_readable(p.channel, local_path(p.value))
+        if not local:
             return bundle, StagingReport()
         ce = self.platform.compute_env
         return stage_bundle(bundle, staging_dir=staging_dir or cfg.staging_dir,

@@ -4,7 +4,11 @@ Idempotent calls are retried on dropped connections, 429 and 5xx with exponentia
 (urllib3 ``Retry``, honouring ``Retry-After``). A connection that cannot be opened at all (refused, or
 a host name that does not resolve) is tried twice at most, then reported at once. A launch POST is never blindly retried: after an
 ambiguous failure the client first looks for the run by its unique ``runName``.
-The access token lives only in the ``Authorization`` header; it is kept out of reprs, logs and errors.
+``timeout`` (``request_timeout``) is a deadline for one whole call: every attempt, backoff and
+``Retry-After`` wait included (see :mod:`pynf.backends.seqera.transport`).
+The access token lives only in the ``Authorization`` header; it is stripped of surrounding whitespace and
+refused (without being quoted) when it holds a character no header can carry, and an error raised inside
+the HTTP stack is reported by its type only. It is kept out of reprs, logs and errors.
 """
 
 from __future__ import annotations
@@ -12,18 +16,16 @@ from __future__ import annotations
 import json
 import logging
 import random
-import threading
 import time
 from collections.abc import Mapping
 from typing import Any
 
 import requests
-from requests.adapters import HTTPAdapter
-from urllib3.util.retry import Retry
 
-from pynf._version import __version__
+from pynf.backends.seqera.transport import (DeadlineRetry, DeadlineTimeout, RateLimiter, clean_token, deadline,
+                                            make_session)
 from pynf.errors import (SeqeraAuthError, SeqeraError, SeqeraNotFound, SeqeraUnavailable,
-                      SeqeraValidationError)
+                         SeqeraValidationError)
 
 __all__ = ["SeqeraClient", "RateLimiter"]
 
@@ -36,62 +38,6 @@ RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 CONNECT_ATTEMPTS = 2
 
 
-class RateLimiter:
-    """Thread-safe limiter: at most ``rate`` calls per second (spacing calls evenly)."""
-
-    def __init__(self, rate: float = 15.0):
-        self.interval = 1.0 / rate
-        self._lock = threading.Lock()
-        self._next = 0.0
-
-    def acquire(self) -> None:
-        """Block until the next call is allowed."""
-        with self._lock:
-            now = time.monotonic()
-            wait = self._next - now
-            self._next = max(now, self._next) + self.interval
-        if wait > 0:
-            time.sleep(wait)
-
-
-class _BearerAuth(requests.auth.AuthBase):
-    """Adds ``Authorization: Bearer`` to requests; its repr never shows the token."""
-
-    def __init__(self, token: str):
-        self._token = token
-
-    def __call__(self, r: requests.PreparedRequest) -> requests.PreparedRequest:
-        r.headers["Authorization"] = f"Bearer {self._token}"
-        return r
-
-    def __repr__(self) -> str:
-        return "<BearerAuth ***>"
-
-
-class _LimitedAdapter(HTTPAdapter):
-    """HTTPAdapter that waits for the client's rate limiter before each request."""
-
-    def __init__(self, limiter: RateLimiter, **kwargs: Any):
-        self._limiter = limiter
-        super().__init__(**kwargs)
-
-    def send(self, request, *args, **kwargs):  # type: ignore[override]
-        self._limiter.acquire()
-        return super().send(request, *args, **kwargs)
-
-
-def _session(retry: Retry, limiter: RateLimiter, token: str, verify: bool | str) -> requests.Session:
-    s = requests.Session()
-    adapter = _LimitedAdapter(limiter, max_retries=retry, pool_maxsize=8)
-    s.mount("http://", adapter)
-    s.mount("https://", adapter)
-    s.auth = _BearerAuth(token)
-    s.verify = verify
-    s.trust_env = True
-    s.headers.update({"Accept": "application/json", "User-Agent": f"pynf/{__version__}"})
-    return s
-
-
 class SeqeraClient:
     """Seqera Platform API client: ``get``/``post`` plus the specific calls pynf uses."""
 
@@ -100,7 +46,10 @@ class SeqeraClient:
                  rate: float = 15.0, launch_attempts: int = 4, launch_settle: float | None = None):
         if not token:
             raise SeqeraAuthError("no Seqera access token given")
+        token = clean_token(token)  # surrounding whitespace dropped; a header-breaking character refused
         self.api_endpoint = api_endpoint.rstrip("/")
+        #: seconds one API call may take in all: every attempt, backoff and Retry-After wait included
+        self.request_timeout = float(timeout)
         self.timeout = (min(10.0, timeout), timeout)
         self.backoff_factor = backoff_factor
         self.backoff_max = backoff_max
@@ -111,18 +60,19 @@ class SeqeraClient:
         self.limiter = RateLimiter(rate)
         self._token = token
         # only idempotent calls go through this session, so POST (e.g. cancel) may be repeated here
-        idempotent = Retry(total=retries, connect=CONNECT_ATTEMPTS - 1, read=retries, status=retries, other=0,
-                           allowed_methods=frozenset({"GET", "HEAD", "OPTIONS", "DELETE", "PUT", "POST"}),
-                           status_forcelist=RETRY_STATUSES, backoff_factor=backoff_factor,
-                           backoff_max=backoff_max, backoff_jitter=backoff_factor,
-                           respect_retry_after_header=True, raise_on_status=False, redirect=3,
-                           retry_after_max=300)
-        # a POST may only be retried when the connection could not be opened (nothing was sent)
-        once = Retry(total=retries, connect=CONNECT_ATTEMPTS - 1, read=0, status=0, other=0, redirect=0,
-                     allowed_methods=frozenset(), backoff_factor=backoff_factor, backoff_max=backoff_max,
-                     backoff_jitter=backoff_factor, raise_on_status=False)
-        self._http = _session(idempotent, self.limiter, token, verify)
-        self._http_once = _session(once, self.limiter, token, verify)
+        idempotent = DeadlineRetry(
+            total=retries, connect=CONNECT_ATTEMPTS - 1, read=retries, status=retries, other=0,
+            allowed_methods=frozenset({"GET", "HEAD", "OPTIONS", "DELETE", "PUT", "POST"}),
+            status_forcelist=RETRY_STATUSES, backoff_factor=backoff_factor, backoff_max=backoff_max,
+            backoff_jitter=backoff_factor, respect_retry_after_header=True, raise_on_status=False, redirect=3,
+            retry_after_max=300)
+        # a POST may only be retried when the connection could not be opened (nothing was sent):
+        # read errors are raised at once (read=False) and no status is retried
+        once = DeadlineRetry(total=retries, connect=CONNECT_ATTEMPTS - 1, read=False, status=0, other=0, redirect=0,
+                             backoff_factor=backoff_factor, backoff_max=backoff_max,
+                             backoff_jitter=backoff_factor, raise_on_status=False)
+        self._http = make_session(idempotent, self.limiter, token, verify)
+        self._http_once = make_session(once, self.limiter, token, verify)
 
     def __repr__(self) -> str:
         return f"SeqeraClient(api_endpoint={self.api_endpoint!r})"
@@ -142,25 +92,48 @@ class SeqeraClient:
 
     def _send(self, method: str, path: str, *, params: Mapping[str, Any] | None = None,
               body: Any = None, once: bool = False) -> requests.Response:
+        """One API call, retries included, ending by ``request_timeout``; errors never carry header values."""
         session = self._http_once if once else self._http
         params = {k: v for k, v in (params or {}).items() if v is not None}
         data = None if body is None else json.dumps(body)
         headers = {"Content-Type": "application/json"} if data is not None else None
+        connect, read = self.timeout
+        error: SeqeraError
+        start = time.monotonic()
         try:
-            resp = session.request(method, self._url(path), params=params, data=data, headers=headers,
-                                   timeout=self.timeout)
+            with deadline(self.request_timeout):
+                resp = session.request(method, self._url(path), params=params, data=data, headers=headers,
+                                       timeout=DeadlineTimeout(connect=connect, read=read))
         except requests.RequestException as exc:
+            error = self._unavailable(method, path, exc, time.monotonic() - start)
+        except Exception as exc:  # noqa: BLE001 - e.g. http.client refusing a header: its text may quote it
             log.debug("%s %s failed: %s", method, path, type(exc).__name__)
-            unreachable = _unreachable(exc)
+            error = SeqeraError(f"{method} {path}: the request could not be sent ({type(exc).__name__}; "
+                                "details withheld because they may quote request headers)")
+        else:
+            log.debug("%s %s -> %s", method, path, resp.status_code)
+            return resp
+        raise error  # raised outside the except blocks: no __context__ holding the original exception
+
+    def _unavailable(self, method: str, path: str, exc: requests.RequestException,
+                     took: float) -> SeqeraUnavailable:
+        log.debug("%s %s failed: %s", method, path, type(exc).__name__)
+        unreachable = _unreachable(exc)
+        if unreachable:
             hint = (f" after {CONNECT_ATTEMPTS} attempts; check the API endpoint (TOWER_API_ENDPOINT / "
-                    "SeqeraConfig.api_endpoint) and your network") if unreachable else ""
-            error = SeqeraUnavailable(self._scrub(
-                f"Seqera Platform at {self.api_endpoint} could not be reached ({method} {path}){hint}: "
-                f"{type(exc).__name__}: {exc}"))
-            error.unreachable = unreachable  # nothing was sent: no request can be in flight
-            raise error from None
-        log.debug("%s %s -> %s", method, path, resp.status_code)
-        return resp
+                    "SeqeraConfig.api_endpoint) and your network")
+        elif isinstance(exc, requests.Timeout) or took >= self.request_timeout - 0.05:
+            hint = (f": no answer within the request timeout of {self.request_timeout:g} s, retries included "
+                    "(PYNF_SEQERA_REQUEST_TIMEOUT / --request-timeout)")
+        else:
+            hint = ""
+        # only network errors' texts are shown (they name hosts, not headers); any other may quote a header
+        detail = f": {exc}" if isinstance(exc, requests.ConnectionError | requests.Timeout) else ""
+        error = SeqeraUnavailable(self._scrub(
+            f"Seqera Platform at {self.api_endpoint} could not be reached ({method} {path}){hint}: "
+            f"{type(exc).__name__}{detail}"))
+        error.unreachable = unreachable  # nothing was sent: no request can be in flight
+        return error
 
     def _check(self, resp: requests.Response, what: str) -> Any:
         code = resp.status_code

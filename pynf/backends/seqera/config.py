@@ -24,7 +24,7 @@ __all__ = ["SeqeraConfig", "DEFAULT_API_ENDPOINT", "user_config_path", "load_use
 #: The public Seqera Platform API (Seqera Cloud).
 DEFAULT_API_ENDPOINT = "https://api.cloud.seqera.io"
 
-#: Seconds one HTTP request may take (connect capped at 10 s) unless set otherwise.
+#: Seconds one API call may take in all (retries and backoff included; each connect capped at 10 s).
 DEFAULT_REQUEST_TIMEOUT = 60.0
 #: Environment variable for ``request_timeout`` (CLI: ``--request-timeout``).
 REQUEST_TIMEOUT_ENV = "PYNF_SEQERA_REQUEST_TIMEOUT"

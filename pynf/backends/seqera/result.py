@@ -83,7 +83,7 @@ class SeqeraResult(ManifestOutputs):
             "submit": wf.get("submit"),
             "start": wf.get("start"),
             "complete": wf.get("complete"),
-            "duration": wf.get("duration"),
+            "duration": wf.get("duration") if wf.get("duration") is not None else _duration_ms(wf),
             "url": run.url,
             "errorMessage": wf.get("errorMessage"),
             "errorReport": wf.get("errorReport"),
@@ -226,6 +226,20 @@ def _copy(source: str, target: Path) -> None:
         raise SeqeraError(f"output {source} does not exist (any more)") from None
     except Exception as exc:  # noqa: BLE001 - back-ends raise their own errors (credentials, network)
         raise SeqeraError(f"downloading {source} failed: {type(exc).__name__}: {exc}") from None
+
+
+def _duration_ms(wf: dict) -> int | None:
+    """Milliseconds from ``start`` (else ``submit``) to ``complete`` when the record leaves ``duration`` out."""
+    from datetime import datetime
+
+    begin, end = wf.get("start") or wf.get("submit"), wf.get("complete")
+    if not begin or not end:
+        return None
+    try:
+        t0, t1 = (datetime.fromisoformat(str(v).replace("Z", "+00:00")) for v in (begin, end))
+        return max(0, round((t1 - t0).total_seconds() * 1000))
+    except (TypeError, ValueError):
+        return None
 
 
 def _failure_text(report: dict) -> str:

@@ -167,37 +167,12 @@ class RemoteRun:
         ``unknown_status_timeout`` raises SeqeraUnavailable. Ctrl-C cancels the run or detaches
         (``on_interrupt``) and re-raises KeyboardInterrupt.
         """
-        deadline = None if timeout is None else time.monotonic() + timeout
-        interval = self.poll_interval
-        unknown_since: float | None = None
         try:
-            while True:
-                status = self.status()
-                if progress is not None:
-                    try:
-                        progress(self.progress())
-                    except (SeqeraUnavailable, SeqeraNotFound, SeqeraValidationError) as exc:
-                        log.debug("progress of %s unavailable: %s", self.workflow_id, type(exc).__name__)
-                if status in TERMINAL:
-                    return SeqeraResult.from_run(self, check=check)
-                now = time.monotonic()
-                if status in ACTIVE:
-                    unknown_since = None
-                else:
-                    unknown_since = unknown_since or now
-                    if now - unknown_since > self.unknown_status_timeout:
-                        raise SeqeraUnavailable(
-                            f"run {self.workflow_id} has reported status {status!r} for more than "
-                            f"{self.unknown_status_timeout:g} s; it may still finish: see {self.url}")
-                if deadline is not None and now + interval > deadline:
-                    remaining = deadline - now
-                    if remaining <= 0:
-                        raise SeqeraWaitTimeout(f"run {self.workflow_id} still {status} after {timeout:g} s; "
-                                                f"it keeps running: {self.url}")
-                    time.sleep(remaining)
-                    continue
-                time.sleep(interval)
-                interval = min(self.max_poll_interval, interval * 1.5)
+            return self._wait(timeout, check, progress)
+        except SeqeraUnavailable as exc:
+            if getattr(exc, "still_running", False):
+                raise
+            raise self._goes_on(exc) from None
         except KeyboardInterrupt:
             if self.on_interrupt == "cancel":
                 try:
@@ -209,3 +184,47 @@ class RemoteRun:
                 log.warning("interrupted: detached from run %s; it keeps running: %s", self.workflow_id,
                             self._url or self.workflow_id)
             raise
+
+    def _goes_on(self, exc: SeqeraUnavailable) -> SeqeraUnavailable:
+        """The platform stopped answering while following the run: say the run goes on and how to follow it."""
+        where = f" ({self._url})" if self._url else ""
+        error = SeqeraUnavailable(f"{exc}\nThe run {self.workflow_id} was launched and goes on without pynf{where}; "
+                                  f"follow it later with `pynf runs wait {self.workflow_id}` (or "
+                                  f"`pynf runs status {self.workflow_id}`).", status=exc.status)
+        error.still_running = True  # type: ignore[attr-defined]
+        error.workflow_id = self.workflow_id  # type: ignore[attr-defined]
+        return error
+
+    def _wait(self, timeout: float | None, check: bool, progress: Callable[[RunProgress], Any] | None):
+        """The polling loop of :meth:`wait`."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        interval = self.poll_interval
+        unknown_since: float | None = None
+        while True:
+            status = self.status()
+            if progress is not None:
+                try:
+                    progress(self.progress())
+                except (SeqeraUnavailable, SeqeraNotFound, SeqeraValidationError) as exc:
+                    log.debug("progress of %s unavailable: %s", self.workflow_id, type(exc).__name__)
+            if status in TERMINAL:
+                return SeqeraResult.from_run(self, check=check)
+            now = time.monotonic()
+            if status in ACTIVE:
+                unknown_since = None
+            else:
+                unknown_since = unknown_since or now
+                if now - unknown_since > self.unknown_status_timeout:
+                    raise SeqeraUnavailable(
+                        f"run {self.workflow_id} has reported status {status!r} for more than "
+                        f"{self.unknown_status_timeout:g} s; it may still finish: see {self.url}")
+            if deadline is not None and now + interval > deadline:
+                remaining = deadline - now
+                if remaining <= 0:
+                    raise SeqeraWaitTimeout(f"run {self.workflow_id} still {status} after {timeout:g} s; "
+                                            f"it keeps running: {self.url}", status=status,
+                                            workflow_id=self.workflow_id)
+                time.sleep(remaining)
+                continue
+            time.sleep(interval)
+            interval = min(self.max_poll_interval, interval * 1.5)

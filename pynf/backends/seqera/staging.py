@@ -33,7 +33,7 @@ from pynf.render.bundle import Bundle
 from pynf.render.inputs import params_text
 from pynf.backends.seqera.storage import filesystem, is_uri, scheme_of
 
-__all__ = ["InputPath", "StagingReport", "Stager", "classify", "input_paths", "staging_location", "stage_bundle",
+__all__ = ["local_path", "safe_name", "InputPath", "StagingReport", "Stager", "classify", "input_paths", "staging_location", "stage_bundle",
            "STAGING_PREFIX"]
 
 log = logging.getLogger("pynf.seqera")
@@ -72,7 +72,8 @@ class StagingReport:
     bytes_uploaded: int = 0
 
 
-def _local(value: str) -> str:
+def local_path(value: str) -> str:
+    """The absolute local path of an input value (a plain path or a ``file://`` URL)."""
     local = value[len("file://"):] if value.startswith("file://") else value
     return os.path.abspath(os.path.expanduser(local))
 
@@ -89,7 +90,7 @@ def classify(value: str, shared_paths: Iterable[str] = ()) -> str:
     """``"uri"``, ``"shared"`` (under one of ``shared_paths``) or ``"local"``."""
     if is_uri(value):
         return "uri"
-    return "shared" if _under(_local(value), shared_paths) else "local"
+    return "shared" if _under(local_path(value), shared_paths) else "local"
 
 
 def _map_value(value: Any, fn: Callable[[str], str]) -> Any:
@@ -156,10 +157,29 @@ def input_paths(bundle: Bundle, shared_paths: Iterable[str] = ()) -> list[InputP
 def staging_location(staging_dir: str | None, work_dir: str | None, shared_paths: Iterable[str] = ()) -> str | None:
     """Where inputs go: ``staging_dir`` when set, else ``work_dir`` if it is a URI or a shared path."""
     if staging_dir:
-        return staging_dir if is_uri(staging_dir) else _local(staging_dir)
-    if work_dir and (is_uri(work_dir) or _under(_local(work_dir), shared_paths)):
-        return work_dir if is_uri(work_dir) else _local(work_dir)
+        return staging_dir if is_uri(staging_dir) else local_path(staging_dir)
+    if work_dir and (is_uri(work_dir) or _under(local_path(work_dir), shared_paths)):
+        return work_dir if is_uri(work_dir) else local_path(work_dir)
     return None
+
+
+#: characters a staged name keeps besides letters and digits; any other becomes ``_`` (see safe_name)
+_SAFE_PUNCT = frozenset("._-+=,@~")
+
+
+def safe_name(name: str) -> str:
+    """``name`` as it is staged: letters, digits and ``._-+=,@~`` kept, every other character ``_``.
+
+    ``?``, ``#``, ``%``, spaces and control characters mean something in URIs or to object-store clients
+    (s3fs reads ``?versionId=`` as an object version), so a key holding them would not be the key the
+    paramsText URI names. The result is a function of the name alone, so staged URIs stay stable.
+    """
+    out = "".join(c if c.isalnum() or c in _SAFE_PUNCT else "_" for c in name)
+    return "_" + out[1:] if out in (".", "..") else out
+
+
+def _safe_rel(rel: str) -> str:
+    return "/".join(safe_name(part) for part in rel.split("/"))
 
 
 def _file_sha(path: Path) -> str:
@@ -222,16 +242,21 @@ class Stager:
         path = Path(local)
         if path.is_file():
             sha = _file_sha(path)
-            rel = f"{STAGING_PREFIX}/{sha}/{path.name}"
+            rel = f"{STAGING_PREFIX}/{sha}/{safe_name(path.name)}"
             return f"{self.location}/{rel}", [_Upload(path, f"{self.root}/{rel}", path.stat().st_size)]
         if path.is_dir():
             files = sorted(p for p in path.rglob("*") if p.is_file())
             h = hashlib.sha256()
             for f in files:
                 h.update(f.relative_to(path).as_posix().encode() + b"\0" + _file_sha(f).encode() + b"\n")
-            rel = f"{STAGING_PREFIX}/{h.hexdigest()}/{path.name}"
-            uploads = [_Upload(f, f"{self.root}/{rel}/{f.relative_to(path).as_posix()}", f.stat().st_size)
+            rel = f"{STAGING_PREFIX}/{h.hexdigest()}/{safe_name(path.name)}"
+            uploads = [_Upload(f, f"{self.root}/{rel}/{_safe_rel(f.relative_to(path).as_posix())}", f.stat().st_size)
                        for f in files]
+            clash = len({u.target for u in uploads}) < len(uploads)
+            if clash:
+                raise StagingError(f"directory {local}: two of its file names become the same staged name "
+                                   "(characters other than letters, digits and ._-+=,@~ are staged as _); "
+                                   "rename one of them")
             return f"{self.location}/{rel}", uploads
         raise StagingError(f"input not found (cannot stage it): {local}")
 
@@ -302,7 +327,7 @@ def stage_bundle(bundle: Bundle, *, staging_dir: str | None, work_dir: str | Non
     local = [p for p in input_paths(bundle, shared) if p.kind == "local"]
     if not local:
         return bundle, StagingReport()
-    listing = "\n".join(f"  - input '{p.channel}': {_local(p.value)}" for p in local)
+    listing = "\n".join(f"  - input '{p.channel}': {local_path(p.value)}" for p in local)
     where = f"compute environment {compute_env!r}" if compute_env else "the compute environment"
     if stage_inputs is False:
         raise StagingError(f"local input(s) that {where} cannot read, and stage_inputs=False:\n{listing}\n"
@@ -313,13 +338,13 @@ def stage_bundle(bundle: Bundle, *, staging_dir: str | None, work_dir: str | Non
                            f"cloud URI or a shared path, and no staging location is set):\n{listing}\n"
                            f"Nothing was launched. {_HOW[0].upper()}{_HOW[1:]}.")
     for p in local:
-        if not os.path.exists(_local(p.value)):
-            raise StagingError(f"input '{p.channel}': file not found: {_local(p.value)}")
+        if not os.path.exists(local_path(p.value)):
+            raise StagingError(f"input '{p.channel}': file not found: {local_path(p.value)}")
     scheme = scheme_of(location)
     if scheme in ("http", "https"):
         raise StagingError(f"staging location {location!r}: pynf cannot upload over {scheme}://; give an "
                            "object store URI (s3://, gs://, az://) or a shared path")
-    report = Stager(location, workers=workers, progress=progress).stage(_local(p.value) for p in local)
+    report = Stager(location, workers=workers, progress=progress).stage(local_path(p.value) for p in local)
     staged = report.staged
-    params = _map_inputs(bundle, lambda _c, v: staged.get(_local(v), v) if classify(v, shared) == "local" else v)
+    params = _map_inputs(bundle, lambda _c, v: staged.get(local_path(v), v) if classify(v, shared) == "local" else v)
     return replace(bundle, params_text=params_text(params)), report

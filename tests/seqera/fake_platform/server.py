@@ -48,6 +48,8 @@ class FakePlatform:
         self.runs: dict[str, Run] = {}
         self.sessions: dict[str, Path] = {}
         self.launch_posts = 0
+        #: workflow record fields to leave out of answers (the spec makes them optional)
+        self.omit_fields: set[str] = set()
         self.lock = threading.RLock()
         self.user = {"id": 7, "userName": "pynf-tester", "email": "tester@example.org"}
         self.work_dir = str(self.root / "work")
@@ -233,7 +235,7 @@ class FakePlatform:
             rec["errorMessage"] = run.error_message
         if run.error_report:
             rec["errorReport"] = run.error_report
-        return rec
+        return {k: v for k, v in rec.items() if k not in self.omit_fields}
 
     def _describe(self, run: Run, path: str) -> dict:
         unknown = self.faults.take("GET", path, ("unknown_status",)) is not None

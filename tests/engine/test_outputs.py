@@ -86,12 +86,13 @@ def test_three_runs_into_one_outdir_leave_one_file_per_sample_and_output(tmp_pat
     for ids in (("s1", "s1", "s2"), ("s1", "s2", "s3"), ("s1", "s2")):  # task folders, then ids, then one less
         with pytest.warns(PublishLayoutWarning) if ids[0] == ids[1] else _no_warning():
             result = pynf.run(FIXED, inputs=[_queue(*ids), "plain"], run_dir=tmp_path / "run", outdir=out)
-    assert _files(out) == [MANIFEST_NAME, "s1/report.txt", "s1/versions.yml", "s2/report.txt", "s2/versions.yml"]
+    assert _files(out) == [MANIFEST_NAME, "s1/report.txt", "s1/versions.yml", "s2/report.txt", "s2/versions.yml",
+                           "software_versions.yml"]  # the run's one versions file, rewritten by each run
     assert sorted(out.glob("*/report.txt")) == [p for _, p in result.outputs["report"]]
     # a file pynf never published is left alone
     (out / "notes.txt").write_text("mine")
     pynf.run(FIXED, inputs=[_queue("s9"), "plain"], run_dir=tmp_path / "run", outdir=out)
-    assert _files(out) == ["notes.txt", MANIFEST_NAME, "s9/report.txt", "s9/versions.yml"]
+    assert _files(out) == ["notes.txt", MANIFEST_NAME, "s9/report.txt", "s9/versions.yml", "software_versions.yml"]
 
 
 class _no_warning:

@@ -127,6 +127,7 @@ def build_run_options(kw: dict[str, Any]) -> RunOptions:
         resource_limits=limits,
         extra_config=extra,
         publish_mode=kw.pop("publish_mode", None) or "copy",
+        reports=kw.pop("reports", True),
     )
 
 
@@ -158,6 +159,9 @@ def run_options(fn: Callable) -> Callable:
         click.option("--publish-mode", type=click.Choice(PUBLISH_MODES), default=None,
                      help="How outputs reach the outdir (default copy: the outdir outlives work dirs; "
                           "link/symlink store outputs once)."),
+        click.option("--reports/--no-reports", default=True,
+                     help="Write Nextflow's execution report, timeline, trace and DAG into outdir/pipeline_info "
+                          "(default: on)."),
         click.option("--config", "config_file", multiple=True, metavar="FILE",
                      help="Extra Nextflow config file appended to configText."),
     ]

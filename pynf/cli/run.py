@@ -54,7 +54,8 @@ def run_command(module: str, process: str | None, inputs: tuple[str, ...], param
     request = RunRequest(module=module, process=process, inputs=parse_inputs(inputs), source=source,
                          params=parse_assignments(params, "--param"), options=build_run_options(kw), backend=backend,
                          stub=stub, resume=resume, outdir=outdir, work_dir=work_dir, run_dir=run_dir,
-                         wait=not no_wait, timeout=timeout)
+                         wait=not no_wait, timeout=timeout,
+                         command_line=click.get_current_context().meta.get("pynf.command_line"))
     if backend == "seqera":
         request = request.but(seqera=_seqera_config(workspace=workspace, compute_env=compute_env,
                                                     wrapper_repo=wrapper_repo, staging_dir=staging_dir,

@@ -73,6 +73,8 @@ class RunOptions:
     ``publish_mode`` is how outputs reach the outdir (one of ``PUBLISH_MODES``; default ``copy``, so the
     outdir stays valid when work directories are deleted; ``link`` (hard links, same filesystem) or
     ``symlink`` avoid storing every output twice).
+    ``reports`` (default True) has the run write Nextflow's execution report, timeline, trace and DAG into
+    ``outdir/pipeline_info/`` (see :mod:`pynf.render.reports`).
     """
 
     ext: Mapping[str, Any] = field(default_factory=dict)
@@ -86,6 +88,7 @@ class RunOptions:
     resource_limits: Mapping[str, Any] = field(default_factory=dict)
     extra_config: str = ""
     publish_mode: str = "copy"
+    reports: bool = True
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "ext", _frozen(self.ext, "ext"))
@@ -121,6 +124,8 @@ class RunOptions:
             object.__setattr__(self, "cluster_options", tuple(opts))
         elif opts is not None and (not isinstance(opts, str) or not opts.strip()):
             raise OptionsError(f"cluster_options: expected a string or a list of non-empty strings, got {opts!r}")
+        if not isinstance(self.reports, bool):
+            raise OptionsError(f"reports: expected True or False, got {self.reports!r}")
         if not isinstance(self.extra_config, str):
             raise OptionsError(f"extra_config: expected config text (a string), got {type(self.extra_config).__name__}")
 

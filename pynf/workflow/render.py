@@ -19,6 +19,7 @@ from pynf.errors import OptionsError, WiringError
 from pynf.render.bundle import MANIFEST_NAME, Bundle
 from pynf.render.inputs import build_params, params_text
 from pynf.render.options import RunOptions
+from pynf.render.reports import config_context
 from pynf.render.renderer import _channel_context, collect_sidecars, wrapper_blocks
 from pynf.templates import render_template
 from pynf.workflow.wiring import plan_step
@@ -137,7 +138,8 @@ def render_workflow(wf: Workflow, *, params: Mapping[str, Any] | None = None, ch
                for s in steps],
         resource_limits=[(k, limits[k]) for k in ("cpus", "memory", "time") if limits.get(k) is not None],
         container=_common(steps, options, "container"), publish_mode=_common(steps, options, "publish_mode"),
-        extra_config="\n\n".join(extra))
+        extra_config="\n\n".join(extra),
+        reports=config_context(all(options[s.name].reports for s in steps) and wf.options.reports))
 
     data = build_params(Process(name="", directives=(), inputs=(), outputs=(), when=None, body=None, stub=None,
                                 text="", pos=steps[0].process.pos), [], params)

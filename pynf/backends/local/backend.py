@@ -12,6 +12,7 @@ Threads: runs in one process are serialized (one at a time, in call order of the
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import time
@@ -27,6 +28,7 @@ from pynf.backends.base import Backend, RunRequest
 from pynf.backends.local.result import RunResult
 from pynf.backends.local.session import new_run_name, run_script
 from pynf.render.manifest import read_manifest_file
+from pynf.render.reports import STAMP_PARAM, Reports, new_stamp
 
 __all__ = ["LocalBackend", "RUN_RECORD", "stderr_tail"]
 
@@ -113,6 +115,7 @@ class LocalBackend(Backend):
             out = Path(params.get("outdir") or "results").expanduser()
             out = out if out.is_absolute() else rdir / out
         params["outdir"] = str(out)
+        stamp = params[STAMP_PARAM] = new_stamp(out)  # names this run's reports in outdir/pipeline_info
         wdir = Path(work_dir).expanduser().absolute() if work_dir is not None else rdir / "work"
 
         resume_id = None
@@ -130,7 +133,8 @@ class LocalBackend(Backend):
         name = run_name or new_run_name()
         run = run_script(rdir / "main.nf", run_dir=rdir, params_file=rdir / "params.json",
                          config_file=rdir / "nextflow.config", work_dir=wdir, outdir=out, stub=stub,
-                         resume_id=resume_id, observer=observer, run_name=name, timeout=request.timeout)
+                         resume_id=resume_id, observer=observer, run_name=name, timeout=request.timeout,
+                         command_line=_report_command(request, bundle))
         status = "SUCCEEDED" if run.success else "FAILED"
         _write_record(rdir, {"run_name": run.run_name, "session_id": run.session_id, "status": status,
                              "stub": bool(stub), "resumed_from": resume_id, "bundle_hash": bundle.content_hash,
@@ -141,6 +145,7 @@ class LocalBackend(Backend):
                            duration=run.seconds, stub=bool(stub), resumed=resume_id is not None,
                            manifest=read_manifest_file(out) if run.success else None,
                            tasks=tuple(observer.tasks), counts=dict(observer.counts), stdout=run.stdout,
+                           reports=Reports.at(out, stamp),
                            error=_timeout_text(run, request.timeout) if run.timed_out else run.error)
         if run.timed_out and check:
             raise RunTimeout(result.error, timeout=float(request.timeout or 0), waiting_for=run.waiting_for,
@@ -148,6 +153,11 @@ class LocalBackend(Backend):
         if not run.success and check:
             raise _failure(result, observer.failed_tasks, run.error, run.eval_failure)
         return result
+
+
+def _report_command(request: RunRequest, bundle: Bundle) -> str:
+    """The execution report's "Nextflow command": what was called (the report shows it as HTML, unescaped)."""
+    return html.escape(request.command_line or f"pynf: {bundle.module_id} ({bundle.process})", quote=False)
 
 
 def _timeout_text(run, timeout: float | None) -> str:

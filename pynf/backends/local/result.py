@@ -7,13 +7,19 @@ from pathlib import Path
 
 from pynf.backends.local.observer import ProcessCounts, TaskRecord
 from pynf.render.manifest import ManifestOutputs
+from pynf.render.reports import ReportLinks, Reports
+from pynf.render.summary import result_html
 
 __all__ = ["RunResult"]
 
 
 @dataclass(frozen=True)
-class RunResult(ManifestOutputs):
-    """The outcome of one run of a bundle on the local backend (immutable)."""
+class RunResult(ManifestOutputs, ReportLinks):
+    """The outcome of one run of a bundle on the local backend (immutable).
+
+    ``reports`` (also ``report_path``, ``timeline_path``, ``trace_path``, ``dag_path``): this run's files
+    in ``outdir/pipeline_info``; in Jupyter the result shows as a short HTML summary.
+    """
 
     status: str  # SUCCEEDED | FAILED
     module_id: str
@@ -32,10 +38,15 @@ class RunResult(ManifestOutputs):
     counts: dict[str, ProcessCounts] = field(default_factory=dict)
     stdout: str = ""
     error: str | None = None
+    reports: Reports = field(default_factory=Reports)
 
     def __repr__(self) -> str:
         return (f"RunResult(status={self.status!r}, module_id={self.module_id!r}, process={self.process!r}, "
                 f"run_name={self.run_name!r}, outdir={str(self.outdir)!r})")
+
+    def _repr_html_(self) -> str:
+        return result_html("RunResult", f"{self.module_id} ({self.process})", self.status, self.duration,
+                           [("", self.outputs)], self.reports)
 
     @property
     def succeeded(self) -> bool:
@@ -80,6 +91,7 @@ class RunResult(ManifestOutputs):
             "stub": self.stub,
             "resumed": self.resumed,
             "errorMessage": self.error,
+            "reports": self.reports.as_dict(),
             "processes": {name: {"completed": c.completed, "cached": c.cached, "failed": c.failed}
                           for name, c in sorted(self.counts.items())},
             "tasks": [{"name": t.name, "process": t.process, "tag": t.tag, "status": t.status,

@@ -171,13 +171,11 @@ class SeqeraResult(ManifestOutputs, ReportLinks):
                             if isinstance(v, str) and v not in plan:
                                 source, rel = _source(self.outdir, v)
                                 plan[v] = (source, root.joinpath(*rel.split("/")))
-        for v in self.reports.as_dict().values():  # outdir/pipeline_info: report, timeline, trace, DAG
-            if v is not None and v not in plan:
-                source, rel = _source(self.outdir, v)
-                plan[v] = (source, root.joinpath(*rel.split("/")))
+        reports = [_source(self.outdir, v) for v in self.reports.as_dict().values() if v is not None and v not in plan]
         root.mkdir(parents=True, exist_ok=True)
         with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="pynf-download") as pool:
             list(pool.map(lambda pair: _copy(*pair), plan.values()))
+            list(pool.map(lambda pair: _copy_report(pair[0], root.joinpath(*pair[1].split("/"))), reports))
         log.info("downloaded %d output(s) of run %s into %s", len(plan), self.workflow_id, root)
         return self._decoded("outputs", path=lambda v: plan[v][1], keys=set(wanted))
 
@@ -240,6 +238,14 @@ def _copy(source: str, target: Path) -> None:
         raise SeqeraError(f"output {source} does not exist (any more)") from None
     except Exception as exc:  # noqa: BLE001 - back-ends raise their own errors (credentials, network)
         raise SeqeraError(f"downloading {source} failed: {type(exc).__name__}: {exc}") from None
+
+
+def _copy_report(source: str, target: Path) -> None:
+    """Copy one of the run's reports when it is there (the manifest names the files the config asked for)."""
+    try:
+        _copy(source, target)
+    except SeqeraError as exc:
+        log.info("report not downloaded: %s", exc)
 
 
 def _failure_text(report: dict) -> str:

@@ -108,6 +108,20 @@ def test_reports_false_writes_none(tmp_path):
     assert result.manifest["reports"] == {}
 
 
+def test_a_failed_run_has_its_reports_too(tmp_path):
+    require_engine()
+    require_tools("seqtk")
+    result = pynf.run(SEQTK, inputs=[_reads(tmp_path)], outdir=tmp_path / "out", run_dir=tmp_path / "run",
+                      options=pynf.RunOptions(extra_config="process.beforeScript = 'exit 3'"), check=False)
+    assert result.status == "FAILED" and result.manifest is None
+    assert result.report_path.is_file() and result.trace_path.is_file()
+    with open(result.trace_path, newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh, delimiter="\t"))
+    assert rows and {(r["status"], r["exit"]) for r in rows} <= {("FAILED", "3"), ("ABORTED", "-")}
+    assert ("FAILED", "3") in {(r["status"], r["exit"]) for r in rows}
+    assert "FAILED" in result._repr_html_()
+
+
 def test_the_cli_command_line_is_the_reports_command(tmp_path, monkeypatch):
     require_engine()
     require_tools("seqtk")

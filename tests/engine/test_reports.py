@@ -142,6 +142,7 @@ def _normalised(text: str, result) -> str:
     text = text.replace(str(result.outdir), "<outdir>").replace(result.outdir.as_uri(), "file://<outdir>")
     text = re.sub(STAMPED, "<stamp>", text)
     text = re.sub(r"in \d+(\.\d+)? s|in \d+ min \d+ s", "in <duration>", text)
+    text = re.sub(r"(?<=[ >])\d+\.\d+[\w.-]*(?=[,<])", "<version>", text)  # the installed tools' versions
     return re.sub(r"/[0-9a-f]{2}/[0-9a-f]{30}/", "/<task>/", text)
 
 
@@ -192,6 +193,11 @@ def test_a_workflow_run_has_one_set_of_reports_naming_every_step(workflow_run):
     assert "<code>align.bam</code>" in text and "2: a, b" in text and "execution report</a>" in text
 
 
+def test_repr_html_of_a_real_workflow_run(workflow_run, snapshot):
+    result, _ = workflow_run
+    assert _normalised(result._repr_html_(), result.run) == snapshot
+
+
 # ---- the pages in a real browser ----
 
 def test_the_console_capture_sees_javascript_errors(tmp_path):
@@ -216,9 +222,14 @@ def test_report_and_timeline_render_in_chromium(queue_run, tmp_path):
     assert names <= {label.strip() for label in labels}, labels
 
 
-def test_the_dag_page_lists_every_workflow_step(workflow_run):
+def test_the_dag_page_lists_every_workflow_step(workflow_run, tmp_path):
     chromium()
     result, _ = workflow_run
+    report = render_page(result.report_path, tmp_path / "workflow-report.png")
+    assert report.errors == []
+    rows = table_rows(report.dom, "tasks_table")
+    assert sorted(f"{r[1]} ({r[2]})" if r[2] != "-" else r[1] for r in rows) == sorted(result.get_task_workdirs())
+    assert {r[1] for r in rows} == {"BWA_INDEX", "BWA_MEM", "SAMTOOLS_INDEX"}
     page = render_page(result.dag_path)
     diagram = re.search(r'<pre class="mermaid"[^>]*>(.*?)</pre>', page.dom, re.DOTALL)
     text = diagram.group(1) if diagram else page.dom

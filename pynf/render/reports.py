@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-__all__ = ["KINDS", "PIPELINE_INFO", "STAMP_PARAM", "ReportLinks", "Reports", "config_context", "file_names", "new_stamp",
-           "reports_from_manifest"]
+__all__ = ["KINDS", "PIPELINE_INFO", "STAMP_PARAM", "ReportLinks", "Reports", "config_context", "file_names",
+           "new_stamp", "reports_from_manifest"]
 
 #: Folder of the outdir that holds the reports.
 PIPELINE_INFO = "pipeline_info"

@@ -115,9 +115,9 @@ class SeqeraResult(ManifestOutputs, ReportLinks):
         return reports_from_manifest(self.manifest, local=self.local_paths)
 
     def _repr_html_(self) -> str:
-        ms = self.report.get("duration")
-        return result_html("SeqeraResult", f"{self.report.get('runName') or self.workflow_id} ({self.report.get('process')})",
-                           self.status, ms / 1000 if isinstance(ms, (int, float)) else None,
+        ms = self.report.get("duration")  # the platform's milliseconds
+        name = f"{self.report.get('runName') or self.workflow_id} ({self.report.get('process')})"
+        return result_html("SeqeraResult", name, self.status, ms / 1000 if isinstance(ms, (int, float)) else None,
                            [("", self.outputs)], self.reports, url=self.url)
 
 

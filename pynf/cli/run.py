@@ -93,6 +93,9 @@ def _print_result(report: dict, outputs: dict, topics: dict, as_json: bool) -> N
     where = report.get("outdir") or report.get("url")
     if where:
         console.print(f"outputs in {where}")
+    shown = (report.get("reports") or {}).get("report")
+    if shown:
+        console.print(f"execution report: {shown}")
 
 
 def _seqera_config(*, workspace, compute_env, wrapper_repo, staging_dir=None, stage_inputs=None,

@@ -317,7 +317,8 @@ def test_process_without_inputs_or_outputs_and_exec_section(backend, tmp_path):
     bundle = compile_bundle(src, process="NO_OUTPUTS", inputs={"x": "y"})
     result = backend.submit(bundle, run_dir=tmp_path / "b")
     manifest = json.loads((result.outdir / MANIFEST_NAME).read_text())
-    assert manifest == {"pynf": 1, "process": "NO_OUTPUTS", "outputs": {}, "topics": {}}
+    assert manifest == {"pynf": 1, "process": "NO_OUTPUTS", "outputs": {}, "topics": {},
+                        "reports": result.reports.as_dict()}
 
 
 def test_random_meta_values_round_trip_through_nextflow(backend, tmp_path_factory):

@@ -12,6 +12,7 @@ Threads: runs in one process are serialized (one at a time, in call order of the
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import time
@@ -30,6 +31,7 @@ from pynf.backends.local.result import RunResult
 from pynf.backends.local.session import new_run_name, run_script
 from pynf.render.manifest import read_manifest_file
 from pynf.render.wrapper_errors import remote_input_error
+from pynf.render.reports import STAMP_PARAM, Reports, new_stamp
 
 __all__ = ["LocalBackend", "RUN_RECORD", "stderr_tail"]
 
@@ -116,6 +118,7 @@ class LocalBackend(Backend):
             out = Path(params.get("outdir") or "results").expanduser()
             out = out if out.is_absolute() else rdir / out
         params["outdir"] = str(out)
+        stamp = params[STAMP_PARAM] = new_stamp(out)  # names this run's reports in outdir/pipeline_info
         wdir = Path(work_dir).expanduser().absolute() if work_dir is not None else rdir / "work"
 
         resume_id = None
@@ -133,7 +136,8 @@ class LocalBackend(Backend):
         name = run_name or new_run_name()
         run = run_script(rdir / "main.nf", run_dir=rdir, params_file=rdir / "params.json",
                          config_file=rdir / "nextflow.config", work_dir=wdir, outdir=out, stub=stub,
-                         resume_id=resume_id, observer=observer, run_name=name, timeout=request.timeout)
+                         resume_id=resume_id, observer=observer, run_name=name, timeout=request.timeout,
+                         command_line=_report_command(request, bundle))
         failed = failed_items(observer.failed_tasks)
         status = ("PARTIAL" if failed else "SUCCEEDED") if run.success else "FAILED"
         unordered = "fair = false" in bundle.config_text  # error_strategy "ignore": items come as tasks end
@@ -154,7 +158,7 @@ class LocalBackend(Backend):
                            manifest=manifest,
                            tasks=tuple(observer.tasks), counts=dict(observer.counts), stdout=run.stdout,
                            error=_timeout_text(run, request.timeout) if run.timed_out else run.error,
-                           partial=partial, failed_items=tuple(failed))
+                           partial=partial, failed_items=tuple(failed), reports=Reports.at(out, stamp))
         if failed and run.success:
             warn_ignored(result.summary)
         if run.timed_out and check:
@@ -163,6 +167,11 @@ class LocalBackend(Backend):
         if not run.success and check:
             raise _failure(result, observer.failed_tasks, run.error, run.eval_failure)
         return result
+
+
+def _report_command(request: RunRequest, bundle: Bundle) -> str:
+    """The execution report's "Nextflow command": what was called (the report shows it as HTML, unescaped)."""
+    return html.escape(request.command_line or f"pynf: {bundle.module_id} ({bundle.process})", quote=False)
 
 
 def _timeout_text(run, timeout: float | None) -> str:

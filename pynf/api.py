@@ -11,6 +11,7 @@ import os
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from pynf._util.calltext import call_text
 from pynf.backends.base import RunRequest
 from pynf.describe import describe as _describe, registry_status
 from pynf.dispatch import execute
@@ -74,17 +75,22 @@ def run(module: str | os.PathLike[str], inputs: Any = None, params: Mapping[str,
     pinned in ``pynf.lock``. ``fill_empty=True`` gives ``[]`` to every input not given that takes files
     (nf-core's "unused optional input"), with a :class:`~pynf.errors.FilledEmptyWarning` naming them.
     """
+    called = call_text("pynf.run", module, inputs=inputs, params=params or None, process=process,
+                       backend=None if backend == "local" else backend, stub=stub or None, resume=resume or None,
+                       outdir=outdir, work_dir=work_dir, run_dir=run_dir, options=options, timeout=timeout,
+                       remote=remote, branch=branch, sha=sha, offline=offline, **keyword_inputs)
     return execute(RunRequest(module=module, inputs=merge_keywords(inputs, keyword_inputs or None),
                               params=mapping_argument(params, "params"), process=process, options=options or RunOptions(),
                               source=ModuleSource(remote, branch, sha, offline),
                               backend=backend, seqera=seqera, stub=stub, resume=resume, outdir=outdir,
                               work_dir=work_dir, run_dir=run_dir, progress=progress, check=check,
-                              timeout=timeout, fill_empty=fill_empty))
+                              timeout=timeout, fill_empty=fill_empty, command_line=called))
 
 
 def run_module(module_id: str, request: ExecutionRequest | None = None):
     """Seed API: run ``module_id`` as described by an :class:`~pynf.types.ExecutionRequest`."""
-    return execute(checked_request(request).to_run_request(module_id))
+    text = f"pynf.api.run_module({module_id!r}, ExecutionRequest(...))"
+    return execute(checked_request(request).to_run_request(module_id, command_line=text))
 
 
 def review(module: str | os.PathLike[str], *, process: str | None = None, stub: bool = True,

@@ -6,9 +6,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # command:Debian package (slurmctld/slurmd/sbatch + munged: the single-node cluster the `slurm` tests
-# start with scripts/slurm-cluster.sh)
+# start with scripts/slurm-cluster.sh; chromium: the report tests render the execution report headless)
 TOOLS=(samtools:samtools bwa:bwa seqtk:seqtk minimap2:minimap2 bgzip:tabix git:git
-       slurmctld:slurm-wlm munged:munge fastp:fastp bcftools:bcftools wgsim:samtools)
+       slurmctld:slurm-wlm munged:munge fastp:fastp bcftools:bcftools wgsim:samtools
+       chromium:chromium)
 missing=()
 for pair in "${TOOLS[@]}"; do
     command -v "${pair%%:*}" >/dev/null 2>&1 || missing+=("${pair#*:}")

@@ -73,13 +73,15 @@ class RunRequest:
     timeout: float | None = None
     backend_options: Mapping[str, Any] = field(default_factory=dict)
     fill_empty: bool = False
+    #: what was called (``pynf.run('fastqc', ...)``, ``pynf run fastqc ...``): the report's "Nextflow command"
+    command_line: str | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "params", mapping_argument(self.params, "params"))
         object.__setattr__(self, "backend_options", mapping_argument(self.backend_options, "backend_options"))
         if not isinstance(self.options, RunOptions):
             raise InputError(f"options: expected pynf.RunOptions, got {type(self.options).__name__}")
-        for name in ("process", "module_id", "run_name"):
+        for name in ("process", "module_id", "run_name", "command_line"):
             _check(name, getattr(self, name), (str,), "a string")
         for name in ("outdir", "work_dir", "run_dir"):
             _check(name, getattr(self, name), (str, os.PathLike), "a path")

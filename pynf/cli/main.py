@@ -52,6 +52,16 @@ class _Group(click.Group):
             return getattr(importlib.import_module(module), attr)
         return super().get_command(ctx, name)
 
+    def make_context(self, info_name: str | None, args: list[str], parent: click.Context | None = None,
+                     **extra: Any) -> click.Context:
+        argv = list(args)
+        ctx = super().make_context(info_name, args, parent=parent, **extra)
+        if parent is None:  # what was typed, for the execution report's "Nextflow command"
+            import shlex
+
+            ctx.meta["pynf.command_line"] = shlex.join(["pynf", *argv])
+        return ctx
+
     def invoke(self, ctx: click.Context) -> Any:
         with _boundary(ctx):
             return super().invoke(ctx)

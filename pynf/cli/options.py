@@ -147,6 +147,7 @@ def build_run_options(kw: dict[str, Any]) -> RunOptions:
         **_container_settings(kw),
         error_strategy=kw.pop("error_strategy", None),
         max_retries=kw.pop("max_retries", None),
+        reports=kw.pop("reports", True),
     )
 
 
@@ -199,6 +200,9 @@ def run_options(fn: Callable) -> Callable:
                      help="What a failed task does to the run (default terminate; ignore: the others go on, "
                           "the status is PARTIAL and names the failed items)."),
         click.option("--max-retries", type=int, default=None, help="With --error-strategy retry: retries per task."),
+        click.option("--reports/--no-reports", default=True,
+                     help="Write Nextflow's execution report, timeline, trace and DAG into outdir/pipeline_info "
+                          "(default: on)."),
         click.option("--config", "config_file", multiple=True, metavar="FILE",
                      help="Extra Nextflow config file appended to configText."),
     ]

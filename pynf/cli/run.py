@@ -60,7 +60,8 @@ def run_command(module: str, process: str | None, inputs: tuple[str, ...], param
     request = RunRequest(module=module, process=process, inputs=add_samplesheet(parse_inputs(inputs), samplesheet),
                          source=source, params=parse_assignments(params, "--param"), options=build_run_options(kw),
                          backend=backend, stub=stub, resume=resume, outdir=outdir, work_dir=work_dir, run_dir=run_dir,
-                         wait=not no_wait, timeout=timeout, fill_empty=fill_empty)
+                         wait=not no_wait, timeout=timeout, fill_empty=fill_empty,
+                         command_line=click.get_current_context().meta.get("pynf.command_line"))
     if backend == "seqera":
         request = request.but(seqera=_seqera_config(workspace=workspace, compute_env=compute_env,
                                                     wrapper_repo=wrapper_repo, staging_dir=staging_dir,
@@ -100,6 +101,9 @@ def _print_result(report: dict, outputs: dict, topics: dict, as_json: bool) -> N
     where = report.get("outdir") or report.get("url")
     if where:
         console.print(f"outputs in {where}")
+    shown = (report.get("reports") or {}).get("report")
+    if shown:
+        console.print(f"execution report: {shown}")
 
 
 def _seqera_config(*, workspace, compute_env, wrapper_repo, staging_dir=None, stage_inputs=None,

@@ -97,6 +97,8 @@ class RunOptions:
     (default for Docker: ``-u $(id -u):$(id -g)``, so outputs belong to the user running pynf).
     ``error_strategy`` (one of ``ERROR_STRATEGIES``) and ``max_retries`` (with ``"retry"``) become the
     process's ``errorStrategy``/``maxRetries``.
+    ``reports`` (default True) has the run write Nextflow's execution report, timeline, trace and DAG into
+    ``outdir/pipeline_info/`` (see :mod:`pynf.render.reports`).
     """
 
     ext: Mapping[str, Any] = field(default_factory=dict)
@@ -114,6 +116,7 @@ class RunOptions:
     container_options: str | None = None
     error_strategy: str | None = None
     max_retries: int | None = None
+    reports: bool = True
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "ext", _frozen(self.ext, "ext"))
@@ -152,6 +155,8 @@ class RunOptions:
         elif opts is not None and (not isinstance(opts, str) or not opts.strip()):
             raise OptionsError(f"cluster_options: expected a string or a list of non-empty strings, got {opts!r}")
         _check_error_strategy(self)
+        if not isinstance(self.reports, bool):
+            raise OptionsError(f"reports: expected True or False, got {self.reports!r}")
         if not isinstance(self.extra_config, str):
             raise OptionsError(f"extra_config: expected config text (a string), got {type(self.extra_config).__name__}")
 

@@ -27,6 +27,7 @@ from pynf.render.bundle import MANIFEST_NAME, Bundle
 from pynf.render.includes import LOCAL_INCLUDE, include_target, local_include_files
 from pynf.render.inputs import build_params, params_text, signature
 from pynf.render.options import RenderOptions, RunOptions
+from pynf.render.reports import config_context
 from pynf.sources.ids import local_module_id
 from pynf.templates import render_template
 
@@ -160,6 +161,7 @@ def render_config(process: Process, run: RunOptions | None = None) -> str:
         container_registry=run.container_registry,
         container_options=run.container_options,
         extra_config=extra.rstrip("\n"),
+        reports=config_context(run.reports),
     )
 
 

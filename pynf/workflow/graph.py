@@ -297,6 +297,14 @@ class Workflow:
 
         return export_bundle(self.compile(params, pin=True), directory, **options)
 
+    def _call_text(self, **kwargs: Any) -> str:
+        from pynf._util.calltext import call_text
+
+        defaults = {"backend": "local", "stub": False, "resume": False}
+        shown = {k: v for k, v in kwargs.items() if defaults.get(k, None) != v}
+        steps = ", ".join(f"{s.name}={s.process.name}" for s in self.steps.values())
+        return call_text(f"pynf.Workflow({self.name!r}).run", **shown) + f"  # steps: {steps}"
+
     def run(self, params: Mapping[str, Any] | None = None, *, backend: str = "local", stub: bool = False,
             resume: bool | str = False, outdir: str | os.PathLike[str] | None = None,
             work_dir: str | os.PathLike[str] | None = None, run_dir: str | os.PathLike[str] | None = None,
@@ -309,7 +317,10 @@ class Workflow:
 
         request = RunRequest(workflow=self, params=dict(params or {}), backend=backend, seqera=seqera, stub=stub,
                              resume=resume, outdir=outdir, work_dir=work_dir, run_dir=run_dir, progress=progress,
-                             check=check, timeout=timeout, wait=wait)
+                             check=check, timeout=timeout, wait=wait,
+                             command_line=self._call_text(params=params or None, backend=backend, stub=stub,
+                                                          resume=resume, outdir=outdir, work_dir=work_dir,
+                                                          run_dir=run_dir, timeout=timeout))
         try:
             result = execute(request)
         except RunFailed as exc:

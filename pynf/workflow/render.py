@@ -19,6 +19,7 @@ from pynf.render.bundle import MANIFEST_NAME, Bundle
 from pynf.render.inputs import build_params, params_text
 from pynf.render.options import RunOptions
 from pynf.render.renderer import _channel_context
+from pynf.render.reports import config_context
 from pynf.templates import render_template
 from pynf.workflow.modules import module_layout
 from pynf.workflow.wiring import plan_step
@@ -108,7 +109,8 @@ def render_workflow(wf: Workflow, *, params: Mapping[str, Any] | None = None, ch
         container=_common(steps, options, "container"), publish_mode=_common(steps, options, "publish_mode"),
         container_registry=_common(steps, options, "container_registry"),
         container_options=_common(steps, options, "container_options"),
-        extra_config="\n\n".join(extra))
+        extra_config="\n\n".join(extra),
+        reports=config_context(all(options[s.name].reports for s in steps) and wf.options.reports))
 
     data = build_params(Process(name="", directives=(), inputs=(), outputs=(), when=None, body=None, stub=None,
                                 text="", pos=steps[0].process.pos), [], params)

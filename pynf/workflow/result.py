@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 from pynf.errors import RunFailed, TaskFailedError
 from pynf.render.manifest import ManifestOutputs
+from pynf.render.reports import ReportLinks, Reports
+from pynf.render.summary import result_html
 
 if TYPE_CHECKING:
     from pynf.workflow.graph import Workflow
@@ -52,8 +54,11 @@ class StepResult(ManifestOutputs):
 
 
 @dataclass(frozen=True)
-class WorkflowResult(ManifestOutputs):
-    """The outcome of one workflow run; ``result[step].outputs[key]``; the backend's result is ``.run``."""
+class WorkflowResult(ManifestOutputs, ReportLinks):
+    """The outcome of one workflow run; ``result[step].outputs[key]``; the backend's result is ``.run``.
+
+    ``reports`` (``report_path``, ...): the run's one execution report, timeline, trace and DAG.
+    """
 
     workflow: str
     run: Any
@@ -85,6 +90,18 @@ class WorkflowResult(ManifestOutputs):
     @property
     def status(self) -> str:
         return self.run.status
+
+    @property
+    def reports(self) -> Reports:  # type: ignore[override]
+        """The run's execution report, timeline, trace and DAG (one set for all steps)."""
+        return getattr(self.run, "reports", None) or Reports()
+
+    def _repr_html_(self) -> str:
+        seconds = getattr(self.run, "duration", None)
+        return result_html("WorkflowResult", f"{self.workflow} ({len(self.steps)} steps)", self.status,
+                           seconds if isinstance(seconds, (int, float)) else None,
+                           [(name, self[name].outputs) for name in self.steps], self.reports,
+                           url=getattr(self.run, "url", None))
 
     @property
     def succeeded(self) -> bool:

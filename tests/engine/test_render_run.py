@@ -317,8 +317,8 @@ def test_process_without_inputs_or_outputs_and_exec_section(backend, tmp_path):
     bundle = compile_bundle(src, process="NO_OUTPUTS", inputs={"x": "y"})
     result = backend.submit(bundle, run_dir=tmp_path / "b")
     manifest = json.loads((result.outdir / MANIFEST_NAME).read_text())
-    assert {k: manifest[k] for k in ("pynf", "process", "outputs", "topics")} == \
-        {"pynf": 1, "process": "NO_OUTPUTS", "outputs": {}, "topics": {}}
+    assert {k: manifest[k] for k in ("pynf", "process", "outputs", "topics", "reports")} == \
+        {"pynf": 1, "process": "NO_OUTPUTS", "outputs": {}, "topics": {}, "reports": result.reports.as_dict()}
     assert manifest["layout"]["by"] == "outdir" and manifest["run"]["success"] is True
 
 

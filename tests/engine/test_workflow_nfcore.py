@@ -55,6 +55,7 @@ def normalized(manifest: dict, outdir: Path) -> dict:
     which differs from run to run) by another, and every item list in a stable order."""
     text = json.dumps(manifest).replace(str(outdir), "<outdir>")
     text = re.sub(r"(<outdir>/[^/\"]+)/[0-9a-f]{2}/[0-9a-f]{30}/", r"\1/<task>/", text)
+    text = re.sub(r"_\d{4}-\d\d-\d\d_\d\d-\d\d-\d\d(_\d+)?\.", "_<stamp>.", text)  # the reports' time stamps
     data = json.loads(text)
     data.pop("run", None)  # run name, session and times differ from run to run
     for section in ("outputs", "topics"):

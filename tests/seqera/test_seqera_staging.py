@@ -279,6 +279,13 @@ def test_remote_run_with_local_data_end_to_end(fake, seqera_env, wrapper_remote,
     assert loaded.outputs == got and loaded.run_name == result.report["runName"]
     assert by_id["s1"].read_text() == "ALPHA\nBETA\nGAMMA\n" and by_id["s2"].read_text() == "DELTA\nEPSILON\nZETA\n"
     assert sorted(p.read_text().strip() for p in got["count"]) == ["3", "3"]
+    # the wrapper's execution report, timeline, trace and DAG: URIs under the outdir, downloaded with the outputs
+    assert result.report_path.startswith(result.outdir + "/pipeline_info/execution_report_")
+    # (the fake platform points Nextflow's trace file at its own task list, so the trace is not among them)
+    for kind in ("report", "timeline", "dag"):
+        local_copy = tmp_path / "downloaded" / "pipeline_info" / getattr(result.reports, kind).rsplit("/", 1)[-1]
+        assert local_copy.is_file() and local_copy.stat().st_size > 1000, kind
+    assert result.url in result._repr_html_()
     only = result.download(tmp_path / "only-count", channels="count")
     assert set(only) == {"count"} and not list((tmp_path / "only-count").rglob("*.upper.txt"))
     with pytest.raises(InputError, match="no output channel 'nope'"):

@@ -6,6 +6,7 @@ accounting comes from the cluster's job-completion file (JobCompType=jobcomp/fil
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import random
@@ -150,6 +151,12 @@ def test_a_workflow_runs_its_steps_as_slurm_jobs_with_the_local_executors_output
         assert job["JobState"] == "COMPLETED" and job["ExitCode"] == "0:0" and job["Partition"] == "debug"
         assert job["WorkDir"] == str(task.workdir)
         assert {"cpu=1", "mem=200M"} <= set(job["Tres"].split(",")) and job["TimeLimit"] == "5"
+    # issue 25: the run's reports are in outdir/pipeline_info; the trace names each task's Slurm job
+    for path in (on_slurm.report_path, on_slurm.timeline_path, on_slurm.trace_path, on_slurm.dag_path):
+        assert path is not None and path.is_file() and path.parent == tmp_path / "out-slurm" / "pipeline_info"
+    with open(on_slurm.trace_path, newline="", encoding="utf-8") as fh:
+        traced = {(r["name"], r["native_id"], r["status"]) for r in csv.DictReader(fh, delimiter="\t")}
+    assert traced == {(t.name, t.native_id, "COMPLETED") for t in tasks}
 
 
 def test_cli_executor_queue_cluster_options_and_resource_limits_reach_sbatch(slurm_cluster, engine, tmp_path):

@@ -12,6 +12,7 @@ Threads: runs in one process are serialized (one at a time, in call order of the
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import time
@@ -31,6 +32,7 @@ from pynf.backends.local.result import RunResult
 from pynf.backends.local.session import new_run_name, run_script
 from pynf.render.manifest import run_manifest, warn_layout
 from pynf.render.wrapper_errors import remote_input_error
+from pynf.render.reports import STAMP_PARAM, Reports, new_stamp
 
 __all__ = ["LocalBackend", "RUN_RECORD", "stderr_tail"]
 
@@ -117,6 +119,7 @@ class LocalBackend(Backend):
             out = Path(params.get("outdir") or "results").expanduser()
             out = out if out.is_absolute() else rdir / out
         params["outdir"] = str(out)
+        stamp = params[STAMP_PARAM] = new_stamp(out)  # names this run's reports in outdir/pipeline_info
         wdir = Path(work_dir).expanduser().absolute() if work_dir is not None else rdir / "work"
 
         resume_id = None
@@ -138,7 +141,8 @@ class LocalBackend(Backend):
         try:
             run = run_script(rdir / "main.nf", run_dir=rdir, params_file=rdir / "params.json",
                              config_file=rdir / "nextflow.config", work_dir=wdir, outdir=out, stub=stub,
-                             resume_id=resume_id, observer=observer, run_name=name, timeout=request.timeout)
+                             resume_id=resume_id, observer=observer, run_name=name, timeout=request.timeout,
+                             command_line=_report_command(request, bundle))
         except BaseException as exc:
             record.end("INTERRUPTED" if isinstance(exc, KeyboardInterrupt) else "FAILED", str(exc))
             raise
@@ -163,7 +167,7 @@ class LocalBackend(Backend):
                            manifest=manifest,
                            tasks=tuple(observer.tasks), counts=dict(observer.counts), stdout=run.stdout,
                            error=_timeout_text(run, request.timeout) if run.timed_out else run.error,
-                           partial=partial, failed_items=tuple(failed))
+                           partial=partial, failed_items=tuple(failed), reports=Reports.at(out, stamp))
         if failed and run.success:
             warn_ignored(result.summary)
         warn_layout(result.manifest)
@@ -173,6 +177,11 @@ class LocalBackend(Backend):
         if not run.success and check:
             raise _failure(result, observer.failed_tasks, run.error, run.eval_failure)
         return result
+
+
+def _report_command(request: RunRequest, bundle: Bundle) -> str:
+    """The execution report's "Nextflow command": what was called (the report shows it as HTML, unescaped)."""
+    return html.escape(request.command_line or f"pynf: {bundle.module_id} ({bundle.process})", quote=False)
 
 
 def _timeout_text(run, timeout: float | None) -> str:

@@ -8,13 +8,19 @@ from pathlib import Path
 from pynf.render.failures import FailedItem, failure_summary
 from pynf.backends.local.observer import ProcessCounts, TaskRecord
 from pynf.render.manifest import ManifestOutputs
+from pynf.render.reports import ReportLinks, Reports
+from pynf.render.summary import result_html
 
 __all__ = ["RunResult"]
 
 
 @dataclass(frozen=True)
-class RunResult(ManifestOutputs):
-    """The outcome of one run of a bundle on the local backend (immutable)."""
+class RunResult(ManifestOutputs, ReportLinks):
+    """The outcome of one run of a bundle on the local backend (immutable).
+
+    ``reports`` (also ``report_path``, ``timeline_path``, ``trace_path``, ``dag_path``): this run's files
+    in ``outdir/pipeline_info``; in Jupyter the result shows as a short HTML summary.
+    """
 
     status: str  # SUCCEEDED | PARTIAL (finished, but items failed and were ignored) | FAILED
     module_id: str
@@ -35,10 +41,15 @@ class RunResult(ManifestOutputs):
     error: str | None = None
     partial: dict = field(default_factory=dict, repr=False)  # process -> outputs/topics of finished tasks
     failed_items: tuple[FailedItem, ...] = ()  # items whose task failed (ended the run, or was ignored)
+    reports: Reports = field(default_factory=Reports)
 
     def __repr__(self) -> str:
         return (f"RunResult(status={self.status!r}, module_id={self.module_id!r}, process={self.process!r}, "
                 f"run_name={self.run_name!r}, outdir={str(self.outdir)!r})")
+
+    def _repr_html_(self) -> str:
+        return result_html("RunResult", f"{self.module_id} ({self.process})", self.status, self.duration,
+                           [("", self.outputs)], self.reports)
 
     @property
     def succeeded(self) -> bool:
@@ -95,6 +106,7 @@ class RunResult(ManifestOutputs):
             "failedItems": [{"process": f.process, "tag": f.tag, "meta": f.meta, "exit": f.exit_status,
                              "workdir": str(f.workdir) if f.workdir else None, "errorAction": f.error_action}
                             for f in self.failed_items],
+            "reports": self.reports.as_dict(),
             "processes": {name: {"completed": c.completed, "cached": c.cached, "failed": c.failed}
                           for name, c in sorted(self.counts.items())},
             "tasks": [{"name": t.name, "process": t.process, "tag": t.tag, "status": t.status,

@@ -321,11 +321,13 @@ def _build_config(script: Path, run_dir: Path, params_file: Path | None, config_
 def run_script(script: Path, *, run_dir: Path, params_file: Path | None = None, config_file: Path | None = None,
                work_dir: Path | None = None, outdir: Path | None = None, stub: bool = False,
                resume_id: str | None = None, observer: RunObserver | None = None,
-               run_name: str | None = None, timeout: float | None = None) -> EmbeddedRun:
+               run_name: str | None = None, timeout: float | None = None,
+               command_line: str | None = None) -> EmbeddedRun:
     """Run ``script`` in this process's JVM; all paths must be absolute. Never raises for run failures.
 
     ``timeout`` (seconds from the start of the script): the session is aborted then, like Ctrl-C, and the
     returned run has ``timed_out`` set with what it was still waiting for (the engine stays usable).
+    ``command_line`` is what the execution report shows as the "Nextflow command" (``workflow.commandLine``).
     """
     start_jvm()
     _register_shutdown()
@@ -362,6 +364,8 @@ def run_script(script: Path, *, run_dir: Path, params_file: Path | None = None, 
             J.Plugins.load(config)
             J.NextflowMeta.instance.enableDsl2()
             session = J.Session(config)
+            if command_line:
+                session.setCommandLine(command_line)  # read into workflow.commandLine by session.init
             script_file = J.ScriptFile(J.Paths.get(str(script)))
             session.init(script_file, J.ArrayList())
             _add_observer(session, make_proxy(observer))

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from urllib.parse import urlsplit
 
 from pynf.render.bundle import Bundle, params_from_text
+from pynf.render.reports import STAMP_PARAM, new_stamp
 from pynf.errors import BundleError, SeqeraConfigError, SeqeraError
 from pynf.backends.seqera.client import SeqeraClient
 from pynf.backends.seqera.config import SeqeraConfig
@@ -105,6 +106,7 @@ class SeqeraPlatform:
         final_outdir = _remote_outdir(outdir or cfg.outdir or params.get("outdir"), base, run_name)
         if final_outdir is not None:
             params["outdir"] = final_outdir
+        params.setdefault(STAMP_PARAM, new_stamp())  # names the run's reports in outdir/pipeline_info
         launch: dict = {
             "pipeline": published.repo_url,
             "revision": published.commit,

@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from pynf.render.manifest import MANIFEST_NAME, ManifestOutputs, read_manifest_file, warn_layout
+from pynf.render.reports import ReportLinks, Reports, reports_from_manifest
+from pynf.render.summary import result_html
 from pynf.errors import InputError, PynfError, RemoteRunFailed, SeqeraError
 from pynf.backends.seqera.storage import filesystem, is_uri, scheme_of, strip_scheme
 
@@ -51,8 +53,13 @@ def read_manifest(outdir: str) -> dict | None:
         return None
 
 
-class SeqeraResult(ManifestOutputs):
-    """Status, report, outputs by channel and tasks of a finished Seqera run."""
+class SeqeraResult(ManifestOutputs, ReportLinks):
+    """Status, report, outputs by channel and tasks of a finished Seqera run.
+
+    ``url`` is the run's page on the platform (its own reports); ``reports`` (``report_path`` ...) are the
+    execution report, timeline, trace and DAG the wrapper wrote into ``outdir/pipeline_info`` (URIs for a
+    remote outdir), which :meth:`download` copies too.
+    """
 
     def __init__(self, *, workflow_id: str, url: str, status: str, report: dict, outdir: str | None,
                  manifest: dict | None, tasks: list[dict] | None = None, run: RemoteRun | None = None):
@@ -103,6 +110,17 @@ class SeqeraResult(ManifestOutputs):
         """True when the run ended SUCCEEDED."""
         return self.status == "SUCCEEDED"
 
+    @property
+    def reports(self) -> Reports:
+        """The execution report, timeline, trace and DAG the manifest lists (``Reports()`` when none)."""
+        return reports_from_manifest(self.manifest, local=self.local_paths)
+
+    def _repr_html_(self) -> str:
+        ms = self.report.get("duration")  # the platform's milliseconds
+        name = f"{self.report.get('runName') or self.workflow_id} ({self.report.get('process')})"
+        return result_html("SeqeraResult", name, self.status, ms / 1000 if isinstance(ms, (int, float)) else None,
+                           [("", self.outputs)], self.reports, url=self.url)
+
 
     def get_execution_report(self) -> dict:
         """status, runName, workflowId, submit/start/complete times, url, errorMessage (and a few more)."""
@@ -130,7 +148,8 @@ class SeqeraResult(ManifestOutputs):
         """Copy the published outputs (every channel, or those named) into the local directory ``dest``.
 
         Returns them shaped like :attr:`outputs` with local :class:`~pathlib.Path` values; files keep
-        their place relative to the outdir (``dest/<path under outdir>``). Remote outdirs need the
+        their place relative to the outdir (``dest/<path under outdir>``); the run's reports go to
+        ``dest/pipeline_info/`` when the wrapper wrote them. Remote outdirs need the
         matching extra (``pynf[s3]``, ``pynf[gcs]``, ``pynf[azure]``).
         """
         if self.manifest is None or not self.outdir:
@@ -153,9 +172,11 @@ class SeqeraResult(ManifestOutputs):
                             if isinstance(v, str) and v not in plan:
                                 source, rel = _source(self.outdir, v)
                                 plan[v] = (source, root.joinpath(*rel.split("/")))
+        reports = [_source(self.outdir, v) for v in self.reports.as_dict().values() if v is not None and v not in plan]
         root.mkdir(parents=True, exist_ok=True)
         with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="pynf-download") as pool:
             list(pool.map(lambda pair: _copy(*pair), plan.values()))
+            list(pool.map(lambda pair: _copy_report(pair[0], root.joinpath(*pair[1].split("/"))), reports))
         _write_manifest(root, self.manifest)  # so pynf.load(dest) rebuilds this result from the local copies
         log.info("downloaded %d output(s) of run %s into %s", len(plan), self.workflow_id, root)
         return self._decoded("outputs", path=lambda v: plan[v][1], keys=set(wanted))
@@ -240,6 +261,12 @@ def _duration_ms(wf: dict) -> int | None:
         return max(0, round((t1 - t0).total_seconds() * 1000))
     except (TypeError, ValueError):
         return None
+def _copy_report(source: str, target: Path) -> None:
+    """Copy one of the run's reports when it is there (the manifest names the files the config asked for)."""
+    try:
+        _copy(source, target)
+    except SeqeraError as exc:
+        log.info("report not downloaded: %s", exc)
 
 
 def _failure_text(report: dict) -> str:

@@ -37,7 +37,9 @@ def _queue(*ids: str, seconds: int = 0) -> pynf.Queue:
 
 
 def _files(outdir: Path) -> list[str]:
-    return sorted(p.relative_to(outdir).as_posix() for p in outdir.rglob("*") if p.is_file())
+    """Files under outdir but the run reports in pipeline_info/ (one set per run, kept by design)."""
+    return sorted(p.relative_to(outdir).as_posix() for p in outdir.rglob("*")
+                  if p.is_file() and p.relative_to(outdir).parts[0] != "pipeline_info")
 
 
 def test_queue_items_are_published_under_their_meta_id(tmp_path):
@@ -261,11 +263,12 @@ def test_local_runs_are_listed_and_shown_with_their_report(tmp_path, monkeypatch
     shown = runner.invoke(cli, ["runs", "show", flow.run.run_name[:12]])
     assert shown.exit_code == 0 and "SUCCEEDED" in shown.output and str(tmp_path / "o2") in shown.output
 
+    reports = tmp_path / "o1" / "pipeline_info"
+    reports.rename(tmp_path / "aside")  # no report: a clear error
     none = runner.invoke(cli, ["runs", "show", ok.run_name, "--open"])
     assert none.exit_code == 1 and "has no execution report" in none.output
-    report = tmp_path / "o1" / "pipeline_info" / "execution_report_2026.html"
-    report.parent.mkdir()
-    report.write_text("<html></html>")
+    (tmp_path / "aside").rename(reports)
+    (report,) = reports.glob("execution_report*.html")  # the run's own, written by the engine
     opener = tmp_path / "bin" / "xdg-open"  # the desktop's opener: records what it was asked to open
     opener.parent.mkdir()
     opener.write_text(f"#!/bin/sh\necho \"$1\" > {tmp_path / 'opened'}\n")

@@ -46,9 +46,25 @@ class Data:
             return [{"id": sample, "single_end": False}, [str(self.reads[sample]), str(self.mates[sample])], []]
         return [{"id": sample, "single_end": True}, str(self.reads[sample]), []]
 
+    def write_samplesheet(self, path: Path) -> Path:
+        """An nf-core samplesheet (``sample,fastq_1,fastq_2``; ``fastq_2`` empty for a single-end sample) with
+        paths relative to the sheet."""
+        rows = ["sample,fastq_1,fastq_2"]
+        for s in sorted(self.reads):
+            mate = self.mates.get(s)
+            rows.append(",".join([s, _relative(self.reads[s], path.parent), _relative(mate, path.parent) if mate else ""]))
+        path.write_text("\n".join(rows) + "\n")
+        return path
+
     def reads_queue(self) -> pynf.Queue:
         """Every sample as one item of a queue, in sample order."""
         return pynf.Queue([self.reads_item(s) for s in sorted(self.reads)])
+
+
+def _relative(path: Path, start: Path) -> str:
+    import os
+
+    return os.path.relpath(path, start)
 
 
 def _gzip(source: Path, target: Path) -> Path:
@@ -104,13 +120,17 @@ def _options(extra_config: str, base: pynf.RunOptions | None = None) -> pynf.Run
 
 
 def build_workflow(corpus: Path, data: Data, name: str = "variants", *, report: bool = False,
-                   extra_config: str = "") -> pynf.Workflow:
+                   extra_config: str = "", samplesheet: Path | None = None) -> pynf.Workflow:
     """The chain as one workflow (steps named as in :data:`STEPS`, plus :data:`REPORT_MODULES` with ``report``);
-    ``extra_config`` goes into the run's config (e.g. executor settings)."""
+    ``extra_config`` goes into the run's config (e.g. executor settings); with ``samplesheet`` the reads come from
+    that nf-core samplesheet (``pynf.Queue.from_csv``)."""
     wf = pynf.Workflow(name, options=_options(extra_config))
-    reads = data.reads_queue()
-    trim = wf.add(_module(corpus, "trim"), {"0": reads}, discard_trimmed_pass=False, save_trimmed_fail=False,
-                  save_merged=False, name="trim")
+    switches = {"discard_trimmed_pass": False, "save_trimmed_fail": False, "save_merged": False}
+    if samplesheet is not None:
+        trim = wf.add(_module(corpus, "trim"), reads=pynf.Queue.from_csv(samplesheet), adapter_fasta=[], **switches,
+                      name="trim")
+    else:
+        trim = wf.add(_module(corpus, "trim"), {"0": data.reads_queue()}, **switches, name="trim")
     index = wf.add(_module(corpus, "bwa_index"), meta=_ref_meta(), fasta=str(data.ref), name="bwa_index")
     align = wf.add(_module(corpus, "align"), {"2": [_ref_meta(), str(data.ref)]}, reads=trim.out.reads,
                    index=index.out.index, sort_bam=True, name="align")

@@ -113,7 +113,9 @@ def test_a_failed_run_has_its_reports_too(tmp_path):
     require_tools("seqtk")
     result = pynf.run(SEQTK, inputs=[_reads(tmp_path)], outdir=tmp_path / "out", run_dir=tmp_path / "run",
                       options=pynf.RunOptions(extra_config="process.beforeScript = 'exit 3'"), check=False)
-    assert result.status == "FAILED" and result.manifest is None
+    # no manifest was written by the run: the result's is the partial one (no item finished, so no outputs)
+    assert result.status == "FAILED" and result.manifest["partial"] and result.outputs == {}
+    assert not (tmp_path / "out" / "pynf-manifest.json").exists()
     assert result.report_path.is_file() and result.trace_path.is_file()
     with open(result.trace_path, newline="", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh, delimiter="\t"))

@@ -1,4 +1,4 @@
-"""Acceptance (issue 19): a whole analysis in ONE Nextflow run with the real nf-core modules of the shared corpus
+"""Acceptance (issue 19): a whole analysis, samplesheet in, in ONE Nextflow run with the real nf-core modules of the shared corpus
 (read at test time) and real tools: 4 samples (3 paired-end, 1 single-end) -> fastp -> bwa/mem (index built
 once) -> samtools/index -> bcftools/mpileup -> bcftools/stats -> ONE MultiQC (PyPI) over the fastp JSON, the
 bcftools stats and the merged versions.  MultiQC's data lists all 4 samples and the versions; every VCF holds its
@@ -38,7 +38,9 @@ def data(corpus, tmp_path_factory):
 @pytest.fixture(scope="module")
 def analysis(corpus, data, tmp_path_factory):
     root = tmp_path_factory.mktemp("analysis-run")
-    return build_workflow(corpus, data, "analysis", report=True).run(run_dir=root / "run", outdir=root / "out")
+    sheet = data.write_samplesheet(data.ref.parent / "samplesheet.csv")
+    return build_workflow(corpus, data, "analysis", report=True, samplesheet=sheet).run(run_dir=root / "run",
+                                                                                        outdir=root / "out")
 
 
 def multiqc_samples(data_dir: Path) -> dict[str, set[str]]:
@@ -69,7 +71,9 @@ def test_one_multiqc_over_every_sample(analysis, data):
     assert meta == {"id": "multiqc"} and report.name == "multiqc_report.html"
     check_report(data_dir)
     single = {m["id"]: m["single_end"] for m, _ in analysis["trim"].outputs["json"]}
-    assert single == {"s1": False, "s2": False, "s3": False, "s4": True}
+    assert single == {"s1": False, "s2": False, "s3": False, "s4": True}  # from the samplesheet's empty fastq_2
+    assert {"fastp", "bwa", "samtools", "bcftools", "multiqc"} <= set(analysis.versions), analysis.versions
+    assert "FASTP" in (Path(analysis.run.outdir) / "software_versions.yml").read_text()
 
 
 def test_every_vcf_holds_its_planted_snps(analysis, data):

@@ -176,7 +176,7 @@ def test_no_exception_raised_while_sending_carries_a_header_value(kind, monkeypa
 
 
 #: ``pynf runs`` subcommands that never talk to the platform (local run history)
-LOCAL_ONLY: set[str] = set()
+LOCAL_ONLY: set[str] = {"list", "show"}  # local run history: never talks to the platform
 
 
 def test_every_platform_command_is_covered(tmp_path):

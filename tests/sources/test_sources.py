@@ -33,7 +33,7 @@ def test_resolve_default_org_records_lock(remote):
     repo, shas = remote
     res = sources.resolve("seqtk/seq", remote=repo.url)
     assert res.sha == shas[-1] and res.module_id == "nf-core/seqtk/seq" and res.remote == repo.url
-    assert sorted(p.name for p in res.path.iterdir()) == ["environment.yml", "main.nf", "meta.yml"]
+    assert sorted(p.name for p in res.path.iterdir()) == ["environment.yml", "main.nf", "meta.yml", "tests"]
     assert (res.path / "main.nf").read_text() == (repo.path / "modules/nf-core/seqtk/seq/main.nf").read_text()
     entry = lock_data()["modules"][f"{repo.url}::nf-core/seqtk/seq"]
     assert entry == {"sha": shas[-1], "remote": repo.url, "branch": "master", "path": "modules/nf-core/seqtk/seq",

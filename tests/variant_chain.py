@@ -127,7 +127,7 @@ def build_workflow(corpus: Path, data: Data, name: str = "variants", *, report: 
     wf = pynf.Workflow(name, options=_options(extra_config))
     switches = {"discard_trimmed_pass": False, "save_trimmed_fail": False, "save_merged": False}
     if samplesheet is not None:
-        trim = wf.add(_module(corpus, "trim"), reads=pynf.Queue.from_csv(samplesheet), adapter_fasta=[], **switches,
+        trim = wf.add(_module(corpus, "trim"), reads=pynf.Queue.from_csv(samplesheet), fill_empty=True, **switches,
                       name="trim")
     else:
         trim = wf.add(_module(corpus, "trim"), {"0": data.reads_queue()}, **switches, name="trim")

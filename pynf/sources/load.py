@@ -48,7 +48,14 @@ class LoadedModule:
 
 def parse_module(path: str | os.PathLike[str]) -> Module:
     """``parse(path)``, issuing each of the module's warnings (kept in ``Module.warnings``) as a ModuleWarning."""
-    module = parse(path)
+    from pynf.compiler.subworkflow import is_subworkflow
+
+    if is_subworkflow(path):  # a named workflow and no process: an nf-core subworkflow
+        from pynf.compiler.subworkflow_module import load_subworkflow
+
+        module = load_subworkflow(path)
+    else:
+        module = parse(path)
     for text in module.warnings:
         warnings.warn(f"{path}: {text}", ModuleWarning, stacklevel=3)
     return module

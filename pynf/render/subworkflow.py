@@ -1,0 +1,151 @@
+"""Render a subworkflow (:class:`~pynf.compiler.subworkflow_module.SubworkflowModule`) into a ``Bundle``.
+
+The bundle carries the subworkflow and every module and subworkflow it includes in the nf-core layout
+(``subworkflows/<org>/<name>/main.nf``, ``modules/<org>/<tool>/main.nf`` …, relative to their common root),
+so the includes resolve as in nf-core/modules; the wrapper includes the workflow from there, builds
+each take channel from ``params.pynf_inputs`` (the Queue rule as for modules), and publishes every
+emit and every topic (``versions``) of its processes.  The subworkflow's own ``nextflow.config`` comes
+first in the config (pynf's run options after it, so they win).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import warnings
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from pynf._version import __version__
+from pynf.compiler.subworkflow_module import ANY, SubworkflowModule
+from pynf.errors import UnknownExtKeyWarning
+from pynf.render.bundle import MANIFEST_NAME, Bundle
+from pynf.render.includes import local_include_files
+from pynf.render.inputs import Queue, build_params, params_text, signature
+from pynf.render.options import RenderOptions
+from pynf.templates import render_template
+
+__all__ = ["render_subworkflow", "subworkflow_root", "subworkflow_files", "take_inputs"]
+
+_TOPIC_PREFIX = "@topic:"
+
+
+def subworkflow_root(module: SubworkflowModule) -> Path:
+    """The folder the bundle's paths are relative to: the nf-core repository root when the subworkflow
+    sits at ``subworkflows/<org>/<name>/main.nf``, else the common folder of every file it needs."""
+    main = Path(module.path)
+    if len(main.parts) >= 4 and main.parts[-4] == "subworkflows":
+        root = main.parents[3]
+        if all(Path(os.path.normpath(f.path)).is_relative_to(root) for f in module.files):
+            return root
+    return Path(os.path.commonpath([os.path.dirname(os.path.normpath(f.path)) for f in module.files]))
+
+
+def subworkflow_files(module: SubworkflowModule) -> tuple[dict[str, bytes], frozenset[str]]:
+    """Every file of the bundle besides the wrapper: each component's main.nf and the files its folder
+    needs (environment.yml, templates/, module-local includes), resources/usr/bin as ``bin/``."""
+    from pynf.render.renderer import collect_sidecars
+
+    root = subworkflow_root(module)
+    files: dict[str, bytes] = {}
+    executables: set[str] = set()
+    for inc in module.files:
+        path = Path(os.path.normpath(inc.path))
+        folder = path.parent.relative_to(root).as_posix()
+        files[path.relative_to(root).as_posix()] = path.read_bytes()
+        if inc.kind != "process":
+            continue
+        sidecars, exe = collect_sidecars(path.parent)
+        for rel, data in sidecars:
+            files[rel if rel.startswith("bin/") else f"{folder}/{rel}"] = data
+        executables |= exe
+        texts = [line for line in path.read_text(encoding="utf-8").splitlines() if line.lstrip().startswith("include")]
+        for rel, data in local_include_files(path, texts).items():
+            files.setdefault(f"{folder}/{rel}", data)
+    return dict(sorted(files.items())), frozenset(executables)
+
+
+def _as_given(value: Any) -> Any:
+    """Items of a take pynf could not shape: paths become ``{'@file': path}`` (a file for the wrapper)."""
+    if isinstance(value, Queue):
+        return Queue([_as_given(v) for v in value.items])
+    if isinstance(value, os.PathLike):
+        return {"@file": os.path.abspath(os.fspath(value))}
+    if isinstance(value, (list, tuple)):
+        return [_as_given(v) for v in value]
+    if isinstance(value, Mapping):
+        return {k: _as_given(v) for k, v in value.items()}
+    return value
+
+
+def take_inputs(module: SubworkflowModule, inputs: Any) -> Any:
+    """``inputs`` with take names turned into channel positions, and as-given takes' files marked."""
+    process = module.processes[0]
+    anys = {str(ch.index) for ch in process.inputs if ch.elements[0].kind == ANY}
+    by_name = {ch.key: str(ch.index) for ch in process.inputs}
+    if isinstance(inputs, Mapping):
+        renamed = {by_name.get(k, k) if isinstance(k, str) else k: v for k, v in inputs.items()}
+        return {k: _as_given(v) if k in anys else v for k, v in renamed.items()}
+    if isinstance(inputs, (list, tuple)) and not isinstance(inputs, Queue):
+        return [_as_given(v) if str(i) in anys else v for i, v in enumerate(inputs)]
+    return inputs
+
+
+def _channel(ch, plain: tuple[str, ...]) -> dict[str, Any]:
+    kinds = [e.kind for e in ch.elements]
+    return {"key": ch.key, "signature": signature(ch), "kinds": kinds, "tuple": ch.kind == "tuple",
+            "labels": [e.label for e in ch.elements], "any": kinds == [ANY], "plain": ch.key in plain}
+
+
+def render_subworkflow_wrapper(module: SubworkflowModule, module_id: str) -> str:
+    """The wrapper ``main.nf`` for ``module`` (independent of inputs)."""
+    from pynf.render.renderer import RESERVED_FOLDERS, per_task_rule
+
+    process = module.processes[0]
+    outputs = [_channel(ch, ()) for ch in process.outputs]
+    topics = [name for name, _ in module.topics]
+    channels: dict[str, Any] = {o["key"]: None if o["any"] else {"kinds": o["kinds"], "tuple": o["tuple"]}
+                                for o in outputs}
+    for name, kinds in module.topics:
+        channels[_TOPIC_PREFIX + name] = {"kinds": list(kinds), "tuple": len(kinds) > 1}
+    include = Path(os.path.normpath(module.path)).relative_to(subworkflow_root(module)).as_posix()
+    return render_template(
+        "subworkflow.nf.j2", version=__version__, module_id=module_id.replace("\n", " "),
+        source_hash=module.source_hash, workflow_name=process.name, process_names=list(module.process_names),
+        manifest_name=MANIFEST_NAME, include_path="./" + include.removesuffix(".nf"),
+        inputs=[_channel(ch, module.plain_takes) for ch in process.inputs], outputs=outputs,
+        topic_keys=[(t, _TOPIC_PREFIX + t) for t in topics], topic_map={_TOPIC_PREFIX + t: t for t in topics},
+        channels=channels, output_keys=[o["key"] for o in outputs] + [_TOPIC_PREFIX + t for t in topics],
+        reserved=sorted(RESERVED_FOLDERS), per_task_rule=per_task_rule(process))
+
+
+def render_subworkflow_config(module: SubworkflowModule, options: RenderOptions) -> str:
+    """configText: the subworkflow's own nextflow.config (each one it includes, verbatim), then pynf's
+    run options for every process it runs."""
+    from pynf.render.renderer import render_config
+
+    names = "|".join(module.process_names) or module.processes[0].name
+    ours = render_config(dataclasses.replace(module.processes[0], name=names), options.run)
+    own = [f"// ---- {Path(f.path).parent.name}/nextflow.config (the subworkflow's own, verbatim) ----\n{f.config.rstrip()}\n"
+           for f in module.files if f.config]
+    return "\n".join(own + [ours]) if own else ours
+
+
+def render_subworkflow(module: SubworkflowModule, options: RenderOptions, module_id: str) -> Bundle:
+    """Render ``module`` into a ``Bundle`` (raises InputError / OptionsError like modules)."""
+    from pynf.render.renderer import ext_warnings
+
+    process = module.processes[0]
+    params = build_params(process, take_inputs(module, options.inputs), options.params,
+                          check_files=options.check_files, require_inputs=options.require_inputs,
+                          template=options.params_template, fill_empty=options.fill_empty)
+    sidecars, executables = subworkflow_files(module)
+    notes = tuple(ext_warnings(process, options.run))
+    for note in notes:
+        warnings.warn(UnknownExtKeyWarning(note), stacklevel=3)
+    return Bundle(
+        module_id=module_id, process=process.name, main_nf=render_subworkflow_wrapper(module, module_id),
+        params_text=params_text(params), config_text=render_subworkflow_config(module, options),
+        sidecars=tuple(sidecars.items()), executables=executables, warnings=notes,
+        input_kinds=tuple((ch.key, tuple(e.kind for e in ch.elements)) for ch in process.inputs))

@@ -57,7 +57,7 @@ def _process(process: Process) -> dict[str, Any]:
 def describe(module: Module, process: Process, *, module_id: str | None = None) -> dict[str, Any]:
     """One process's interface as plain data (what ``pynf inspect --json`` prints)."""
     one = _process(process)
-    return {
+    out = {
         "module": module_id or module.path,
         "process": one.pop("name"),
         "processes": [p.name for p in module.processes],
@@ -67,6 +67,11 @@ def describe(module: Module, process: Process, *, module_id: str | None = None) 
         **one,
         "warnings": list(module.warnings),
     }
+    if getattr(module, "subworkflow", None) is not None:  # pynf.compiler.subworkflow_module.SubworkflowModule
+        from pynf.compiler.subworkflow_module import describe_subworkflow
+
+        out["subworkflow"] = describe_subworkflow(module)  # type: ignore[arg-type]
+    return out
 
 
 def describe_module(module: Module, *, module_id: str | None = None, path: str | None = None,

@@ -54,6 +54,10 @@ def print_description(info: dict[str, Any]) -> None:
     if info["description"]:
         head += f"\n{' '.join(info['description'].split())}"
     console.print(head, highlight=False)
+    if info.get("subworkflow"):
+        from pynf.cli.describe_subworkflow import print_subworkflow
+
+        print_subworkflow(console, info["subworkflow"])
     for proc in processes:
         if "process" not in info:
             console.print(f"\n[bold]process {proc['name']}[/bold]")

@@ -19,7 +19,7 @@ from pynf.compiler.ir import Channel, Element, Module, Position, Process
 from pynf.compiler.subworkflow import Subworkflow, WorkflowDef, is_subworkflow, parse_subworkflow
 from pynf.errors import ModuleNotFound, ModuleSyntaxError
 
-__all__ = ["ANY", "SubworkflowModule", "IncludedFile", "load_subworkflow", "include_file"]
+__all__ = ["ANY", "SubworkflowModule", "IncludedFile", "load_subworkflow", "include_file", "describe_subworkflow"]
 
 #: Element kind of a take channel or emit whose shape pynf could not infer: items pass as given.
 ANY = "any"
@@ -47,6 +47,7 @@ class SubworkflowModule(Module):
     process_names: tuple[str, ...] = ()
     topics: tuple[tuple[str, tuple[str, ...]], ...] = ()
     plain_takes: tuple[str, ...] = ()
+    inner: tuple[Process, ...] = ()  # the processes it runs (each once), for stub shims and ext keys
 
     @property
     def workflow_def(self) -> WorkflowDef:
@@ -176,4 +177,23 @@ def load_subworkflow(path: str | Path, name: str | None = None) -> SubworkflowMo
         raise ModuleSyntaxError("unnamed workflow", file=str(p), line=1, column=1)
     # the top-level module lists every file (nested loads share the loader)
     return dataclasses.replace(module, files=tuple(loader.files.values()), process_names=tuple(loader.processes),
-                               topics=tuple(sorted(loader.topics.items())))
+                               topics=tuple(sorted(loader.topics.items())), inner=tuple(loader.processes.values()))
+
+
+def describe_subworkflow(module: SubworkflowModule) -> dict:
+    """The subworkflow part of ``pynf inspect --json``: takes (shape source, uses), emits, includes."""
+    wf = module.workflow_def
+    shapes = dict(module.shapes)
+    assert module.subworkflow is not None
+    return {
+        "workflow": wf.name,
+        "takes": [{"name": t.name, "shape": shapes.get(t.name), "plain": t.plain, "description": t.description,
+                   "uses": [{"component": u.component, "input": u.arg + 1, "direct": u.direct, "via": u.via or None}
+                            for u in t.uses]} for t in wf.takes],
+        "emits": [{"name": e.name, "from": ".out.".join(e.source) if e.source else None, "expr": e.expr,
+                   "description": e.description} for e in wf.emits],
+        "includes": [{"names": [a if a == n else f"{n} as {a}" for n, a in inc.names], "from": inc.path}
+                     for inc in module.subworkflow.includes],
+        "processes": list(module.process_names),
+        "components": list(module.tools),
+    }

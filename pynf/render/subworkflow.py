@@ -19,16 +19,19 @@ from typing import Any
 
 from pynf._version import __version__
 from pynf.compiler.subworkflow_module import ANY, SubworkflowModule
-from pynf.errors import UnknownExtKeyWarning
+from pynf.errors import InputError, UnknownExtKeyWarning
 from pynf.render.bundle import MANIFEST_NAME, Bundle
 from pynf.render.includes import local_include_files
 from pynf.render.inputs import Queue, build_params, params_text, signature
 from pynf.render.options import RenderOptions
 from pynf.templates import render_template
 
-__all__ = ["render_subworkflow", "subworkflow_root", "subworkflow_files", "take_inputs"]
+__all__ = ["FILE_KEY", "render_subworkflow", "subworkflow_root", "subworkflow_files", "take_inputs"]
 
 _TOPIC_PREFIX = "@topic:"
+
+#: How a file is written in an item passed as given, from JSON or the CLI: ``{"@file": "ref.fa"}``.
+FILE_KEY = "@file"
 
 
 def subworkflow_root(module: SubworkflowModule) -> Path:
@@ -71,10 +74,15 @@ def _as_given(value: Any) -> Any:
     if isinstance(value, Queue):
         return Queue([_as_given(v) for v in value.items])
     if isinstance(value, os.PathLike):
-        return {"@file": os.path.abspath(os.fspath(value))}
+        path = os.path.abspath(os.fspath(value))
+        if not os.path.exists(path):
+            raise InputError(f"file not found: {path}")
+        return {FILE_KEY: path}
     if isinstance(value, (list, tuple)):
         return [_as_given(v) for v in value]
     if isinstance(value, Mapping):
+        if set(value) == {FILE_KEY}:  # a file written as {"@file": path} (CLI/JSON)
+            return _as_given(Path(os.fspath(value[FILE_KEY])))
         return {k: _as_given(v) for k, v in value.items()}
     return value
 

@@ -42,7 +42,7 @@ __all__ = ["LOCK_NAME", "LockEntry", "LockFile", "lock_key"]
 LOCK_NAME = "pynf.lock"
 _VERSION = 1
 _SHA = re.compile(r"[0-9a-f]{40}")
-_PATH = re.compile(r"modules(/[A-Za-z0-9][A-Za-z0-9_.\-]*){2,3}")
+_PATH = re.compile(r"modules(/[A-Za-z0-9][A-Za-z0-9_.\-]*){2,3}|subworkflows(/[A-Za-z0-9][A-Za-z0-9_.\-]*){2}")
 
 
 def lock_key(remote: str, name: str) -> str:

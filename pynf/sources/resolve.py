@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Callable
 
 from pynf.errors import ModuleNotFound, ModuleSourceError, SourceWarning
+from pynf.sources import subworkflows
 from pynf.sources.fetch import GitSource
 from pynf.sources.ids import (ModuleId, default_branch, default_remote, is_local_module, normalize_remote,
                   offline_default, parse_module_id)
@@ -181,6 +182,12 @@ def _materialize(src: GitSource, sha: str, path: str, expected: str | None) -> s
     return digest
 
 
+def _subworkflow(found: subworkflows.SubworkflowPin | None, src: GitSource) -> ResolvedModule:
+    assert found is not None
+    return ResolvedModule(path=found.path, module_id=found.module_id, sha=found.sha, remote=src.remote,
+                          branch=found.branch, content_hash=found.content_hash)
+
+
 def resolve(module: str | os.PathLike[str], *, remote: str | None = None, branch: str | None = None,
             sha: str | None = None, lock_path: str | os.PathLike[str] | None | bool = None,
             offline: bool | None = None, pin: bool = True) -> ResolvedModule:
@@ -198,20 +205,35 @@ def resolve(module: str | os.PathLike[str], *, remote: str | None = None, branch
     remote_n, branch_n, offline_b, explicit_branch = _settings(remote, branch, offline)
     lock = _lock(lock_path)
     src = GitSource(remote_n, offline=offline_b)
+    explicit = subworkflows.explicit_subworkflow(mid)
     if lock is not None and sha is None:
-        found = _find_locked(lock, src, mid)
+        found = None if explicit else _find_locked(lock, src, mid)
         if found is not None and not (explicit_branch and found[1].branch != branch_n):
             _, entry = found
             digest = _materialize(src, entry.sha, entry.path, entry.content_hash or None)
             return ResolvedModule(path=src.cache.module_dir(entry.sha, entry.path), module_id=entry.name,
                                   sha=entry.sha, remote=remote_n, branch=entry.branch, content_hash=digest)
+        pinned = subworkflows.locked_subworkflow(lock, src, mid)
+        if pinned is not None and not (explicit_branch and pinned.branch != branch_n):
+            return _subworkflow(subworkflows.resolve_subworkflow(mid, src, pinned.sha, branch=pinned.branch, lock=lock,
+                                                                 pin=pin, materialize=_materialize, entry=pinned), src)
     if offline_b and not src.cache.repo.is_dir():
         raise ModuleSourceError(f"offline and nothing from {remote_n} is cached: run the command once while "
                                 f"online (e.g. `pynf modules pull {mid.text}`)")
     with src.cache.lock():
         src.ensure_repo()
         commit = src.expand_sha(sha, branch_n) if sha else _head(src, branch_n)
-        name = _pick(mid, src.module_names(commit), remote_n, branch_n, commit)
+        names = src.module_names(commit)
+    try:  # a module of that name wins; else a subworkflow (pynf.sources.subworkflows)
+        if explicit:
+            raise ModuleSourceError(f"no subworkflow '{mid.text}' on {remote_n} (branch {branch_n}, commit {commit[:12]})")
+        name = _pick(mid, names, remote_n, branch_n, commit)
+    except ModuleSourceError:
+        found_sub = subworkflows.resolve_subworkflow(mid, src, commit, branch=branch_n, lock=lock, pin=pin,
+                                                     materialize=_materialize)
+        if found_sub is None:
+            raise
+        return _subworkflow(found_sub, src)
     path = f"modules/{name}"
     digest = _materialize(src, commit, path, None)
     if lock is not None and pin:

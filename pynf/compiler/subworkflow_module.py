@@ -19,7 +19,7 @@ from pynf.compiler.ir import Channel, Element, Module, Position, Process
 from pynf.compiler.subworkflow import Subworkflow, WorkflowDef, is_subworkflow, parse_subworkflow
 from pynf.errors import ModuleNotFound, ModuleSyntaxError
 
-__all__ = ["ANY", "SubworkflowModule", "IncludedFile", "load_subworkflow", "include_file", "describe_subworkflow"]
+__all__ = ["ANY", "SubworkflowModule", "IncludedFile", "load_subworkflow", "include_file", "describe_subworkflow", "parse_component"]
 
 #: Element kind of a take channel or emit whose shape pynf could not infer: items pass as given.
 ANY = "any"
@@ -197,3 +197,12 @@ def describe_subworkflow(module: SubworkflowModule) -> dict:
         "processes": list(module.process_names),
         "components": list(module.tools),
     }
+
+
+def parse_component(path: str | Path) -> Module:
+    """Parse a module or a subworkflow (a file with a named workflow and no process) at ``path``."""
+    if is_subworkflow(path):
+        return load_subworkflow(path)
+    from pynf.compiler.parser import parse
+
+    return parse(path)

@@ -130,9 +130,9 @@ class Interface:
 def interface_of(module: Module | str | os.PathLike[str]) -> Interface:
     """The interface of a parsed module (or of the module at a path, parsed with its meta.yml)."""
     if not isinstance(module, Module):
-        from ..compiler import parse
+        from ..compiler.subworkflow_module import parse_component
 
-        module = parse(module)
+        module = parse_component(module)
     data = {
         "schema": SCHEMA,
         "processes": [_process(p) for p in module.processes],

@@ -25,7 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pynf.compiler import Module, parse
+from pynf.compiler import Module
+from pynf.compiler.subworkflow_module import parse_component as parse  # a module or a subworkflow
 from pynf.errors import InterfaceDriftError, InterfaceDriftWarning, NotReviewedHint
 from pynf.sources.lock import LockFile, lock_key
 

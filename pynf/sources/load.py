@@ -7,7 +7,8 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
-from pynf.compiler import Module, Process, parse
+from pynf.compiler import Module, Process
+from pynf.compiler.subworkflow_module import parse_component
 from pynf.errors import ModuleWarning
 from pynf.sources.ids import local_module_id
 from pynf.sources.resolve import resolve
@@ -48,14 +49,7 @@ class LoadedModule:
 
 def parse_module(path: str | os.PathLike[str]) -> Module:
     """``parse(path)``, issuing each of the module's warnings (kept in ``Module.warnings``) as a ModuleWarning."""
-    from pynf.compiler.subworkflow import is_subworkflow
-
-    if is_subworkflow(path):  # a named workflow and no process: an nf-core subworkflow
-        from pynf.compiler.subworkflow_module import load_subworkflow
-
-        module = load_subworkflow(path)
-    else:
-        module = parse(path)
+    module = parse_component(path)  # a module, or a subworkflow (a named workflow and no process)
     for text in module.warnings:
         warnings.warn(f"{path}: {text}", ModuleWarning, stacklevel=3)
     return module

@@ -298,8 +298,10 @@ def update(module: str | None = None, *, remote: str | None = None, branch: str 
         if new == entry.sha and target_branch == entry.branch:
             results.append(LockUpdate(key, entry.sha, new))
             continue
+        sub = entry.path.startswith(f"{subworkflows.PREFIX}/")
         with src.cache.lock():
-            names = src.module_names(new)
+            names = [f"{subworkflows.PREFIX}/{n}" for n in subworkflows.subworkflow_names(src, new)] if sub \
+                else src.module_names(new)
         if entry.name not in names:
             message = (f"{entry.name} no longer exists on branch '{target_branch}' of {entry.remote} "
                        f"(commit {new[:12]}); it stays pinned at {entry.sha[:12]}")
@@ -308,9 +310,10 @@ def update(module: str | None = None, *, remote: str | None = None, branch: str 
             warnings.warn(message, SourceWarning, stacklevel=2)
             results.append(LockUpdate(key, entry.sha, entry.sha))
             continue
-        digest = _materialize(src, new, entry.path, None)
+        materialize = (lambda *a: subworkflows.materialize_subworkflow(*a, _materialize)) if sub else _materialize
+        digest = materialize(src, new, entry.path, None)
         if guard is not None:
-            _materialize(src, entry.sha, entry.path, entry.content_hash or None)
+            materialize(src, entry.sha, entry.path, entry.content_hash or None)
             if not guard(key, entry, src.cache.module_dir(entry.sha, entry.path), src.cache.module_dir(new, entry.path),
                          new):
                 results.append(LockUpdate(key, entry.sha, entry.sha, held=new))

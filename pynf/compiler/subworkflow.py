@@ -9,6 +9,7 @@ argument is the take itself) or through operators (``ch.map { ... }``, a variabl
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -17,7 +18,8 @@ from pathlib import Path
 from lark import Token, Tree
 
 from pynf.compiler.ir import Position, TopLevel
-from pynf.compiler.subworkflow_tokens import Item, call_args, calls_in, derived_names, item_names, line_of, statements
+from pynf.compiler.subworkflow_tokens import (Item, call_args, calls_in, derived_names, forwards, item_names, line_of,
+                                              statements)
 from pynf.errors import ModuleNotFound, ModuleSyntaxError
 
 __all__ = ["IncludeDef", "TakeUse", "Take", "Emit", "WorkflowDef", "Subworkflow", "parse_subworkflow",
@@ -207,7 +209,9 @@ def _workflow(item: Tree, components: set[str], source: str) -> WorkflowDef | No
     for index, (name, line) in enumerate(take_names):
         uses = _take_uses(name, calls, derived, source)
         takes.append(Take(name=name, index=index, line=line, uses=tuple(uses), plain=_plain(name, main, uses)))
-    emits = [e for s in statements(sections["emit"]) if (e := _emit(s, source)) is not None]
+    forwarded = forwards(main)
+    emits = [dataclasses.replace(e, source=forwarded.get(e.expr)) if e.source is None else e
+             for s in statements(sections["emit"]) if (e := _emit(s, source)) is not None]
     m = item.meta
     pos = Position(m.line, m.column, m.end_line, m.end_column, m.start_pos, m.end_pos)
     return WorkflowDef(name=str(kids[1]), takes=tuple(takes), emits=tuple(emits),

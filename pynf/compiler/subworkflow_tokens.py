@@ -13,7 +13,7 @@ from typing import Union
 from lark import Token, Tree
 
 __all__ = ["Item", "line_of", "statements", "calls_in", "call_args", "item_names", "derived_names",
-           "used_as_channel"]
+           "used_as_channel", "forwards"]
 
 Item = Union[Token, Tree]
 
@@ -140,3 +140,13 @@ def used_as_channel(name: str, items: list[Item], in_operator: bool = False) -> 
         if used_as_channel(name, _inner(item) if item.children else [], in_operator or operator):
             return True
     return False
+
+
+def forwards(items: list[Item]) -> dict[str, tuple[str, str]]:
+    """Top-level ``name = COMPONENT.out.OUTPUT`` statements of ``items`` (not those inside ``if`` blocks)."""
+    found: dict[str, tuple[str, str]] = {}
+    for stmt in statements(items):
+        words = [str(x) if isinstance(x, Token) else None for x in stmt]
+        if len(words) == 7 and words[1] == "=" and words[3] == "." and words[4] == "out" and words[5] == ".":
+            found[str(words[0])] = (str(words[2]), str(words[6]))
+    return found

@@ -1,0 +1,178 @@
+"""Every shared nf-core subworkflow through pynf: parse, load its includes, compile, and stub-run it.
+
+The corpus folders are linked into a temporary tree in the nf-core/modules layout (``modules/nf-core``,
+``subworkflows/nf-core``) so the subworkflows' relative includes resolve. For each subworkflow: parse and
+load it with every module and subworkflow it includes (a missing include is reported), compile the
+wrapper with synthesized inputs (``pynf.stubs.inputs``; a take whose shape pynf could not infer gets
+``[meta, file]``, a plain-value take ``false``), and, when every process it runs has a ``stub:`` block,
+stub-run it on the embedded engine (Nextflow's v1 parser, one long-lived JVM) with version shims for
+the ``eval`` version commands. ``--v2 N`` also runs the first N compiled wrappers with Nextflow's CLI
+under the strict v2 parser (one JVM each).
+
+    python benchmarks/subworkflow_sweep.py --subworkflows ../shared/corpus/nf-core-subworkflows \\
+        --modules ../shared/corpus/nf-core-modules [--names a,b] [--no-stub] [--v2 N] [--json]
+
+Prints ``{"subworkflows", "loaded", "compiled", "stub_eligible", "stub_passed", "v2_run", "v2_passed",
+"failed": [{"subworkflow", "stage", "error"}], "seconds"}``.
+"""
+
+from __future__ import annotations
+
+#: Quick mode for the test suite (tests/benchmark_runner.py): two subworkflows, JSON on stdout.
+QUICK_ARGS = ["--subworkflows", "{corpus}/../nf-core-subworkflows", "--modules", "{corpus}",
+              "--names", "bam_stats_samtools,fasta_bgzip_index_dict_samtools", "--json"]
+#: Keys the JSON report always has.
+EXPECTED_KEYS = frozenset({"subworkflows", "loaded", "compiled", "stub_eligible", "stub_passed", "v2_run",
+                           "v2_passed", "failed", "seconds"})
+#: What the quick mode needs from the machine.
+NEEDS = ("engine", "corpus")
+#: The test that runs the quick mode with its own checks.
+TESTED_BY = "tests/subworkflows/test_sweep.py"
+
+import argparse
+import dataclasses
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from pynf.compiler.ir import Process  # noqa: E402
+from pynf.compiler.subworkflow_module import ANY, SubworkflowModule, load_subworkflow  # noqa: E402
+from pynf.errors import PynfError  # noqa: E402
+from pynf.render.compile import compile_bundle  # noqa: E402
+from pynf.stubs.inputs import synthesize_inputs  # noqa: E402
+from pynf.stubs.run import STUB_RESOURCES  # noqa: E402
+from pynf.stubs.shims import version_shims, with_shims  # noqa: E402
+
+
+def tree(root: Path, subworkflows: Path, modules: Path) -> Path:
+    """``root`` with ``modules/nf-core`` and ``subworkflows/nf-core`` linked to the corpus folders."""
+    for kind, target in (("modules", modules), ("subworkflows", subworkflows)):
+        (root / kind).mkdir(parents=True, exist_ok=True)
+        (root / kind / "nf-core").symlink_to(target.resolve(), target_is_directory=True)
+    return root
+
+
+def inputs_for(module: SubworkflowModule, work: Path) -> list:
+    """Synthesized inputs: module inputs as the stub sweep makes them; ``[meta, file]`` for as-given takes."""
+    process = module.processes[0]
+    inputs = synthesize_inputs(process, work / "inputs")
+    for i, ch in enumerate(process.inputs):
+        if ch.elements[0].kind == ANY:
+            placeholder = work / "inputs" / f"take{i}.txt"
+            placeholder.write_text("placeholder\n")
+            inputs[i] = False if ch.key in module.plain_takes else [{"id": "test"}, placeholder]
+    return inputs
+
+
+def stub_run(module: SubworkflowModule, bundle, work: Path, backend) -> str | None:
+    """One stub run with version shims; None when it succeeded with a manifest, else why not."""
+    merged = dataclasses.replace(module.processes[0], outputs=tuple(o for p in module.inner for o in p.outputs))
+    shims = version_shims(merged)
+    extra = shims.install_lib(work / "lib")
+    bundle = dataclasses.replace(bundle, config_text=bundle.config_text + "\n" + extra + "\n")
+    try:
+        result = backend.submit(with_shims(bundle, shims), stub=True, run_dir=work / "run")
+    except PynfError as e:
+        return f"{type(e).__name__}: {str(e)[:300]}"
+    if result.manifest is None:
+        return "no manifest written"
+    return None
+
+
+def v2_run(bundle, work: Path) -> str | None:
+    """Nextflow's CLI under NXF_SYNTAX_PARSER=v2 with -stub; None when it exits 0."""
+    from pynf.backends.local.launch import java_cmd_for_cli, nextflow_env
+
+    bundle.write(work / "bundle")
+    env = {**nextflow_env(), "NXF_SYNTAX_PARSER": "v2"}
+    proc = subprocess.run(java_cmd_for_cli(work / "bundle", ["-stub"]), cwd=work, env=env, capture_output=True,
+                          text=True, timeout=900)
+    if proc.returncode == 0:
+        return None
+    lines = [line for line in (proc.stdout + proc.stderr).splitlines() if line.strip() and "WARN" not in line]
+    return " | ".join(lines[-3:])[:300]
+
+
+def has_stubs(processes: tuple[Process, ...]) -> bool:
+    """True when every process has a ``stub:`` block."""
+    return all(p.stub is not None for p in processes)
+
+
+def run(subworkflows: Path, modules: Path, names: list[str] | None, *, stub: bool = True, v2: int = 0) -> dict:
+    """Sweep the subworkflows (all, or ``names``) and return the JSON report."""
+    folders = sorted(p.parent for p in subworkflows.glob("*/main.nf") if names is None or p.parent.name in names)
+    failed: list[dict] = []
+    counts = dict.fromkeys(("loaded", "compiled", "stub_eligible", "stub_passed", "v2_run", "v2_passed"), 0)
+    start = time.perf_counter()
+    backend = None
+    with tempfile.TemporaryDirectory(prefix="pynf-subworkflows-") as tmp:
+        root = tree(Path(tmp) / "repo", subworkflows, modules)
+        for folder in folders:
+            work = Path(tmp) / "work" / folder.name
+            work.mkdir(parents=True)
+            stage = "load"
+            try:
+                module = load_subworkflow(root / "subworkflows" / "nf-core" / folder.name)
+                counts["loaded"] += 1
+                stage = "compile"
+                bundle = compile_bundle(module, inputs=inputs_for(module, work), module_id=folder.name,
+                                        options=STUB_RESOURCES)
+                counts["compiled"] += 1
+            except PynfError as e:
+                failed.append({"subworkflow": folder.name, "stage": stage, "error": f"{type(e).__name__}: {str(e)[:300]}"})
+                continue
+            if stub and has_stubs(module.inner):
+                counts["stub_eligible"] += 1
+                if backend is None:
+                    from pynf.backends.local.backend import LocalBackend
+
+                    backend = LocalBackend()
+                error = stub_run(module, bundle, work, backend)
+                counts["stub_passed"] += error is None
+                if error:
+                    failed.append({"subworkflow": folder.name, "stage": "stub (v1)", "error": error})
+            elif stub:
+                missing = [p.name for p in module.inner if p.stub is None]
+                failed.append({"subworkflow": folder.name, "stage": "stub (v1)",
+                               "error": f"not stub-run: no stub block in {', '.join(missing)}"})
+            if counts["v2_run"] < v2:
+                counts["v2_run"] += 1
+                error = v2_run(bundle, work / "v2")
+                counts["v2_passed"] += error is None
+                if error:
+                    failed.append({"subworkflow": folder.name, "stage": "v2", "error": error})
+    return {"subworkflows": len(folders), **counts, "failed": failed, "seconds": round(time.perf_counter() - start, 1)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description="Parse, compile and stub-run the shared nf-core subworkflows.")
+    ap.add_argument("--subworkflows", required=True, type=Path)
+    ap.add_argument("--modules", required=True, type=Path)
+    ap.add_argument("--names", help="comma-separated subworkflow names (default: all)")
+    ap.add_argument("--no-stub", action="store_true", help="parse and compile only")
+    ap.add_argument("--v2", type=int, default=0, help="also run the first N wrappers under the strict v2 parser")
+    ap.add_argument("--json", action="store_true")
+    args = ap.parse_args(argv)
+    for folder in (args.subworkflows, args.modules):
+        if not folder.is_dir():
+            print(f"corpus folder not found: {folder}", file=sys.stderr)
+            return 2
+    names = args.names.split(",") if args.names else None
+    report = run(args.subworkflows, args.modules, names, stub=not args.no_stub, v2=args.v2)
+    if args.json:
+        print(json.dumps(report, indent=2))
+    else:
+        print(f"{report['loaded']}/{report['subworkflows']} loaded, {report['compiled']} compiled, "
+              f"{report['stub_passed']}/{report['stub_eligible']} stub runs passed in {report['seconds']} s")
+        for f in report["failed"]:
+            print(f"  {f['subworkflow']} [{f['stage']}]: {f['error']}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

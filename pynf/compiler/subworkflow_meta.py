@@ -8,8 +8,6 @@ from typing import Any
 
 import yaml
 
-from pynf.compiler.subworkflow import Subworkflow
-
 __all__ = ["merge_subworkflow_meta"]
 
 
@@ -24,8 +22,8 @@ def _entries(value: Any) -> dict[str, str | None]:
     return out
 
 
-def merge_subworkflow_meta(sub: Subworkflow, meta_path: str | Path) -> Subworkflow:
-    """``sub`` with its meta.yml docs; names meta.yml lists that the source lacks become warnings."""
+def merge_subworkflow_meta(sub: Any, meta_path: str | Path) -> Any:
+    """``sub`` (a :class:`~pynf.compiler.subworkflow.Subworkflow`) with its meta.yml docs; names meta.yml lists that the source lacks become warnings."""
     try:
         data = yaml.safe_load(Path(meta_path).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:

@@ -9,7 +9,9 @@ from typing import Any
 from pynf.render.bundle import Bundle
 from pynf.compiler.ir import Module
 from pynf.render.options import RenderOptions, RunOptions, mapping_argument
+from pynf.compiler.subworkflow_module import SubworkflowModule
 from pynf.render.renderer import render
+from pynf.render.subworkflow import render_subworkflow
 from pynf.sources.load import load_module
 
 __all__ = ["compile_bundle"]
@@ -32,7 +34,8 @@ def compile_bundle(module: str | os.PathLike[str] | Module, *, process: str | No
         loaded = load_module(module, process=process, source=source, pin=pin)
         parsed = loaded.module
         module_id = module_id or loaded.module_id
-    return render(parsed, RenderOptions(process=process, inputs=inputs, params=mapping_argument(params, "params"),
+    render_with = render_subworkflow if isinstance(parsed, SubworkflowModule) else render
+    return render_with(parsed, RenderOptions(process=process, inputs=inputs, params=mapping_argument(params, "params"),
                                         run=options or RunOptions(), module_id=module_id,
                                         check_files=check_files, require_inputs=require_inputs,
                                         params_template=params_template, fill_empty=fill_empty))

@@ -215,10 +215,6 @@ def render(module: Module, options: RenderOptions | None = None) -> Bundle:
     options = options or RenderOptions()
     process = module.process(options.process)
     module_id = _module_id(module, options.module_id)
-    if getattr(module, "subworkflow", None) is not None:  # a SubworkflowModule (pynf.render.subworkflow)
-        from pynf.render.subworkflow import render_subworkflow
-
-        return render_subworkflow(module, options, module_id)  # type: ignore[arg-type]
     params = build_params(process, options.inputs, options.params, check_files=options.check_files,
                           require_inputs=options.require_inputs, template=options.params_template,
                           untyped=undocumented_inputs(module, process), fill_empty=options.fill_empty)

@@ -24,6 +24,8 @@ from pynf.render.bundle import MANIFEST_NAME, Bundle
 from pynf.render.includes import local_include_files
 from pynf.render.inputs import Queue, build_params, params_text, signature
 from pynf.render.options import RenderOptions
+from pynf.render.renderer import RESERVED_FOLDERS, collect_sidecars, ext_warnings, per_task_rule, render_config
+from pynf.sources.ids import local_module_id
 from pynf.templates import render_template
 
 __all__ = ["FILE_KEY", "render_subworkflow", "subworkflow_root", "subworkflow_files", "take_inputs"]
@@ -48,8 +50,6 @@ def subworkflow_root(module: SubworkflowModule) -> Path:
 def subworkflow_files(module: SubworkflowModule) -> tuple[dict[str, bytes], frozenset[str]]:
     """Every file of the bundle besides the wrapper: each component's main.nf and the files its folder
     needs (environment.yml, templates/, module-local includes), resources/usr/bin as ``bin/``."""
-    from pynf.render.renderer import collect_sidecars
-
     root = subworkflow_root(module)
     files: dict[str, bytes] = {}
     executables: set[str] = set()
@@ -108,8 +108,6 @@ def _channel(ch, plain: tuple[str, ...]) -> dict[str, Any]:
 
 def render_subworkflow_wrapper(module: SubworkflowModule, module_id: str) -> str:
     """The wrapper ``main.nf`` for ``module`` (independent of inputs)."""
-    from pynf.render.renderer import RESERVED_FOLDERS, per_task_rule
-
     process = module.processes[0]
     outputs = [_channel(ch, ()) for ch in process.outputs]
     topics = [name for name, _ in module.topics]
@@ -131,8 +129,6 @@ def render_subworkflow_wrapper(module: SubworkflowModule, module_id: str) -> str
 def render_subworkflow_config(module: SubworkflowModule, options: RenderOptions) -> str:
     """configText: the subworkflow's own nextflow.config (each one it includes, verbatim), then pynf's
     run options for every process it runs."""
-    from pynf.render.renderer import render_config
-
     names = "|".join(module.process_names) or module.processes[0].name
     ours = render_config(dataclasses.replace(module.processes[0], name=names), options.run)
     own = [f"// ---- {Path(f.path).parent.name}/nextflow.config (the subworkflow's own, verbatim) ----\n{f.config.rstrip()}\n"
@@ -140,11 +136,10 @@ def render_subworkflow_config(module: SubworkflowModule, options: RenderOptions)
     return "\n".join(own + [ours]) if own else ours
 
 
-def render_subworkflow(module: SubworkflowModule, options: RenderOptions, module_id: str) -> Bundle:
+def render_subworkflow(module: SubworkflowModule, options: RenderOptions) -> Bundle:
     """Render ``module`` into a ``Bundle`` (raises InputError / OptionsError like modules)."""
-    from pynf.render.renderer import ext_warnings
-
     process = module.processes[0]
+    module_id = options.module_id or local_module_id(module.path)
     params = build_params(process, take_inputs(module, options.inputs), options.params,
                           check_files=options.check_files, require_inputs=options.require_inputs,
                           template=options.params_template, fill_empty=options.fill_empty)

@@ -19,7 +19,7 @@ from typing import Any
 
 from pynf._version import __version__
 from pynf.compiler.subworkflow_module import ANY, SubworkflowModule
-from pynf.errors import InputError, UnknownExtKeyWarning
+from pynf.errors import UnknownExtKeyWarning
 from pynf.render.bundle import MANIFEST_NAME, Bundle
 from pynf.render.includes import local_include_files
 from pynf.render.inputs import Queue, build_params, params_text, signature
@@ -28,12 +28,12 @@ from pynf.render.renderer import RESERVED_FOLDERS, collect_sidecars, ext_warning
 from pynf.sources.ids import local_module_id
 from pynf.templates import render_template
 
-__all__ = ["FILE_KEY", "render_subworkflow", "subworkflow_root", "subworkflow_files", "take_inputs"]
+__all__ = ["JSON_FILE_KEY", "render_subworkflow", "subworkflow_root", "subworkflow_files", "take_inputs"]
 
 _TOPIC_PREFIX = "@topic:"
 
 #: How a file is written in an item passed as given, from JSON or the CLI: ``{"@file": "ref.fa"}``.
-FILE_KEY = "@file"
+JSON_FILE_KEY = "@file"
 
 
 def subworkflow_root(module: SubworkflowModule) -> Path:
@@ -70,19 +70,15 @@ def subworkflow_files(module: SubworkflowModule) -> tuple[dict[str, bytes], froz
 
 
 def _as_given(value: Any) -> Any:
-    """Items of a take pynf could not shape: paths become ``{'@file': path}`` (a file for the wrapper)."""
+    """Items of a take pynf could not shape: ``{"@file": path}`` (CLI/JSON) becomes a path; paths then travel
+    as file objects (:mod:`pynf.render.values`)."""
     if isinstance(value, Queue):
         return Queue([_as_given(v) for v in value.items])
-    if isinstance(value, os.PathLike):
-        path = os.path.abspath(os.fspath(value))
-        if not os.path.exists(path):
-            raise InputError(f"file not found: {path}")
-        return {FILE_KEY: path}
     if isinstance(value, (list, tuple)):
         return [_as_given(v) for v in value]
     if isinstance(value, Mapping):
-        if set(value) == {FILE_KEY}:  # a file written as {"@file": path} (CLI/JSON)
-            return _as_given(Path(os.fspath(value[FILE_KEY])))
+        if set(value) == {JSON_FILE_KEY}:
+            return Path(os.path.abspath(os.fspath(value[JSON_FILE_KEY])))
         return {k: _as_given(v) for k, v in value.items()}
     return value
 

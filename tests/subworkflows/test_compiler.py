@@ -146,7 +146,7 @@ def test_items_given_as_is_mark_files_and_refuse_missing_ones(tmp_path):
     path = root / "subworkflows/nf-core/fasta_bgzip_index_dict_samtools"
     bundle = pynf.compile(path, ch_fasta=[{"id": "ref"}, fasta])
     assert bundle.params()["pynf_inputs"] == [{"name": "ch_fasta", "mode": "value",
-                                               "items": [[[{"id": "ref"}, {"@file": str(fasta)}]]]}]
+                                               "items": [[[{"id": "ref"}, {"__pynf_file__": str(fasta)}]]]}]
     same = pynf.compile(path, ch_fasta=[{"id": "ref"}, {"@file": str(fasta)}])
     assert same.params() == bundle.params()
     text = pynf.compile(path, ch_fasta=[{"id": "ref"}, str(fasta)])  # a string is text

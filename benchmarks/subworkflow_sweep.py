@@ -4,7 +4,7 @@ The corpus folders are linked into a temporary tree in the nf-core/modules layou
 ``subworkflows/nf-core``) so the subworkflows' relative includes resolve. For each subworkflow: parse and
 load it with every module and subworkflow it includes (a missing include is reported), compile the
 wrapper with synthesized inputs (``pynf.stubs.inputs``; a take whose shape pynf could not infer gets
-``[meta, file]``, a plain-value take ``false``), and, when every process it runs has a ``stub:`` block,
+a queue of one ``[meta, file]``, a plain-value take ``false``), and, when every process it runs has a ``stub:`` block,
 stub-run it on the embedded engine (Nextflow's v1 parser, one long-lived JVM) with version shims for
 the ``eval`` version commands. ``--v2 N`` also runs the first N compiled wrappers with Nextflow's CLI
 under the strict v2 parser (one JVM each).
@@ -44,9 +44,14 @@ from pynf.compiler.ir import Process  # noqa: E402
 from pynf.compiler.subworkflow_module import ANY, SubworkflowModule, load_subworkflow  # noqa: E402
 from pynf.errors import PynfError  # noqa: E402
 from pynf.render.compile import compile_bundle  # noqa: E402
+from pynf.render.inputs import Queue  # noqa: E402
 from pynf.stubs.inputs import synthesize_inputs  # noqa: E402
 from pynf.stubs.run import STUB_RESOURCES  # noqa: E402
 from pynf.stubs.shims import version_shims, with_shims  # noqa: E402
+
+
+#: Seconds a stub run may take (a subworkflow whose operators wait for more items never ends on its own).
+STUB_TIMEOUT = 300
 
 
 def tree(root: Path, subworkflows: Path, modules: Path) -> Path:
@@ -65,7 +70,8 @@ def inputs_for(module: SubworkflowModule, work: Path) -> list:
         if ch.elements[0].kind == ANY:
             placeholder = work / "inputs" / f"take{i}.txt"
             placeholder.write_text("placeholder\n")
-            inputs[i] = False if ch.key in module.plain_takes else [{"id": "test"}, placeholder]
+            # a queue of one sample: operators such as join wait for a queue's end (a value channel has none)
+            inputs[i] = False if ch.key in module.plain_takes else Queue([[{"id": "test"}, placeholder]])
     return inputs
 
 
@@ -76,7 +82,7 @@ def stub_run(module: SubworkflowModule, bundle, work: Path, backend) -> str | No
     extra = shims.install_lib(work / "lib")
     bundle = dataclasses.replace(bundle, config_text=bundle.config_text + "\n" + extra + "\n")
     try:
-        result = backend.submit(with_shims(bundle, shims), stub=True, run_dir=work / "run")
+        result = backend.submit(with_shims(bundle, shims), stub=True, run_dir=work / "run", timeout=STUB_TIMEOUT)
     except PynfError as e:
         return f"{type(e).__name__}: {str(e)[:300]}"
     if result.manifest is None:

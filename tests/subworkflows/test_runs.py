@@ -108,6 +108,10 @@ def test_fasta_bgzip_index_dict_samtools_items_as_given(remote, tmp_path):
     assert gzi.stat().st_size > 0 and sizes.read_text() == f"chr1\t{GENOME_LENGTH}\n"
     assert f"@SQ\tSN:chr1\tLN:{GENOME_LENGTH}" in dictionary.read_text()
     assert set(result.versions) == {"htslib", "samtools", "xz"}
+    # only this run's processes (topic channels of earlier runs in this JVM do not leak in)
+    assert sorted((p.split(":")[-1], tool) for p, tool, _ in result.topics["versions"]) == [
+        ("HTSLIB_BGZIPTABIX", "htslib"), ("HTSLIB_BGZIPTABIX", "xz"), ("SAMTOOLS_DICT", "samtools"),
+        ("SAMTOOLS_FAIDX", "samtools")]
 
 
 def test_cli_run_by_id_with_a_file_written_as_json(remote, tmp_path):

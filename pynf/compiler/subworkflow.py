@@ -219,8 +219,9 @@ def _workflow(item: Tree, components: set[str], source: str) -> WorkflowDef | No
 
 
 def _plain(name: str, main: list[Item], uses: list[TakeUse]) -> bool:
-    """A take the body never treats as a channel: not a call argument, not the receiver of ``.op``."""
-    if uses:
+    """A take the body never treats as a channel: never a call argument itself, never the receiver or an
+    argument of a channel operator (``if (!val_skip)``, ``UNZIP([[:], path])`` read it as a plain value)."""
+    if any(u.direct for u in uses):
         return False
     from pynf.compiler.subworkflow_tokens import used_as_channel
 

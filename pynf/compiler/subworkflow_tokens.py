@@ -13,7 +13,7 @@ from typing import Union
 from lark import Token, Tree
 
 __all__ = ["Item", "line_of", "statements", "calls_in", "call_args", "item_names", "derived_names",
-           "used_as_channel", "forwards"]
+           "used_as_channel", "forwards", "OPERATORS"]
 
 Item = Union[Token, Tree]
 
@@ -127,16 +127,25 @@ def derived_names(items: list[Item]) -> dict[str, set[str]]:
     return derived
 
 
+#: Nextflow's channel operators: a take that is their receiver or argument is a channel.
+OPERATORS = frozenset("""branch buffer collate collect collectFile combine concat count cross distinct dump filter
+first flatMap flatten groupTuple ifEmpty join last map max merge min mix multiMap randomSample reduce set
+splitCsv splitFasta splitFastq splitJson splitText subscribe sum take tap toList toSortedList transpose unique
+until view""".split())
+
+
 def used_as_channel(name: str, items: list[Item], in_operator: bool = False) -> bool:
-    """True when ``name`` is the receiver of a method (``name.map``) or an argument of an operator
-    (``x.join(name)``) anywhere in ``items``."""
+    """True when ``name`` is the receiver of a channel operator (``name.map``) or an argument of one
+    (``x.join(name)``) anywhere in ``items``; ``uniqmap.endsWith('.zip')`` reads a plain value."""
     for i, item in enumerate(items):
         if isinstance(item, Token):
             if item.type == "NAME" and str(item) == name:
-                if in_operator or (i + 1 < len(items) and str(items[i + 1]) in (".", "?.")):
+                method = str(items[i + 2]) if i + 2 < len(items) and str(items[i + 1]) in (".", "?.") else None
+                if in_operator or method in OPERATORS:
                     return True
             continue
-        operator = i >= 2 and isinstance(items[i - 1], Token) and str(items[i - 2]) == "." and _opens(item, "(")
+        operator = (i >= 2 and isinstance(items[i - 1], Token) and str(items[i - 1]) in OPERATORS
+                    and str(items[i - 2]) == "." and _opens(item, "("))
         if used_as_channel(name, _inner(item) if item.children else [], in_operator or operator):
             return True
     return False

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import warnings
 from collections.abc import Mapping
 from pathlib import Path
@@ -31,6 +32,13 @@ from pynf.templates import render_template
 __all__ = ["JSON_FILE_KEY", "render_subworkflow", "subworkflow_root", "subworkflow_files", "take_inputs"]
 
 _TOPIC_PREFIX = "@topic:"
+
+#: What a subworkflow folder holds that a run never reads.
+_NOT_CARRIED = frozenset({"tests", "meta.yml", "README.md"})
+
+#: ``params.NAME`` read in a config.
+_CONFIG_PARAM = re.compile(r"\bparams\.([A-Za-z_]\w*)")
+_CONFIG_PARAM_SET = re.compile(r"^\s*params\.([A-Za-z_]\w*)\s*=", re.M)
 
 #: How a file is written in an item passed as given, from JSON or the CLI: ``{"@file": "ref.fa"}``.
 JSON_FILE_KEY = "@file"
@@ -57,7 +65,11 @@ def subworkflow_files(module: SubworkflowModule) -> tuple[dict[str, bytes], froz
         path = Path(os.path.normpath(inc.path))
         folder = path.parent.relative_to(root).as_posix()
         files[path.relative_to(root).as_posix()] = path.read_bytes()
-        if inc.kind != "process":
+        if inc.kind != "process":  # a subworkflow folder: every file but its tests (awk scripts, configs ...)
+            for extra in sorted(path.parent.rglob("*")):
+                rel = extra.relative_to(path.parent)
+                if extra.is_file() and rel.parts[0] not in _NOT_CARRIED:
+                    files[f"{folder}/{rel.as_posix()}"] = extra.read_bytes()
             continue
         sidecars, exe = collect_sidecars(path.parent)
         for rel, data in sidecars:
@@ -129,6 +141,11 @@ def render_subworkflow_config(module: SubworkflowModule, options: RenderOptions)
     ours = render_config(dataclasses.replace(module.processes[0], name=names), options.run)
     own = [f"// ---- {Path(f.path).parent.name}/nextflow.config (the subworkflow's own, verbatim) ----\n{f.config.rstrip()}\n"
            for f in module.files if f.config]
+    text = "\n".join(own)
+    unset = sorted(set(_CONFIG_PARAM.findall(text)) - set(_CONFIG_PARAM_SET.findall(text)))
+    if unset:  # a pipeline defines them; here they default to null (params= sets them)
+        own.insert(0, "// params the subworkflow's config reads (a pipeline defines them; set them with params=)\n"
+                   + "".join(f"params.{name} = null\n" for name in unset))
     return "\n".join(own + [ours]) if own else ours
 
 

@@ -153,3 +153,26 @@ def test_items_given_as_is_mark_files_and_refuse_missing_ones(tmp_path):
     assert text.params()["pynf_inputs"][0]["items"] == [[[{"id": "ref"}, str(fasta)]]]
     with pytest.raises(InputError, match="file not found"):
         pynf.compile(path, ch_fasta=[{"id": "ref"}, tmp_path / "absent.fa"])
+
+
+def test_a_take_read_by_string_methods_is_a_plain_value(tmp_path):
+    root = nfcore_tree(tmp_path)
+    homer = load_subworkflow(root / "subworkflows/nf-core/homer_groseq")
+    assert homer.plain_takes == ("uniqmap",)  # `uniqmap.endsWith('.zip')`, `UNZIP([[:], uniqmap])`
+    bgzip = load_subworkflow(root / "subworkflows/nf-core/fasta_bgzip_index_dict_samtools")
+    assert bgzip.plain_takes == ()  # `ch_fasta.map { ... }`: a channel
+
+
+def test_the_subworkflow_folder_travels_and_its_config_params_are_declared(tmp_path):
+    root = nfcore_tree(tmp_path)
+    gtf = compile_bundle(load_subworkflow(root / "subworkflows/nf-core/gtf_hybridmerge_gffcompare"),
+                         require_inputs=False)
+    awk = {k: v for k, v in gtf.sidecars if "/awk/" in k}
+    assert awk == {f"subworkflows/nf-core/gtf_hybridmerge_gffcompare/awk/{p.name}": p.read_bytes()
+                   for p in (SUBWORKFLOWS / "gtf_hybridmerge_gffcompare" / "awk").iterdir()}
+    assert not any("/tests/" in k or k.endswith("meta.yml") for k, _ in gtf.sidecars)
+    quant = compile_bundle(load_subworkflow(root / "subworkflows/nf-core/quantify_pseudo_alignment"),
+                           require_inputs=False)
+    own = (SUBWORKFLOWS / "quantify_pseudo_alignment" / "nextflow.config").read_text().rstrip()
+    declared = quant.config_text.index("params.extra_kallisto_quant_args = null")
+    assert declared < quant.config_text.index(own) < quant.config_text.index("withName: 'SALMON_QUANT|")

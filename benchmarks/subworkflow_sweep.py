@@ -3,17 +3,20 @@
 The corpus folders are linked into a temporary tree in the nf-core/modules layout (``modules/nf-core``,
 ``subworkflows/nf-core``) so the subworkflows' relative includes resolve. For each subworkflow: parse and
 load it with every module and subworkflow it includes (a missing include is reported), compile the
-wrapper with synthesized inputs (``pynf.stubs.inputs``; a take whose shape pynf could not infer gets
-a queue of one ``[meta, file]``, a plain-value take ``false``), and, when every process it runs has a ``stub:`` block,
-stub-run it on the embedded engine (Nextflow's v1 parser, one long-lived JVM) with version shims for
-the ``eval`` version commands. ``--v2 N`` also runs the first N compiled wrappers with Nextflow's CLI
-under the strict v2 parser (one JVM each).
+wrapper with synthesized inputs (``pynf.stubs.inputs``; a take whose shape pynf could not infer gets a
+queue of one ``[meta, file, ...]`` sized by the first closure over it, a plain-value take ``false``),
+and, when every process it runs has a ``stub:`` block, stub-run it on the embedded engine (Nextflow's v1
+parser, one long-lived JVM, at most ``STUB_TIMEOUT`` seconds) with version shims for the ``eval``
+version commands. ``--v2 N`` also runs the first N compiled wrappers with Nextflow's CLI under the
+strict v2 parser (one JVM each).
 
     python benchmarks/subworkflow_sweep.py --subworkflows ../shared/corpus/nf-core-subworkflows \\
         --modules ../shared/corpus/nf-core-modules [--names a,b] [--no-stub] [--v2 N] [--json]
 
 Prints ``{"subworkflows", "loaded", "compiled", "stub_eligible", "stub_passed", "v2_run", "v2_passed",
 "failed": [{"subworkflow", "stage", "error"}], "seconds"}``.
+
+FIGURES
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ TESTED_BY = "tests/subworkflows/test_sweep.py"
 import argparse
 import dataclasses
 import json
+import re
 import subprocess
 import sys
 import tempfile
@@ -62,16 +66,26 @@ def tree(root: Path, subworkflows: Path, modules: Path) -> Path:
     return root
 
 
+def _arity(source: str, take: str) -> int:
+    """How many elements the first closure applied to ``take`` destructures (``ch.map { meta, reads -> }``: 2)."""
+    m = re.search(r"\b" + re.escape(take) + r"\s*\.\s*\w+\s*\{\s*([A-Za-z_][\w\s,]*?)->", source)
+    return max(2, len(m.group(1).split(","))) if m else 2
+
+
 def inputs_for(module: SubworkflowModule, work: Path) -> list:
-    """Synthesized inputs: module inputs as the stub sweep makes them; ``[meta, file]`` for as-given takes."""
+    """Synthesized inputs: module inputs as the stub sweep makes them; for an as-given take a queue of one
+    ``[meta, file, ...]`` (as many elements as the first closure over it destructures)."""
     process = module.processes[0]
     inputs = synthesize_inputs(process, work / "inputs")
+    source = Path(module.path).read_text()
     for i, ch in enumerate(process.inputs):
         if ch.elements[0].kind == ANY:
-            placeholder = work / "inputs" / f"take{i}.txt"
-            placeholder.write_text("placeholder\n")
+            files = []
+            for k in range(_arity(source, ch.key) - 1):
+                files.append(work / "inputs" / f"take{i}_{k}.txt")
+                files[-1].write_text("placeholder\n")
             # a queue of one sample: operators such as join wait for a queue's end (a value channel has none)
-            inputs[i] = False if ch.key in module.plain_takes else Queue([[{"id": "test"}, placeholder]])
+            inputs[i] = False if ch.key in module.plain_takes else Queue([[{"id": "test"}, *files]])
     return inputs
 
 

@@ -15,7 +15,7 @@ from pynf.render.reports import STAMP_PARAM, new_stamp
 from pynf.errors import BundleError, SeqeraConfigError, SeqeraError
 from pynf.backends.seqera.client import SeqeraClient
 from pynf.backends.seqera.config import SeqeraConfig
-from pynf.backends.seqera.resolve import ComputeEnv, Workspace, resolve_compute_env, resolve_workspace
+from pynf.backends.seqera.workspaces import ComputeEnv, Workspace, lookup_compute_env, lookup_workspace
 from pynf.backends.seqera.run import RemoteRun, watch_url
 from pynf.backends.seqera.wrapper_repo import PublishedWrapper, WrapperRepo
 
@@ -62,14 +62,14 @@ class SeqeraPlatform:
     def workspace(self) -> Workspace:
         """The configured workspace, resolved to its numeric id and names (one lookup, cached)."""
         if self._workspace is None:
-            self._workspace = resolve_workspace(self.client, self.config.workspace_id or "")
+            self._workspace = lookup_workspace(self.client, self.config.workspace_id or "")
         return self._workspace
 
     @property
     def compute_env(self) -> ComputeEnv:
         """The configured compute environment (id, name or the primary one), resolved and cached."""
         if self._compute_env is None:
-            self._compute_env = resolve_compute_env(self.client, self.workspace.id, self.config.compute_env_id)
+            self._compute_env = lookup_compute_env(self.client, self.workspace.id, self.config.compute_env_id)
         return self._compute_env
 
     def wrapper_repo(self) -> WrapperRepo:

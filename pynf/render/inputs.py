@@ -31,6 +31,7 @@ from typing import Any
 
 from pynf.compiler.ir import Channel, Element, Process
 from pynf.errors import ExtraTupleValuesWarning, InputError
+from pynf.render.bundle import params_text
 from pynf.render.fill import announce_filled, fill_missing
 from pynf.render.queue import QUEUE_KEY, Queue, is_queue as _is_queue, keyed_queue, partial_item as _partial
 
@@ -389,6 +390,3 @@ def build_params(process: Process, inputs: Any = None, params: Mapping[str, Any]
     return data
 
 
-def params_text(data: Mapping[str, Any]) -> str:
-    """paramsText: JSON with sorted keys, 2-space indent, ASCII escapes and a trailing newline."""
-    return json.dumps(data, sort_keys=True, indent=2, ensure_ascii=True, allow_nan=False) + "\n"

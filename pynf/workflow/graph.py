@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+from dataclasses import dataclass
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +21,7 @@ from pynf.sources.load import LoadedModule, ModuleSource
 from pynf.workflow.refs import ChannelRef, VersionsRef, gathers_versions, refs_in as _refs
 
 if TYPE_CHECKING:
+    from pynf.backends.base import Backend
     from pynf.compiler.ir import Channel, Module, Process
     from pynf.render.bundle import Bundle
     from pynf.workflow.result import WorkflowResult
@@ -300,29 +302,45 @@ class Workflow:
     def _call_text(self, **kwargs: Any) -> str:
         from pynf._util.calltext import call_text
 
-        defaults = {"backend": "local", "stub": False, "resume": False}
+        defaults = {"backend": None, "stub": False, "resume": False}
         shown = {k: v for k, v in kwargs.items() if defaults.get(k, None) != v}
         steps = ", ".join(f"{s.name}={s.process.name}" for s in self.steps.values())
         return call_text(f"pynf.Workflow({self.name!r}).run", **shown) + f"  # steps: {steps}"
 
-    def run(self, params: Mapping[str, Any] | None = None, *, backend: str = "local", stub: bool = False,
-            resume: bool | str = False, outdir: str | os.PathLike[str] | None = None,
+    def run(self, params: Mapping[str, Any] | None = None, *, backend: str | Backend | None = None,
+            stub: bool = False, resume: bool | str = False, outdir: str | os.PathLike[str] | None = None,
             work_dir: str | os.PathLike[str] | None = None, run_dir: str | os.PathLike[str] | None = None,
             progress: Callable[[Any], Any] | None = None, check: bool = True, timeout: float | None = None,
             seqera: Any = None, wait: bool = True) -> WorkflowResult:
-        """Run every step in ONE Nextflow run through :func:`pynf.dispatch.execute`; a :class:`WorkflowResult`."""
-        from pynf.backends.base import RunRequest
+        """Run every step in ONE Nextflow run through :func:`pynf.dispatch.execute`; a :class:`WorkflowResult`.
+
+        ``backend``: a registered name (default ``local``) or a backend instance; ``seqera``: the settings
+        given to a backend named by ``backend``.
+        """
+        from pynf.backends.registry import get_backend
+        from pynf.backends.spec import RunSpec
         from pynf.dispatch import execute
         from pynf.workflow.result import wrap_failure, WorkflowResult
 
-        request = RunRequest(workflow=self, params=dict(params or {}), backend=backend, seqera=seqera, stub=stub,
-                             resume=resume, outdir=outdir, work_dir=work_dir, run_dir=run_dir, progress=progress,
-                             check=check, timeout=timeout, wait=wait,
-                             command_line=self._call_text(params=params or None, backend=backend, stub=stub,
-                                                          resume=resume, outdir=outdir, work_dir=work_dir,
-                                                          run_dir=run_dir, timeout=timeout))
+        chosen = get_backend(backend, config=seqera)
+        spec = RunSpec(stub=stub, resume=resume, outdir=outdir, work_dir=work_dir, run_dir=run_dir, progress=progress,
+                       check=check, timeout=timeout, wait=wait,
+                       command_line=self._call_text(params=params or None, backend=backend, stub=stub, resume=resume,
+                                                    outdir=outdir, work_dir=work_dir, run_dir=run_dir, timeout=timeout))
         try:
-            result = execute(request)
+            result = execute(BoundWorkflow(self, dict(params or {})), spec, chosen)
         except RunFailed as exc:
             raise wrap_failure(self, exc) from None
         return WorkflowResult.wrap(self, result) if wait else result
+
+
+@dataclass(frozen=True)
+class BoundWorkflow:
+    """A workflow with its params: a run target (:class:`~pynf.backends.spec.Target`) compiled at run time."""
+
+    workflow: Workflow
+    params: Mapping[str, Any]
+
+    def to_bundle(self) -> Bundle:
+        """The workflow compiled with the params, every step's module pinned and drift-checked."""
+        return self.workflow.compile(self.params, pin=True)

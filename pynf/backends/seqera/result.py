@@ -17,7 +17,7 @@ from pynf.render.manifest import MANIFEST_NAME, ManifestOutputs, read_manifest_f
 from pynf.render.reports import ReportLinks, Reports, reports_from_manifest
 from pynf.render.summary import result_html
 from pynf.errors import InputError, PynfError, RemoteRunFailed, SeqeraError
-from pynf.backends.seqera.storage import filesystem, is_uri, scheme_of, strip_scheme
+from pynf.backends.staging.storage import filesystem, is_uri, scheme_of, strip_scheme
 
 
 

@@ -8,7 +8,6 @@ the same commit SHA (fixed identity and dates; user and system Git config are ig
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import os
 import shlex
@@ -17,13 +16,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
 
 from pynf._version import __version__
 from pynf.render.bundle import MANIFEST_NAME, Bundle
 from pynf.render.compile import compile_bundle
 from pynf._util.git import git_available, run_git
-from pynf.errors import BundleError, ExportError, GitError
+from pynf.errors import ExportError, GitError
 from pynf.render.inputs import PLACEHOLDER
 from pynf.sources.ids import local_module_id
 from pynf.sources.resolve import ResolvedModule, resolve
@@ -56,11 +54,6 @@ class ExportResult:
                 f"params_file={self.params_file!r}, commit={self.commit!r}, module_id={self.bundle.module_id!r})")
 
 
-def _yaml_params(bundle: Bundle) -> str:
-    data = bundle.params()
-    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=False, width=1000)
-
-
 def _source_line(source: ResolvedModule | None, bundle: Bundle) -> str:
     if source is None:
         return f"module `{bundle.module_id}`"
@@ -71,11 +64,8 @@ def _source_line(source: ResolvedModule | None, bundle: Bundle) -> str:
 
 def _fill_in(bundle: Bundle, params_file: str) -> list[str]:
     """README lines listing the inputs still holding a ``<FILL IN ...>`` placeholder (a params template)."""
-    try:
-        entries = bundle.params().get("pynf_inputs") or []
-    except (BundleError, AttributeError):  # YAML params: the placeholders are the same, found by text
-        entries = []
-    names = [e.get("name") for e in entries if PLACEHOLDER in json.dumps(e)]
+    entries = bundle.param_values.get("pynf_inputs") or []
+    names = [e.get("name") for e in entries if isinstance(e, dict) and PLACEHOLDER in json.dumps(e)]
     if not names and PLACEHOLDER not in bundle.params_text:
         return []
     return [
@@ -95,14 +85,6 @@ def _readme(bundle: Bundle, *, params_file: str, source: ResolvedModule | None, 
             files: list[str]) -> str:
     """The bundle's README; every path in it is relative to the bundle, so it stays true wherever the
     bundle is moved or pushed (and two exports of one module are byte-identical)."""
-    q = shlex.quote
-    run = f"nextflow run main.nf -params-file {q(params_file)}"
-    try:
-        outdir = bundle.params().get("outdir", "results")
-    except BundleError:
-        outdir = "results"
-    url = repo_url or "<git-url-of-this-repository>"
-    tw = f"tw launch {q(url) if repo_url else url} --revision {_BRANCH} --params-file {q(params_file)}"
     if bundle.steps:
         title = f"workflow {bundle.module_id}"
         origin = (f"workflow `{bundle.module_id}`: steps {', '.join(f'`{s}`' for s in bundle.steps)} "
@@ -123,6 +105,17 @@ def _readme(bundle: Bundle, *, params_file: str, source: ResolvedModule | None, 
         *[f"- `{name}`" for name in files],
         "",
         *_fill_in(bundle, params_file),
+        *_run_section(bundle, params_file),
+        *_launch_section(params_file, repo_url, git),
+    ]
+    return "\n".join(lines)
+
+
+def _run_section(bundle: Bundle, params_file: str) -> list[str]:
+    """README lines: running the bundle with Nextflow, or with pynf's embedded engine."""
+    run = f"nextflow run main.nf -params-file {shlex.quote(params_file)}"
+    outdir = bundle.param_values.get("outdir", "results")
+    return [
         "## Run it with Nextflow",
         "",
         "From this directory, with Nextflow installed:",
@@ -144,6 +137,15 @@ def _readme(bundle: Bundle, *, params_file: str, source: ResolvedModule | None, 
         f"the output manifest `{MANIFEST_NAME}`. Edit `{params_file}` to run other inputs: the wrapper "
         "does not depend on them.",
         "",
+    ]
+
+
+def _launch_section(params_file: str, repo_url: str | None, git: bool) -> list[str]:
+    """README lines: pushing the bundle and launching it on Seqera Platform with ``tw``."""
+    q = shlex.quote
+    url = repo_url or "<git-url-of-this-repository>"
+    tw = f"tw launch {q(url) if repo_url else url} --revision {_BRANCH} --params-file {q(params_file)}"
+    return [
         "## Launch it on Seqera Platform",
         "",
         ("This directory is a Git repository with one commit on branch `main`. " if git else
@@ -160,7 +162,6 @@ def _readme(bundle: Bundle, *, params_file: str, source: ResolvedModule | None, 
         f"`{params_file}` must be readable by that compute environment (e.g. `s3://` URIs).",
         "",
     ]
-    return "\n".join(lines)
 
 
 def _prepare_dir(root: Path, force: bool) -> None:
@@ -209,7 +210,7 @@ def export_bundle(bundle: Bundle, directory: str | os.PathLike[str], *, params_f
     except (OSError, ValueError) as exc:  # ValueError: a NUL in the path
         raise ExportError(f"cannot export into {str(directory)!r}: {exc}") from None
     params_file = f"params.{params_format}"
-    out = bundle if params_format == "json" else dataclasses.replace(bundle, params_text=_yaml_params(bundle))
+    out = bundle  # its params are serialized as the file name says (JSON or YAML) when written
     names = sorted([*out.files(params_name=params_file), "README.md"])
     readme = _readme(out, params_file=params_file, source=source, repo_url=repo_url, git=git, files=names)
     if "README.md" in dict(out.sidecars):

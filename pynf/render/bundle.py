@@ -95,9 +95,18 @@ class Bundle:
         """The params as a fresh dict of their own (change it freely; see :attr:`param_values`)."""
         return copy.deepcopy(self._params)  # type: ignore[attr-defined]
 
+    def params_file_text(self, name: str = "params.json") -> str:
+        """The params as the file ``name`` holds them: YAML for ``.yaml``/``.yml``, else the JSON params text."""
+        if name.endswith((".yaml", ".yml")):
+            import yaml
+
+            return yaml.safe_dump(self.params(), sort_keys=False, allow_unicode=True, default_flow_style=False,
+                                  width=1000)
+        return self.params_text
+
     def files(self, *, params_name: str = "params.json", config_name: str = "nextflow.config") -> dict[str, bytes]:
         """All files of the bundle by relative path, sorted."""
-        out = {"main.nf": self.main_nf.encode(), params_name: self.params_text.encode(),
+        out = {"main.nf": self.main_nf.encode(), params_name: self.params_file_text(params_name).encode(),
                config_name: self.config_text.encode()}
         out.update(dict(self.sidecars))
         return dict(sorted(out.items()))

@@ -20,7 +20,7 @@ from pynf.errors import InputError
 from pynf.render.bundle import Bundle
 from pynf.render.compile import compile_bundle
 from pynf.render.options import RunOptions, mapping_argument
-from pynf.sources.load import ModuleSource
+from pynf.sources.load import LoadedModule, ModuleSource
 
 __all__ = ["ModuleTarget", "execute"]
 
@@ -57,14 +57,13 @@ class ModuleTarget:
         interface first (:func:`pynf.interface.run_check.load_for_run`: breaking drift raises, compatible drift
         warns); the module ID is derived there, once.
         """
-        module, module_id = self.module, self.module_id
+        module: Module | LoadedModule | str | os.PathLike[str] = self.module
         if not isinstance(module, Module):
             from pynf.interface.run_check import load_for_run
 
-            loaded = load_for_run(module, process=self.process, source=self.source)
-            module, module_id = loaded.module, module_id or loaded.module_id
+            module = load_for_run(module, process=self.process, source=self.source)
         return compile_bundle(module, process=self.process, inputs=self.inputs, params=self.params,
-                              options=self.options, module_id=module_id, fill_empty=self.fill_empty)
+                              options=self.options, module_id=self.module_id, fill_empty=self.fill_empty)
 
 
 def execute(target: Target, spec: RunSpec | None = None, backend: str | Backend | None = None) -> Result:

@@ -23,8 +23,7 @@ from pynf.render.compile import compile_bundle
 from pynf._util.git import git_available, run_git
 from pynf.errors import ExportError, GitError
 from pynf.render.inputs import PLACEHOLDER
-from pynf.sources.ids import local_module_id
-from pynf.sources.resolve import ResolvedModule, resolve
+from pynf.sources.load import LoadedModule, load_module
 
 __all__ = ["ExportResult", "export", "export_bundle", "README_MARKER", "GIT_IDENTITY", "GIT_DATE"]
 
@@ -46,7 +45,7 @@ class ExportResult:
     params_file: str
     commit: str | None
     bundle: Bundle
-    source: ResolvedModule | None = None
+    source: LoadedModule | None = None
 
     def __repr__(self) -> str:
         """One line: where the bundle went, how many files, the commit."""
@@ -54,7 +53,7 @@ class ExportResult:
                 f"params_file={self.params_file!r}, commit={self.commit!r}, module_id={self.bundle.module_id!r})")
 
 
-def _source_line(source: ResolvedModule | None, bundle: Bundle) -> str:
+def _source_line(source: LoadedModule | None, bundle: Bundle) -> str:
     if source is None:
         return f"module `{bundle.module_id}`"
     if source.sha is None:
@@ -81,7 +80,7 @@ def _fill_in(bundle: Bundle, params_file: str) -> list[str]:
     ]
 
 
-def _readme(bundle: Bundle, *, params_file: str, source: ResolvedModule | None, repo_url: str | None, git: bool,
+def _readme(bundle: Bundle, *, params_file: str, source: LoadedModule | None, repo_url: str | None, git: bool,
             files: list[str]) -> str:
     """The bundle's README; every path in it is relative to the bundle, so it stays true wherever the
     bundle is moved or pushed (and two exports of one module are byte-identical)."""
@@ -199,7 +198,7 @@ def _git_commit(root: Path, message: str) -> str:
 
 
 def export_bundle(bundle: Bundle, directory: str | os.PathLike[str], *, params_format: str = "json",
-                  git: bool = False, force: bool = False, source: ResolvedModule | None = None,
+                  git: bool = False, force: bool = False, source: LoadedModule | None = None,
                   repo_url: str | None = None) -> ExportResult:
     """Write ``bundle`` and its README into ``directory``; with ``git`` commit it reproducibly."""
     if params_format not in ("json", "yaml"):
@@ -234,10 +233,9 @@ def export(module: str | os.PathLike[str], directory: str | os.PathLike[str], *,
            remote: str | None = None, branch: str | None = None, sha: str | None = None,
            lock_path: str | os.PathLike[str] | None = None, offline: bool | None = None) -> ExportResult:
     """Resolve ``module`` (path or ID), compile it with the inputs/params/options and export the bundle."""
-    source = resolve(module, remote=remote, branch=branch, sha=sha, lock_path=lock_path, offline=offline)
-    path = Path(source.path)
-    module_id = source.module_id if source.sha else local_module_id(path)
-    bundle = compile_bundle(path, process=process, inputs=inputs, params=dict(params or {}), options=options,
-                            module_id=module_id, params_template=inputs is None)
+    source = load_module(module, process=process, remote=remote, branch=branch, sha=sha, lock_path=lock_path,
+                         offline=offline)
+    bundle = compile_bundle(source, process=process, inputs=inputs, params=dict(params or {}), options=options,
+                            params_template=inputs is None)
     return export_bundle(bundle, directory, params_format=params_format, git=git, force=force, source=source,
                          repo_url=repo_url)

@@ -105,7 +105,7 @@ class LocalBackend(Backend):
         """
         rdir = self._run_dir(bundle, spec.run_dir, spec.resume)
         rdir.mkdir(parents=True, exist_ok=True)
-        paths = spec.local_paths(rdir, bundle.params.get("outdir"))
+        paths = spec.local_paths(rdir, bundle.param_values.get("outdir"))
         stamp = new_stamp(paths.outdir)  # names this run's reports in outdir/pipeline_info
         resume_id = _resume_id(rdir, spec.resume)
         bundle.with_params(outdir=str(paths.outdir), **{STAMP_PARAM: stamp}).write(rdir)

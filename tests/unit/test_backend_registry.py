@@ -92,3 +92,15 @@ def test_pynf_run_offers_registered_backends_and_their_options():
 def test_an_option_of_another_backend_is_an_error(tmp_path):
     done = _cli("run", str(tmp_path), "--workspace", "acme/x")
     assert done.returncode == 1 and "--workspace is an option of --backend seqera" in done.stderr
+
+
+def test_outdir_and_work_dir_are_resolved_in_one_step(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    run_dir = tmp_path / "run"
+    paths = RunSpec().local_paths(run_dir, None)
+    assert (paths.outdir, paths.work_dir) == (run_dir / "results", run_dir / "work")
+    paths = RunSpec().local_paths(run_dir, "mine")  # the bundle's outdir param: under the run directory
+    assert paths.outdir == run_dir / "mine"
+    paths = RunSpec(outdir="out", work_dir="w").local_paths(run_dir, "mine")  # the caller's: under the cwd
+    assert (paths.outdir, paths.work_dir) == (tmp_path / "out", tmp_path / "w")
+    assert RunSpec(outdir="o", work_dir="s3://b/w").remote_paths() == ("o", "s3://b/w")

@@ -85,7 +85,7 @@ class SeqeraBackend(Backend):
         if not local:
             return bundle, StagingReport()
         ce = self.platform.compute_env
-        return stage_bundle(bundle, staging_dir=cfg.staging_dir, work_dir=work_dir or cfg.work_dir or ce.work_dir,
+        return stage_bundle(bundle, staging_dir=cfg.staging_dir, work_dir=self.platform.work_dir_for(work_dir),
                             shared_paths=shared, stage_inputs=cfg.stage_inputs, compute_env=ce.name or ce.id)
 
     def _submit(self, bundle: Bundle, spec: RunSpec) -> SeqeraResult | RemoteRun:  # type: ignore[override]

@@ -96,6 +96,7 @@ class SeqeraPlatform:
         ce = self.compute_env
         published = self.publish(bundle)
         run_name = run_name or unique_run_name(bundle.module_id)
+        work_dir = self.work_dir_for(work_dir)
         launched_outdir, params = self._launch_params(bundle, outdir, work_dir, run_name)
         launch: dict = {
             "pipeline": published.repo_url,
@@ -107,8 +108,8 @@ class SeqeraPlatform:
             "runName": run_name,
             "pullLatest": False,
         }
-        if work_dir or self.config.work_dir or ce.work_dir:
-            launch["workDir"] = work_dir or self.config.work_dir or ce.work_dir
+        if work_dir:
+            launch["workDir"] = work_dir
         launch.update(self._extras(config_profiles, label_ids, pre_run_script, stub))
         launch.update(self._resume(bundle, published.main_script, resume))
         workflow_id = self.client.launch(ws.id, launch)
@@ -116,13 +117,17 @@ class SeqeraPlatform:
         log.info("launched %s as %s: %s", run_name, workflow_id, url)
         return self.attach(workflow_id, run_name=run_name, url=url, outdir=launched_outdir)
 
+    def work_dir_for(self, work_dir: str | None = None) -> str | None:
+        """The run's work dir, resolved in one place: the one given, else the configured one, else the compute
+        environment's (a relative outdir and staged inputs go under it)."""
+        return work_dir or self.config.work_dir or self.compute_env.work_dir
+
     def _launch_params(self, bundle: Bundle, outdir: str | None, work_dir: str | None,
                        run_name: str) -> tuple[str | None, str]:
         """The run's outdir and its paramsText: the bundle's params with the remote outdir and a report stamp,
         serialized once."""
-        base = work_dir or self.config.work_dir or self.compute_env.work_dir
         values = bundle.param_values
-        final_outdir = _remote_outdir(outdir or self.config.outdir or values.get("outdir"), base, run_name)
+        final_outdir = _remote_outdir(outdir or self.config.outdir or values.get("outdir"), work_dir, run_name)
         changes: dict = {} if final_outdir is None else {"outdir": final_outdir}
         if STAMP_PARAM not in values:
             changes[STAMP_PARAM] = new_stamp()  # names the run's reports in outdir/pipeline_info

@@ -57,13 +57,18 @@ def _split(name: str, target: str) -> tuple[str, str]:
     return module, cls
 
 
-def _from_env() -> dict[str, str]:
+def _from_env(*, lenient: bool = False) -> dict[str, str]:
     out: dict[str, str] = {}
     for item in filter(None, (i.strip() for i in os.environ.get(ENV_VAR, "").split(","))):
         name, sep, target = item.partition("=")
-        if not sep or not name.strip():
-            raise InputError(f"{ENV_VAR}: expected name=module:Class items separated by commas, got {item!r}")
-        _split(name, target)
+        try:
+            if not sep or not name.strip():
+                raise InputError(f"{ENV_VAR}: expected name=module:Class items separated by commas, got {item!r}")
+            _split(name, target)
+        except InputError:
+            if lenient:
+                continue
+            raise
         out[name.strip()] = target.strip()
     return out
 
@@ -77,13 +82,14 @@ def _from_entry_points() -> dict[str, str]:
     return _entry_points
 
 
-def _known() -> dict[str, str | type]:
-    return {**_from_entry_points(), **_from_env(), **_registered}
+def _known(*, lenient: bool = False) -> dict[str, str | type]:
+    return {**_from_entry_points(), **_from_env(lenient=lenient), **_registered}
 
 
-def names() -> list[str]:
-    """Names of every known backend, sorted (registered in code, by entry point, or in ``PYNF_BACKENDS``)."""
-    return sorted(_known())
+def names(*, lenient: bool = False) -> list[str]:
+    """Names of every known backend, sorted (registered in code, by entry point, or in ``PYNF_BACKENDS``);
+    ``lenient=True`` skips malformed ``PYNF_BACKENDS`` items instead of raising."""
+    return sorted(_known(lenient=lenient))
 
 
 def backend_class(name: str) -> type[Backend]:

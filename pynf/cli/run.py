@@ -19,7 +19,7 @@ def _backend_options(fn):
     """``--backend`` (every registered backend) and the options registered backends add (``cli_options``)."""
     from pynf.backends.registry import DEFAULT, backend_class, names
 
-    known = names()
+    known = names(lenient=True)  # a malformed PYNF_BACKENDS is reported when a run reads it, not at import
     seen: set[str] = set()
     for name in reversed(known):
         try:

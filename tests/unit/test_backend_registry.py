@@ -89,6 +89,13 @@ def test_pynf_run_offers_registered_backends_and_their_options():
     assert done.returncode == 0 and "nfcli" in done.stdout and "--nfcli-root" in done.stdout
 
 
+def test_a_malformed_environment_is_a_clear_error_of_the_run_not_of_the_cli(tmp_path):
+    done = _cli("run", str(tmp_path), PYNF_BACKENDS="nfcli")
+    assert done.returncode == 1 and "PYNF_BACKENDS: expected name=module:Class" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert _cli("--help", PYNF_BACKENDS="nfcli").returncode == 0
+
+
 def test_an_option_of_another_backend_is_an_error(tmp_path):
     done = _cli("run", str(tmp_path), "--workspace", "acme/x")
     assert done.returncode == 1 and "--workspace is an option of --backend seqera" in done.stderr

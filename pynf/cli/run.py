@@ -85,7 +85,9 @@ def run_command(module: str, process: str | None, inputs: tuple[str, ...], param
     spec = RunSpec(stub=stub, resume=resume, outdir=outdir, work_dir=work_dir, run_dir=run_dir, wait=not no_wait,
                    timeout=timeout, command_line=click.get_current_context().meta.get("pynf.command_line"))
     result = _execute(target, spec, chosen, title=module, as_json=as_json)
-    if not spec.wait and not hasattr(result, "get_execution_report"):  # a remote run's handle
+    from pynf.backends.base import Result
+
+    if not isinstance(result, Result):  # a remote run's handle (``--no-wait``)
         info = {"workflowId": getattr(result, "workflow_id", None), "url": getattr(result, "url", None)}
         click.echo(json.dumps(info) if as_json else f"launched {info['workflowId']}: {info['url']}")
         return

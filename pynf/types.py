@@ -21,13 +21,13 @@ class ExecutionRequest:
     """What to run: inputs, params, backend and run options for one module process.
 
     ``inputs`` follows :mod:`pynf.render.inputs` (a list in channel order, or a mapping by name);
-    ``script_path`` runs a local ``main.nf`` instead of resolving the module ID; ``seqera``
-    carries the settings for ``backend="seqera"``.
+    ``script_path`` runs a local ``main.nf`` instead of resolving the module ID; ``backend`` is a registered
+    name or a backend instance; ``seqera`` carries the settings for ``backend="seqera"``.
     """
 
     params: dict[str, Any] = field(default_factory=dict)
     inputs: Any = None
-    backend: str = "local"
+    backend: str | Backend = "local"
     script_path: str | None = None
     process: str | None = None
     options: RunOptions | None = None
@@ -44,7 +44,8 @@ class ExecutionRequest:
         target = ModuleTarget(self.script_path or module_id, module_id=module_id if self.script_path else None,
                               inputs=self.inputs, params=dict(self.params or {}), process=self.process,
                               options=self.options or RunOptions())
-        spec = RunSpec(stub=self.stub, resume=self.resume, outdir=self.outdir, work_dir=self.work_dir).but(**spec_changes)
+        spec = RunSpec(stub=self.stub, resume=self.resume, outdir=self.outdir,
+                       work_dir=self.work_dir).but(**spec_changes)
         return target, spec, backend or get_backend(self.backend, config=self.seqera)
 
 

@@ -111,3 +111,16 @@ def test_outdir_and_work_dir_are_resolved_in_one_step(tmp_path, monkeypatch):
     paths = RunSpec(outdir="out", work_dir="w").local_paths(run_dir, "mine")  # the caller's: under the cwd
     assert (paths.outdir, paths.work_dir) == (tmp_path / "out", tmp_path / "w")
     assert RunSpec(outdir="o", work_dir="s3://b/w").remote_paths() == ("o", "s3://b/w")
+
+
+def test_no_backend_name_tables_in_the_run_path():
+    """The CLI's run command, the API, dispatch and workflows name no backend: choices come from the registry."""
+    import ast
+
+    files = [REPO / "pynf" / name for name in ("api.py", "dispatch.py", "types.py", "cli/run.py")]
+    files += sorted((REPO / "pynf" / "workflow").glob("*.py"))
+    found = [f"{path.relative_to(REPO)}:{node.lineno} {node.value!r}" for path in files
+             for node in ast.walk(ast.parse(path.read_text())) if isinstance(node, ast.Constant)
+             and node.value in ("seqera", "local")]
+    # only the seed API's documented default (ExecutionRequest.backend = "local") names one
+    assert len(found) <= 1 and all(f.startswith("pynf/types.py:") and f.endswith("'local'") for f in found), found

@@ -24,9 +24,9 @@ from typing import TYPE_CHECKING, Any
 
 from pynf.compiler.ir import Channel
 from pynf.errors import InputError, WiringError
-from pynf.render.inputs import (ChannelInput, _address, _channel, _element, _is_queue, _known_names, keyed_queue,
-                                signature)
+from pynf.render.inputs import ChannelInput, _channel, _element, _is_queue, signature
 from pynf.workflow.gather import gather_expr, versions_lines
+from pynf.workflow.given import Slot, has_meta, has_ref, split_inputs, where
 from pynf.workflow.ops import Chain, Combine, First, Join, Line, MapRow, Output, Pick, Row, Var, Wrap
 from pynf.workflow.refs import ChannelRef, Gather, VersionsRef
 
@@ -61,130 +61,24 @@ def _fits(out_kind: str, in_kind: str) -> bool:
     return out_kind in _VALUES
 
 
-def _where(step: Step, ch: Channel) -> str:
-    return f"step '{step.name}' input '{ch.key}' {signature(ch)}"
-
-
 def _from(ref: ChannelRef) -> str:
     tail = f" element {ref.element}" if ref.element is not None else ""
     return f"step '{ref.step.name}' output '{ref.channel.key}' {signature(ref.channel)}{tail}"
 
 
-def _has_meta(ch: Channel) -> bool:
-    return ch.kind == "tuple" and len(ch.elements) >= 2 and ch.elements[0].kind == "val"
-
-
-def _split(step: Step) -> dict[int, Any]:
-    """User inputs -> {channel index: whole value | {element index: value}}, as ``resolve_inputs`` addresses."""
-    process = step.process
-    inputs = step.inputs
-    if inputs is None:
-        inputs = {}
-    if isinstance(inputs, (list, tuple)):
-        if len(inputs) != len(process.inputs):
-            raise InputError(f"step '{step.name}': {process.name} takes {len(process.inputs)} input channel(s) "
-                             f"({_known_names(process)}), but {len(inputs)} positional value(s) were given")
-        inputs = {str(i): v for i, v in enumerate(inputs)}
-    if not isinstance(inputs, Mapping):
-        raise InputError(f"step '{step.name}': inputs must be a dict or a list, got {type(inputs).__name__}")
-    given: dict[int, Any] = {}
-    for key, value in inputs.items():
-        hits = _address(process, str(key))
-        if len(hits) != 1:
-            problem = "has no input named" if not hits else "has several inputs named"
-            raise InputError(f"step '{step.name}': {process.name} {problem} '{key}'; its inputs are: "
-                             f"{_known_names(process)}", input=str(key))
-        ci, ei = hits[0]
-        if ei is not None and keyed_queue(process.inputs[ci], value):
-            ei = None  # a samplesheet queue given under one of its elements' names is the whole channel
-        slot = given.get(ci)
-        if ei is None:
-            if slot is not None:
-                raise InputError(f"step '{step.name}': input {ci} {signature(process.inputs[ci])} is given more than "
-                                 "once", input=str(key))
-            given[ci] = ("whole", value)
-        else:
-            if slot is not None and slot[0] == "whole":
-                raise InputError(f"step '{step.name}': input {ci} is given both whole and by element", input=str(key))
-            parts = slot[1] if slot else {}
-            parts[ei] = value
-            given[ci] = ("parts", parts)
-    if getattr(step, "fill_empty", False):
-        _fill_empty(step, given)
-    out: dict[int, Any] = {}
-    for ci, ch in enumerate(process.inputs):
-        if ci not in given:
-            raise InputError(f"step '{step.name}': {process.name} is missing input '{ch.key}' ({signature(ch)})",
-                             input=ch.key)
-        mode, value = given[ci]
-        if (mode == "whole" and ch.kind == "tuple" and not isinstance(value, (ChannelRef, Gather, VersionsRef))
-                and _has_ref(value)):
-            labels = [e.label for e in ch.elements]
-            if isinstance(value, Mapping):
-                mode, value = "parts", {labels.index(k): v for k, v in value.items() if k in labels}
-            elif isinstance(value, (list, tuple)) and len(value) == len(labels):
-                mode, value = "parts", dict(enumerate(value))
-            else:
-                raise WiringError(f"{_where(step, ch)}: give a list of {len(labels)} values [{', '.join(labels)}] "
-                                  "or a dict by element names", step=step.name)
-        if mode == "whole" and isinstance(value, VersionsRef):
-            value = Gather((value,))
-        elif mode == "parts":
-            value = {ei: Gather((v,)) if isinstance(v, VersionsRef) else v for ei, v in value.items()}
-        if mode == "whole" and isinstance(value, Gather) and ch.kind == "tuple":
-            labels = ", ".join(e.label for e in ch.elements)
-            raise WiringError(f"{_where(step, ch)}: a gather fills one element of the tuple; give it by the "
-                              f"element's name ({labels}) and the other elements as values", step=step.name)
-        if (mode == "parts" and len(value) == 1 and _has_meta(ch) and len(ch.elements) == 2
-                and isinstance(value.get(1), ChannelRef) and value[1].element is None
-                and value[1].channel.kind == "tuple" and len(value[1].channel.elements) == 2):
-            mode, value = "whole", value[1]  # [meta, x] given for element x of tuple(meta, x): the channel as is
-        out[ci] = (mode, value)
-    return out
-
-
-def _fill_empty(step: Step, given: dict[int, Any]) -> None:
-    """``fill_empty=True`` on the step: ``[]`` for its inputs not given that take files (named in a warning)."""
-    from pynf.render.fill import announce_filled, fill_missing
-
-    whole = {ci: v for ci, (mode, v) in given.items() if mode == "whole"}
-    parts = {ci: v for ci, (mode, v) in given.items() if mode == "parts"}
-    filled = fill_missing(step.process, whole, parts)
-    given.update({ci: ("whole", v) for ci, v in whole.items()})
-    given.update({ci: ("parts", v) for ci, v in parts.items()})
-    announce_filled(step.process, filled, f"step '{step.name}' ")
-class _Slot:
-    """Where a gather's value goes in a tuple assembled from rows (its key among the row sources)."""
-
-    __slots__ = ("key",)
-
-    def __init__(self, key: tuple[str, int]):
-        self.key = key
-
-
-def _has_ref(value: Any) -> bool:
-    if isinstance(value, (ChannelRef, Gather, VersionsRef, _Slot)):
-        return True
-    if isinstance(value, Mapping):
-        return any(_has_ref(v) for v in value.values())
-    if isinstance(value, (list, tuple)):
-        return any(_has_ref(v) for v in value)
-    return False
-
-
 def _check_whole(step: Step, ch: Channel, ref: ChannelRef) -> None:
     if ch.kind == "each":
-        raise WiringError(f"{_where(step, ch)} is an `each` input: give it a list of values, not {_from(ref)}",
+        raise WiringError(f"{where(step, ch)} is an `each` input: give it a list of values, not {_from(ref)}",
                           step=step.name, upstream=ref.step.name)
     have = _kinds(ref.channel) if ref.element is None else [_kinds(ref.channel)[ref.element]]
     want = _kinds(ch)
     if len(have) != len(want) or (ch.kind == "tuple") != (ref.element is None and ref.channel.kind == "tuple"):
         raise WiringError(f"shape mismatch: {_from(ref)} has {len(have)} element(s) ({', '.join(have)}) but "
-                          f"{_where(step, ch)} takes {len(want)} ({', '.join(want)})", step=step.name,
+                          f"{where(step, ch)} takes {len(want)} ({', '.join(want)})", step=step.name,
                           upstream=ref.step.name)
     for i, (h, w) in enumerate(zip(have, want)):
         if not _fits(h, w):
-            raise WiringError(f"kind mismatch at element {i}: {_from(ref)} gives `{h}` but {_where(step, ch)} takes "
+            raise WiringError(f"kind mismatch at element {i}: {_from(ref)} gives `{h}` but {where(step, ch)} takes "
                               f"`{w}`", step=step.name, upstream=ref.step.name)
 
 
@@ -195,23 +89,23 @@ def _element_of(step: Step, ch: Channel, ei: int, ref: ChannelRef) -> int:
         index = ref.element
     elif out.kind != "tuple":
         index = 0
-    elif _has_meta(out) and len(out.elements) == 2:
+    elif has_meta(out) and len(out.elements) == 2:
         index = 1
     else:
         raise WiringError(f"{_from(ref)} has {len(out.elements)} elements; pick the one for element "
-                          f"'{ch.elements[ei].label}' of {_where(step, ch)} with step.out.{out.key}[i]",
+                          f"'{ch.elements[ei].label}' of {where(step, ch)} with step.out.{out.key}[i]",
                           step=step.name, upstream=ref.step.name)
     have, want = _kinds(out)[index], ch.elements[ei].kind
     if not _fits(have, want):
         raise WiringError(f"kind mismatch: {_from(ref)} element {index} is `{have}` but element "
-                          f"'{ch.elements[ei].label}' of {_where(step, ch)} is `{want}`", step=step.name,
+                          f"'{ch.elements[ei].label}' of {where(step, ch)} is `{want}`", step=step.name,
                           upstream=ref.step.name)
     return index
 
 
 def plan_step(step: Step, procs: Mapping[str, str], many: Mapping[str, bool], *, check_files: bool) -> StepPlan:
     """The plan for ``step``; ``procs`` maps step names to process names, ``many`` says which steps run per item."""
-    split = _split(step)
+    split = split_inputs(step)
     sources, source_ch, literal_queue = _sources(step, split)
     per_item = [k for k in sources if many[k[0]]]
     _check_pairing(step, per_item, source_ch, literal_queue)
@@ -241,8 +135,8 @@ def _sources(step: Step, split: Mapping[int, Any]) -> tuple[list, dict, Channel 
         refs = [value] if mode == "whole" and isinstance(value, ChannelRef) else (
             [v for v in value.values() if isinstance(v, ChannelRef)] if mode == "parts" else [])
         for v in (value.values() if mode == "parts" else [value]):
-            if not isinstance(v, (ChannelRef, Gather)) and _has_ref(v):
-                raise WiringError(f"{_where(step, ch)}: a channel ref must be a whole element, not inside "
+            if not isinstance(v, (ChannelRef, Gather)) and has_ref(v):
+                raise WiringError(f"{where(step, ch)}: a channel ref must be a whole element, not inside "
                                   "a list or dict", step=step.name)
             if _is_queue(v) and mode == "parts":
                 raise InputError(f"step '{step.name}': a queue must hold whole items of input '{ch.key}'",
@@ -267,7 +161,7 @@ def _check_pairing(step: Step, per_item: list, source_ch: Mapping, literal_queue
                           step=sid, upstream=per_item[0][0])
     if len(per_item) > 1:
         for key in per_item:
-            if not _has_meta(source_ch[key]):
+            if not has_meta(source_ch[key]):
                 other = next(k for k in per_item if k != key)
                 raise WiringError(f"step '{sid}' takes per-item outputs of steps '{key[0]}' and '{other[0]}', but "
                                   f"step '{key[0]}' output '{source_ch[key].key}' {signature(source_ch[key])} has "
@@ -285,7 +179,7 @@ class _Wiring:
         self.whole_gathers: dict[int, str] = {}
         self.offsets: dict[tuple[str, int], int] = {}  # where each source's elements start in a row
         self.per_item: list[tuple[str, int]] = []
-        self.parts_cis = [ci for ci, (m, v) in split.items() if m == "parts" and _has_ref(v)]
+        self.parts_cis = [ci for ci, (m, v) in split.items() if m == "parts" and has_ref(v)]
         self.use_rows = False
         self.rows_var = f"pynf_rows_{self.sid}"
 
@@ -312,7 +206,7 @@ class _Wiring:
                 if ei is None:
                     self.whole_gathers[ci] = var
                 else:
-                    value[ei] = _Slot((f"@{var}", 0))
+                    value[ei] = Slot((f"@{var}", 0))
 
     def add_rows(self, sources: list, source_ch: Mapping, per_item: list) -> None:
         """Rows: per-item sources joined on meta, then single sources used as elements, combined."""
@@ -333,7 +227,7 @@ class _Wiring:
         used = [v for ci in self.parts_cis for v in self.split[ci][1].values()]
         singles = [k for k in sources if not self.many[k[0]] and any(
             isinstance(v, ChannelRef) and _key(v) == k for v in used)]
-        singles += [k for k in self.gathers if any(isinstance(v, _Slot) and v.key == k for v in used)]
+        singles += [k for k in self.gathers if any(isinstance(v, Slot) and v.key == k for v in used)]
         for key in singles:
             ch = source_ch.get(key)
             size = len(ch.elements) if ch is not None and ch.kind == "tuple" else 1
@@ -376,7 +270,7 @@ class _Wiring:
 
     def _piece(self, ci: int, ch: Channel, ei: int, value: Mapping[int, Any]) -> Row | Var:
         el = ch.elements[ei]
-        if ei in value and isinstance(value[ei], _Slot):
+        if ei in value and isinstance(value[ei], Slot):
             return Row(self.offsets[value[ei].key])
         if ei in value and isinstance(value[ei], ChannelRef):
             ref = value[ei]
@@ -390,7 +284,7 @@ class _Wiring:
         meta = _meta_piece(value, self.per_item, self.offsets) if ei == 0 and el.kind == "val" else None
         if meta is not None:
             return meta
-        raise WiringError(f"{_where(self.step, ch)} is missing element '{el.label}'"
+        raise WiringError(f"{where(self.step, ch)} is missing element '{el.label}'"
                           + ("" if ei else " (meta is taken from the upstream items only when they "
                              "carry one)"), step=self.sid)
 
@@ -398,19 +292,19 @@ class _Wiring:
 def _check_distinct_meta(step: Step, split: Mapping[int, Any], per_item: list, many: Mapping[str, bool]) -> None:
     """A per-item step whose items would all carry one literal ``meta`` cannot have its outputs told apart:
     a WiringError that suggests gathering the items (``pynf.collect``)."""
-    metas = [ci for ci, ch in enumerate(step.process.inputs) if _has_meta(ch)]
+    metas = [ci for ci, ch in enumerate(step.process.inputs) if has_meta(ch)]
     if not per_item or not metas:
         return
     for ci in metas:
         mode, value = split[ci]
         if mode == "whole" and isinstance(value, ChannelRef):
-            if value.element is None and _has_meta(value.channel) and many[value.step.name]:
+            if value.element is None and has_meta(value.channel) and many[value.step.name]:
                 return
         elif mode == "parts" and isinstance(value.get(0), ChannelRef):
             if many[value[0].step.name]:
                 return
         elif mode == "parts" and 0 not in value:
-            first = next((v for v in value.values() if isinstance(v, ChannelRef) and _has_meta(v.channel)), None)
+            first = next((v for v in value.values() if isinstance(v, ChannelRef) and has_meta(v.channel)), None)
             if first is not None and many[first.step.name]:
                 return
     label, ref = next((_label(step, ci, ei), v) for ci, (m, val) in split.items()
@@ -431,7 +325,7 @@ def _label(step: Step, ci: int, ei: int | None) -> str:
 def _meta_piece(parts: Mapping[int, Any], per_item: list, offsets: Mapping[tuple[str, int], int]) -> Row | None:
     """Where the meta of an assembled tuple comes from: the join key, else the first upstream tuple's meta."""
     for ref in parts.values():
-        if isinstance(ref, ChannelRef) and _has_meta(ref.channel):
+        if isinstance(ref, ChannelRef) and has_meta(ref.channel):
             key = _key(ref)
             return Row(0) if key in per_item else Row(offsets[key])
     return None
@@ -448,5 +342,5 @@ def _pieces_of(ch: Channel, offset: int, element: int | None) -> tuple[Row, ...]
         return (Row(offset + element if element else 0),)
     if ch.kind != "tuple":
         return (Row(offset),)
-    first = Row(0) if _has_meta(ch) else Row(offset)
+    first = Row(0) if has_meta(ch) else Row(offset)
     return (first,) + tuple(Row(offset + i) for i in range(1, len(ch.elements)))

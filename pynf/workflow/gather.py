@@ -16,16 +16,13 @@ once).  ``wf.versions`` is the ``versions`` topic of the steps that feed it, ded
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
 
+from pynf.compiler.ir import Channel
 from pynf.errors import WiringError
 from pynf.render.inputs import signature
 from pynf.workflow.ops import Chain, Concat, Files, Line, Mix, Output, Pick, ToList, Var, VersionsFile, VersionsOf
-from pynf.workflow.refs import ChannelRef, Gather, VersionsRef
+from pynf.workflow.step import ChannelRef, Gather, Step, VersionsRef
 
-if TYPE_CHECKING:
-    from pynf.compiler.ir import Channel
-    from pynf.workflow.graph import Step
 
 __all__ = ["gather_expr", "versions_lines", "VERSIONS_FILE"]
 

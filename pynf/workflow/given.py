@@ -8,15 +8,13 @@ inputs; :mod:`pynf.workflow.wiring` then decides how each input channel is made.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pynf.compiler.ir import Channel
 from pynf.errors import InputError, WiringError
 from pynf.render.inputs import _address, _known_names, keyed_queue, signature
-from pynf.workflow.refs import ChannelRef, Gather, VersionsRef
+from pynf.workflow.step import ChannelRef, Gather, Step, VersionsRef
 
-if TYPE_CHECKING:
-    from pynf.workflow.graph import Step
 
 __all__ = ["split_inputs", "where", "has_meta", "has_ref", "Slot"]
 

@@ -10,7 +10,7 @@ an alias (``SAMTOOLS_INDEX`` -> ``SAMTOOLS_INDEX_<STEP>``).  Every step's output
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pynf._version import __version__
 from pynf.compiler.ir import Process
@@ -22,21 +22,13 @@ from pynf.render.renderer import _channel_context
 from pynf.render.reports import config_context
 from pynf.templates import render_template
 from pynf.workflow.modules import module_layout
+from pynf.workflow.step import Step, StepGraph
 from pynf.workflow.wiring import StepPlan, plan_step
-
-if TYPE_CHECKING:
-    from pynf.workflow.graph import Step, Workflow
 
 __all__ = ["render_workflow", "STEP_MANIFEST_DIR"]
 
 #: Folder of the outdir where each finished step's part of the manifest is written as soon as it ends.
 STEP_MANIFEST_DIR = ".pynf-steps"
-
-
-def _process_names(steps: list[Step]) -> tuple[dict[str, str], list[str]]:
-    """Each step's process name (a module used twice runs under an alias) and the wrapper's include lines."""
-    layout = module_layout(steps, files=False)
-    return layout.names, layout.includes
 
 
 def _common(steps: list[Step], options: dict[str, RunOptions], attr: str) -> Any:
@@ -76,7 +68,7 @@ def _step_context(step: Step, plan: StepPlan, process: str) -> dict[str, Any]:
     }
 
 
-def _config_text(wf: Workflow, steps: list[Step], procs: Mapping[str, str], options: dict[str, RunOptions]) -> str:
+def _config_text(wf: StepGraph, steps: list[Step], procs: Mapping[str, str], options: dict[str, RunOptions]) -> str:
     """The run's nextflow.config: every step's process settings, and the settings the steps share."""
     limits = dict(_common(steps, options, "resource_limits") or ())
     extra: list[str] = []
@@ -107,7 +99,7 @@ def _plans(steps: list[Step], procs: Mapping[str, str], check_files: bool) -> di
     return plans
 
 
-def render_workflow(wf: Workflow, *, params: Mapping[str, Any] | None = None, check_files: bool = True) -> Bundle:
+def render_workflow(wf: StepGraph, *, params: Mapping[str, Any] | None = None, check_files: bool = True) -> Bundle:
     """The bundle of ``wf`` (raises WiringError / InputError / OptionsError before anything runs)."""
     steps = wf.order()
     if not steps:

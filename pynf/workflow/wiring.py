@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pynf.compiler.ir import Channel
 from pynf.errors import InputError, WiringError
@@ -28,10 +28,8 @@ from pynf.render.inputs import ChannelInput, _channel, _element, _is_queue, sign
 from pynf.workflow.gather import gather_expr, versions_lines
 from pynf.workflow.given import Slot, has_meta, has_ref, split_inputs, where
 from pynf.workflow.ops import Chain, Combine, First, Join, Line, MapRow, Output, Pick, Row, Var, Wrap
-from pynf.workflow.refs import ChannelRef, Gather, VersionsRef
+from pynf.workflow.step import ChannelRef, Gather, Step, VersionsRef
 
-if TYPE_CHECKING:
-    from pynf.workflow.graph import Step
 
 __all__ = ["StepPlan", "plan_step"]
 

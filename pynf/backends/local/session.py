@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from pynf.backends.local import signals
+from pynf.backends.local.leftovers import end_leftover_tasks, end_leftovers_at_exit
 from pynf.backends.local.jvm import start_jvm
 from pynf.backends.local.jvm_state import J, reset_script_state, reset_statics
 from pynf.backends.local.observer import RunObserver, make_proxy
@@ -118,6 +119,7 @@ def shutdown(timeout: float = 30.0) -> None:
             stop_lingering_threads(_AFTER_RUN.pop("threads_before"), join_seconds=5.0)
         await_actors_idle(5.0)
         J.Dataflow.retrieveCurrentDFPGroup().shutdown()
+        end_leftovers_at_exit()
     except Exception as exc:  # noqa: BLE001 - exiting anyway; JPype's shutdown follows
         _log.debug("engine shutdown step failed: %s", exc)
     finally:
@@ -283,8 +285,9 @@ def _caller_int_handler():
 
 
 @contextmanager
-def _session_closed(run: _Run):
-    """The run's session destroyed and its plugins, globals and dataflow actors stopped when the run ends."""
+def _session_closed(run: _Run, work_dir: Path):
+    """The run's session destroyed and its plugins, globals and dataflow actors stopped when the run ends, and
+    the task processes it left running in ``work_dir`` ended."""
     try:
         yield
     finally:
@@ -295,6 +298,7 @@ def _session_closed(run: _Run):
                 run.session.cleanup()
                 J.Global.cleanUp()
                 await_actors_idle()
+                end_leftover_tasks(work_dir)  # a task launched while the run was being aborted
         except Exception as exc:
             _log.debug("session teardown failed: %s", exc)
 
@@ -381,7 +385,7 @@ def run_script(script: Path, *, run_dir: Path, params_file: Path | None = None, 
         _ensure_context_class_loader()
         run = _Run()
         with (_threads_recorded(), _engine_env(run_dir), _run_log(log_file), _captured_stdout() as buffer,
-              _caller_int_handler() as int_handler, _session_closed(run), _errors_recorded(run)):
+              _caller_int_handler() as int_handler, _session_closed(run, work_dir), _errors_recorded(run)):
             J.Plugins.init()
             config = _build_config(script, run_dir, params_file, config_file, work_dir, outdir, stub, resume_id,
                                    run_name)

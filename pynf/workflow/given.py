@@ -20,10 +20,12 @@ __all__ = ["split_inputs", "where", "has_meta", "has_ref", "Slot"]
 
 
 def where(step: Step, ch: Channel) -> str:
+    """``step 'x' input 'y' <signature>``: an input named in errors."""
     return f"step '{step.name}' input '{ch.key}' {signature(ch)}"
 
 
 def has_meta(ch: Channel) -> bool:
+    """True when ``ch`` is a tuple whose first element is a ``val`` (the meta items are joined on)."""
     return ch.kind == "tuple" and len(ch.elements) >= 2 and ch.elements[0].kind == "val"
 
 
@@ -85,6 +87,8 @@ def _given(step: Step) -> dict[int, Any]:
 
 
 def _normalized(step: Step, ch: Channel, mode: str, value: Any) -> tuple[str, Any]:
+    """One input's (mode, value) as wiring takes it: refs in a list or dict given by element, ``wf.versions`` as a
+    gather, ``[meta, x]`` of a (meta, x) upstream tuple as that channel."""
     if (mode == "whole" and ch.kind == "tuple" and not isinstance(value, (ChannelRef, Gather, VersionsRef))
             and has_ref(value)):
         labels = [e.label for e in ch.elements]
@@ -132,6 +136,7 @@ class Slot:
 
 
 def has_ref(value: Any) -> bool:
+    """True when ``value`` holds a channel ref, gather or ``wf.versions`` (nested in lists and dicts too)."""
     if isinstance(value, (ChannelRef, Gather, VersionsRef, Slot)):
         return True
     if isinstance(value, Mapping):

@@ -13,7 +13,7 @@ from typing import Any
 
 from pynf._util.calltext import call_text
 from pynf.backends.base import RunRequest
-from pynf.describe import describe as _describe, registry_status
+from pynf.interface.describe import describe as _describe, registry_status
 from pynf.dispatch import execute
 from pynf.render.bundle import Bundle
 from pynf.render.compile import compile_bundle

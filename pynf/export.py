@@ -26,7 +26,7 @@ from pynf._util.git import git_available, run_git
 from pynf.errors import BundleError, ExportError, GitError
 from pynf.render.inputs import PLACEHOLDER
 from pynf.sources.ids import local_module_id
-from pynf.sources.resolve import ResolvedModule, resolve
+from pynf.sources.checkout import ResolvedModule, resolve
 
 __all__ = ["ExportResult", "export", "export_bundle", "README_MARKER", "GIT_IDENTITY", "GIT_DATE"]
 

@@ -122,10 +122,6 @@ class Interface:
         """What ``pynf.lock`` keeps of a reviewed interface: the canonical data, its docs and hash."""
         return {"interface": self.data, "docs": dict(sorted(self.docs.items())), "hash": self.hash}
 
-    def pretty(self) -> str:
-        """Indented JSON of the canonical data (for snapshots and ``--json``)."""
-        return json.dumps(self.data, sort_keys=True, indent=2, ensure_ascii=False)
-
 
 def interface_of(module: Module | str | os.PathLike[str]) -> Interface:
     """The interface of a parsed module (or of the module at a path, parsed with its meta.yml)."""

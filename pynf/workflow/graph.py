@@ -261,9 +261,9 @@ class Workflow:
 
     def step_processes(self) -> dict[str, str]:
         """Process name -> step name, in step order (a module used twice has an aliased process)."""
-        from pynf.workflow.render import _process_names
+        from pynf.workflow.modules import module_layout
 
-        procs, _ = _process_names(self.order())
+        procs = module_layout(self.order(), files=False).names
         return {proc: step for step, proc in procs.items()}
 
     def progress_table(self, **options: Any):

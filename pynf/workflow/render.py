@@ -33,12 +33,6 @@ __all__ = ["render_workflow", "STEP_MANIFEST_DIR"]
 STEP_MANIFEST_DIR = ".pynf-steps"
 
 
-def _process_names(steps: list[Step]) -> tuple[dict[str, str], list[str]]:
-    """Each step's process name (a module used twice runs under an alias) and the wrapper's include lines."""
-    layout = module_layout(steps, files=False)
-    return layout.names, layout.includes
-
-
 def _common(steps: list[Step], options: dict[str, RunOptions], attr: str) -> Any:
     values = {}
     for step in steps:

@@ -66,10 +66,10 @@ class WorkflowResult(ManifestOutputs, ReportLinks):
 
     @classmethod
     def wrap(cls, wf: Workflow, run: Any) -> WorkflowResult:
-        from pynf.workflow.render import _process_names
+        from pynf.workflow.modules import module_layout
 
         order = wf.order()
-        procs, _ = _process_names(order)
+        procs = module_layout(order, files=False).names
         steps = {}
         for s in order:
             topics: dict[str, list[str]] = {}

@@ -100,33 +100,25 @@ class Scanner:
                 return m.end()
 
     def _slashy_end(self, pos: int) -> int:
-        t = self.text
-        i = pos + 1
-        while i < len(t):
-            c = t[i]
-            if c == "\\" and i + 1 < len(t) and t[i + 1] == "/":
-                i += 2
-            elif c == "/":
-                return i + 1
-            elif c == "$" and t.startswith("${", i):
-                i = self.code_end(i + 2, pos)
-            else:
-                i += 1
-        raise self.src.error("unterminated slashy string", pos)
+        return self._delimited_end(pos, "/", ("\\/",), "/", "slashy string")
 
     def _dollar_slashy_end(self, pos: int) -> int:
+        return self._delimited_end(pos, "$/", ("$$", "$/"), "/$", "dollar-slashy string")
+
+    def _delimited_end(self, pos: int, opener: str, escapes: tuple[str, ...], closer: str, what: str) -> int:
+        """The end of a slashy-style string: ``escapes`` are skipped, ``${…}`` is code, ``closer`` ends it."""
         t = self.text
-        i = pos + 2
+        i = pos + len(opener)
         while i < len(t):
-            if t.startswith("$$", i) or t.startswith("$/", i):
+            if t.startswith(escapes, i):
                 i += 2
-            elif t.startswith("/$", i):
-                return i + 2
+            elif t.startswith(closer, i):
+                return i + len(closer)
             elif t.startswith("${", i):
                 i = self.code_end(i + 2, pos)
             else:
                 i += 1
-        raise self.src.error("unterminated dollar-slashy string", pos)
+        raise self.src.error(f"unterminated {what}", pos)
 
     def blank_end(self, pos: int) -> int:
         """Offset of the next code character at or after pos (past whitespace, newlines and comments)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from pynf.compiler import Module, Process, to_json_dict
+from pynf.interface.registry import lookup, module_content_hash
 
 __all__ = ["describe", "describe_module", "registry_status"]
 
@@ -86,8 +87,6 @@ def describe_module(module: Module, *, module_id: str | None = None, path: str |
 
 def registry_status(directory: Any) -> dict[str, Any]:
     """Whether this exact module (by content hash) is in pynf's registry of verified modules."""
-    from pynf.interface.registry import lookup, module_content_hash
-
     digest = module_content_hash(directory)
     entry = lookup(digest)
     return {"content_hash": digest, "verified": bool(entry and entry.verified),

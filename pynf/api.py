@@ -15,7 +15,7 @@ from pynf._util.calltext import call_text
 from pynf.backends.base import Backend, Result
 from pynf.backends.registry import get_backend
 from pynf.backends.spec import RunSpec
-from pynf.describe import describe as _describe, registry_status
+from pynf.interface.describe import describe as _describe, registry_status
 from pynf.dispatch import ModuleTarget, execute
 from pynf.render.bundle import Bundle
 from pynf.render.compile import compile_bundle

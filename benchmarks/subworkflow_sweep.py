@@ -3,7 +3,7 @@
 The corpus folders are linked into a temporary tree in the nf-core/modules layout (``modules/nf-core``,
 ``subworkflows/nf-core``) so the subworkflows' relative includes resolve. For each subworkflow: parse and
 load it with every module and subworkflow it includes (a missing include is reported), compile the
-wrapper with synthesized inputs (``pynf.stubs.inputs``; a take whose shape pynf could not infer gets a
+wrapper with synthesized inputs (``pynf.stubcheck.inputs``; a take whose shape pynf could not infer gets a
 queue of one ``[meta, file, ...]`` sized by the first closure over it, a plain-value take ``false``),
 and, when every process it runs has a ``stub:`` block, stub-run it on the embedded engine (Nextflow's v1
 parser, one long-lived JVM, at most ``STUB_TIMEOUT`` seconds) with version shims for the ``eval``
@@ -49,9 +49,9 @@ from pynf.compiler.subworkflow_module import ANY, SubworkflowModule, load_subwor
 from pynf.errors import PynfError  # noqa: E402
 from pynf.render.compile import compile_bundle  # noqa: E402
 from pynf.render.inputs import Queue  # noqa: E402
-from pynf.stubs.inputs import synthesize_inputs  # noqa: E402
-from pynf.stubs.run import STUB_RESOURCES  # noqa: E402
-from pynf.stubs.shims import version_shims, with_shims  # noqa: E402
+from pynf.stubcheck.inputs import synthesize_inputs  # noqa: E402
+from pynf.stubcheck.run import STUB_RESOURCES  # noqa: E402
+from pynf.stubcheck.shims import version_shims, with_shims  # noqa: E402
 
 
 #: Seconds a stub run may take (a subworkflow whose operators wait for more items never ends on its own).

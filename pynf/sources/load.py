@@ -11,7 +11,7 @@ from pynf.compiler import Module, Process
 from pynf.compiler.subworkflow_module import parse_component
 from pynf.errors import ModuleWarning
 from pynf.sources.ids import local_module_id
-from pynf.sources.resolve import resolve
+from pynf.sources.checkout import resolve
 
 __all__ = ["LoadedModule", "ModuleSource", "load_module", "parse_module"]
 

@@ -260,6 +260,9 @@ def _address(process: Process, key: str) -> list[tuple[int, int | None]]:
     """Where a mapping key points: (channel index, None) for a whole channel, or (channel, element)."""
     if key.isdigit() and int(key) < len(process.inputs):
         return [(int(key), None)]
+    named = [i for i, ch in enumerate(process.inputs) if ch.emit == key]  # a named channel: a subworkflow's take
+    if named:
+        return [(named[0], None)]
     hits: list[tuple[int, int | None]] = []
     for ci, ch in enumerate(process.inputs):
         if ch.kind != "tuple":

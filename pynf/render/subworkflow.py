@@ -29,7 +29,7 @@ from pynf.render.renderer import RESERVED_FOLDERS, collect_sidecars, ext_warning
 from pynf.sources.ids import local_module_id
 from pynf.templates import render_template
 
-__all__ = ["JSON_FILE_KEY", "render_subworkflow", "subworkflow_root", "subworkflow_files", "take_inputs"]
+__all__ = ["JSON_FILE_KEY", "render_subworkflow", "subworkflow_step_files", "subworkflow_root", "subworkflow_files", "take_inputs"]
 
 _TOPIC_PREFIX = "@topic:"
 
@@ -165,3 +165,14 @@ def render_subworkflow(module: SubworkflowModule, options: RenderOptions) -> Bun
         params_text=params_text(params), config_text=render_subworkflow_config(module, options),
         sidecars=tuple(sidecars.items()), executables=executables, warnings=notes,
         input_kinds=tuple((ch.key, tuple(e.kind for e in ch.elements)) for ch in process.inputs))
+
+
+def subworkflow_step_files(module: SubworkflowModule, folder: str, name: str) -> tuple[str, dict[str, bytes], set[str]]:
+    """A subworkflow as a step of a :class:`pynf.Workflow`: the include line (``NAME as ALIAS`` when the name
+    is taken), its files under ``folder`` (executables in the bundle's ``bin/``), and the executables."""
+    files, executables = subworkflow_files(module)
+    placed = {rel if rel.startswith("bin/") else f"{folder}/{rel}": data for rel, data in files.items()}
+    main = Path(os.path.normpath(module.path)).relative_to(subworkflow_root(module)).as_posix().removesuffix(".nf")
+    original = module.processes[0].name
+    alias = original if name == original else f"{original} as {name}"
+    return f"include {{ {alias} }} from './{folder}/{main}'", placed, set(executables)

@@ -18,7 +18,9 @@ from pathlib import Path
 
 from pynf.compiler.ir import Process
 from pynf.errors import WiringError
+from pynf.compiler.subworkflow_module import SubworkflowModule
 from pynf.render.includes import local_include_files
+from pynf.render.subworkflow import subworkflow_step_files
 from pynf.render.renderer import collect_sidecars, wrapper_blocks
 from pynf.workflow.step import Step
 
@@ -81,6 +83,13 @@ def _module_files(step: Step, folder: str) -> tuple[dict[str, bytes], dict[str, 
     return own, shared, set(executables) | {f"{folder}/resources/usr/bin/{rel[4:]}" for rel in executables}
 
 
+def _fresh_folder(base: str, used: set[str]) -> str:
+    folder, n = base, 2
+    while folder in used:
+        folder, n = f"{base}_{n}", n + 1
+    return folder
+
+
 def module_layout(steps: list[Step], *, files: bool = True) -> ModuleLayout:
     """Where each step's module goes in the bundle and under which process name each step runs."""
     layout = ModuleLayout()
@@ -96,6 +105,17 @@ def module_layout(steps: list[Step], *, files: bool = True) -> ModuleLayout:
 
     modules: dict[tuple[str, str], tuple[Step, dict[str, str], list, list[str]]] = {}
     for step in steps:
+        if isinstance(step.module, SubworkflowModule):  # its own folder, the workflow included (alias if taken)
+            folder = _fresh_folder(f"{MODULES_DIR}/{_slug(step.module_id)}", set(folders.values()))
+            folders[(f"subworkflow:{step.name}", "")] = folder
+            name = fresh(step.process.name)
+            include, sub_files, executables = subworkflow_step_files(step.module, folder, name)
+            layout.includes.append(include)
+            layout.names[step.name] = name
+            if files:
+                layout.files.update(sub_files)
+                layout.executables |= executables
+            continue
         mkey = (str(step.module.path), step.module.source_hash)
         if mkey not in folders:
             base, n = f"{MODULES_DIR}/{_slug(step.module_id)}", 2
@@ -123,6 +143,8 @@ def module_layout(steps: list[Step], *, files: bool = True) -> ModuleLayout:
         included.append(name)
         layout.names[step.name] = name
     for mkey, folder in folders.items():
+        if mkey not in modules:
+            continue
         first, rename, copies, included = modules[mkey]
         layout.includes.append(f"include {{ {'; '.join(included)} }} from './{folder}/main.nf'")
         if files:

@@ -147,3 +147,25 @@ def test_wrapper_runs_under_v1_and_the_strict_v2_parser(tmp_path):
     manifest = json.loads((tmp_path / "v2" / MANIFEST_NAME).read_text())
     assert [item[0]["value"] for item in manifest["outputs"]["fasta"]] == [{"id": "a"}]
     assert [i[1]["value"] for i in manifest["topics"]["versions"]] == ["seqtk", "seqtk"]
+
+
+def test_bam_stats_samtools_as_a_workflow_step_fed_by_channel_references(remote, tmp_path):
+    genome = _genome(tmp_path / "ref.fa")
+    subprocess.run(["samtools", "faidx", str(tmp_path / "ref.fa")], check=True)
+    bam, _ = _bam(tmp_path, "a", genome)
+    modules = FIXTURES / "modules"
+    wf = pynf.Workflow("stats")
+    sort = wf.add(modules / "samtools_sort", {"0": pynf.Queue([[{"id": "a"}, bam]])}, name="sort")
+    bai = wf.add(modules / "samtools_index", input=sort.out.bam, name="bai")
+    wf.add("bam_stats_samtools", input=sort.out.bam, input_index=bai.out.bai, name="stats",
+           ch_fasta_fai=[{"id": "ref"}, tmp_path / "ref.fa", tmp_path / "ref.fa.fai"])
+    bundle = wf.compile()
+    assert ("include { BAM_STATS_SAMTOOLS } from "
+            "'./modules/subworkflows/nf-core/bam_stats_samtools/subworkflows/nf-core/bam_stats_samtools/main'"
+            in bundle.main_nf)
+    result = wf.run(outdir=tmp_path / "out")
+    assert result.status == "SUCCEEDED"
+    (meta, flagstat), = result["stats"].outputs["flagstat"]
+    assert meta == {"id": "a"} and flagstat.read_text().startswith("18 + 0 in total")
+    (_, idxstats), = result["stats"].outputs["idxstats"]
+    assert idxstats.read_text().splitlines()[0] == f"chr1\t{GENOME_LENGTH}\t18\t0"

@@ -11,34 +11,22 @@ import pytest
 from .paths import CORPUS
 
 
-pytest_plugins = ["tests.jvm_guard"]  # a test that starts the JVM must be marked ``engine``
+pytest_plugins = [
+    "tests.jvm_guard",  # a test that starts the JVM must be marked ``engine``
+    "tests.xdist_scopes",  # which tests share an xdist worker
+]
 
 #: Test folders are tiers; each tier's tests carry its marker (``pytest -m "not engine"`` etc.).
 TIERS = ("unit", "engine", "seqera", "sources", "slurm", "containers")
 
 
-#: Tiers whose tests all run in one xdist worker, one after the other: one Slurm cluster for the machine;
-#: the container tests share Docker's and Podman's image stores and the machine's cores.
-SERIAL_TIERS = ("slurm", "containers")
-
-
-@pytest.hookimpl(tryfirst=True)  # before xdist reads the ``xdist_group`` marks (``--dist loadgroup``)
 def pytest_collection_modifyitems(config, items):
     """Mark every test with its tier (its folder), and as ``engine``/``corpus`` when it uses those fixtures.
-
-    Under xdist (``-n``, on by default in pyproject.toml's ``addopts``) each worker is one process with at
-    most one JVM. Unit tests spread one by one; the other tiers' tests go in groups of one file, so a file's
-    module-scoped fixtures (engine runs that several tests read, Git remotes) are made once; the serial tiers
-    go to one worker as a whole."""
+    (How xdist shares the tiers among its workers: tests/xdist_scopes.py.)"""
     for item in items:
-        path = Path(str(item.fspath))
-        tier = path.parent.name
+        tier = Path(str(item.fspath)).parent.name
         if tier in TIERS:
             item.add_marker(getattr(pytest.mark, tier))
-        if tier in SERIAL_TIERS:
-            item.add_marker(pytest.mark.xdist_group(tier))
-        elif tier in TIERS and tier != "unit":
-            item.add_marker(pytest.mark.xdist_group(f"{tier}/{path.stem}"))
         names = getattr(item, "fixturenames", ())
         if "engine" in names:
             item.add_marker(pytest.mark.engine)

@@ -234,7 +234,7 @@ def export(module: str | os.PathLike[str], directory: str | os.PathLike[str], *,
            lock_path: str | os.PathLike[str] | None = None, offline: bool | None = None) -> ExportResult:
     """Resolve ``module`` (path or ID), compile it with the inputs/params/options and export the bundle."""
     source = load_module(module, process=process, remote=remote, branch=branch, sha=sha, lock_path=lock_path,
-                         offline=offline)
+                         offline=offline, pin=True)
     bundle = compile_bundle(source, process=process, inputs=inputs, params=dict(params or {}), options=options,
                             params_template=inputs is None)
     return export_bundle(bundle, directory, params_format=params_format, git=git, force=force, source=source,

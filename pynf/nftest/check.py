@@ -56,7 +56,7 @@ def _materialize(value: Any, root: Path, counter: list[int]) -> Any:
             target.touch()
         return target  # a Path: a file object for a `val` input too, as file(...) is in the test
     if isinstance(value, Queue):
-        from pynf import Queue as PynfQueue
+        from pynf.render.inputs import Queue as PynfQueue
 
         return PynfQueue([_materialize(v, root, counter) for v in value.items])
     if isinstance(value, list):

@@ -90,7 +90,7 @@ class LockFile:
                 raise ModuleSourceError(f"{self.path}: entry '{key}' has sha {entry.sha!r}, not 40 hex digits")
             if not _PATH.fullmatch(entry.path):
                 raise ModuleSourceError(f"{self.path}: entry '{key}' has path {entry.path!r}, "
-                                        "not modules/<org>/<tool>[/<subtool>]")
+                                        "not modules/<org>/<tool>[/<subtool>] or subworkflows/<org>/<name>")
             out[key] = entry
         reviewed = data.get("reviewed", {})
         if not isinstance(reviewed, dict) or not all(isinstance(v, dict) for v in reviewed.values()):

@@ -19,7 +19,7 @@ from lark import Token, Tree
 
 from pynf.compiler.ir import Position, TopLevel
 from pynf.compiler.subworkflow_tokens import (Item, call_args, calls_in, derived_names, forwards, item_names, line_of,
-                                              statements)
+                                              operators_on, statements)
 from pynf.errors import ModuleNotFound, ModuleSyntaxError
 
 __all__ = ["IncludeDef", "TakeUse", "Take", "Emit", "WorkflowDef", "Subworkflow", "parse_subworkflow",
@@ -64,6 +64,7 @@ class Take:
     uses: tuple[TakeUse, ...] = ()
     plain: bool = False
     description: str | None = None
+    operators: tuple[str, ...] = ()  # channel operators applied to it or to variables derived from it
 
 
 @dataclass(frozen=True)
@@ -208,7 +209,9 @@ def _workflow(item: Tree, components: set[str], source: str) -> WorkflowDef | No
     takes = []
     for index, (name, line) in enumerate(take_names):
         uses = _take_uses(name, calls, derived, source)
-        takes.append(Take(name=name, index=index, line=line, uses=tuple(uses), plain=_plain(name, main, uses)))
+        related = {name} | {v for v, sources in derived.items() if name in sources}
+        takes.append(Take(name=name, index=index, line=line, uses=tuple(uses), plain=_plain(name, main, uses),
+                          operators=tuple(sorted(operators_on(related, main)))))
     forwarded = forwards(main)
     emits = [dataclasses.replace(e, source=forwarded.get(e.expr)) if e.source is None else e
              for s in statements(sections["emit"]) if (e := _emit(s, source)) is not None]

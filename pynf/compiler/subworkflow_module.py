@@ -188,6 +188,7 @@ def describe_subworkflow(module: SubworkflowModule) -> dict:
     return {
         "workflow": wf.name,
         "takes": [{"name": t.name, "shape": shapes.get(t.name), "plain": t.plain, "description": t.description,
+                   "operators": list(t.operators),
                    "uses": [{"component": u.component, "input": u.arg + 1, "direct": u.direct, "via": u.via or None}
                             for u in t.uses]} for t in wf.takes],
         "emits": [{"name": e.name, "from": ".out.".join(e.source) if e.source else None, "expr": e.expr,

@@ -13,7 +13,7 @@ from typing import Union
 from lark import Token, Tree
 
 __all__ = ["Item", "line_of", "statements", "calls_in", "call_args", "item_names", "derived_names",
-           "used_as_channel", "forwards", "OPERATORS"]
+           "used_as_channel", "forwards", "OPERATORS", "operators_on"]
 
 Item = Union[Token, Tree]
 
@@ -158,4 +158,22 @@ def forwards(items: list[Item]) -> dict[str, tuple[str, str]]:
         words = [str(x) if isinstance(x, Token) else None for x in stmt]
         if len(words) == 7 and words[1] == "=" and words[3] == "." and words[4] == "out" and words[5] == ".":
             found[str(words[0])] = (str(words[2]), str(words[6]))
+    return found
+
+
+def operators_on(names: set[str], items: list[Item]) -> set[str]:
+    """The channel operators applied to any of ``names`` (as receiver, ``x.join(...)``, or as argument,
+    ``y.combine(x)``) anywhere in ``items``."""
+    found: set[str] = set()
+    for i, item in enumerate(items):
+        if isinstance(item, Token):
+            if (item.type == "NAME" and str(item) in names and i + 2 < len(items)
+                    and str(items[i + 1]) in (".", "?.") and str(items[i + 2]) in OPERATORS):
+                found.add(str(items[i + 2]))
+            continue
+        inner = _inner(item) if item.children else []
+        if (i >= 2 and str(items[i - 1]) in OPERATORS and str(items[i - 2]) == "." and _opens(item, "(")
+                and item_names(inner) & names):
+            found.add(str(items[i - 1]))
+        found |= operators_on(names, inner)
     return found

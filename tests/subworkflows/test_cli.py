@@ -20,6 +20,7 @@ def test_inspect_shows_takes_emits_and_includes():
     assert "SEQTK_SAMPLE input 1" in out.output and "Emits" in out.output
     data = json.loads(CliRunner().invoke(cli, ["inspect", "--json", FOLDER]).output)
     assert [t["name"] for t in data["subworkflow"]["takes"]] == ["ch_reads"]
+    assert data["subworkflow"]["takes"][0]["operators"] == []  # given straight to SEQTK_SAMPLE
     assert [e["name"] for e in data["subworkflow"]["emits"]] == ["sampled", "fasta"]
     assert [e["from"] for e in data["subworkflow"]["emits"]] == ["SEQTK_SAMPLE.out.reads", "SEQTK_SEQ.out.fasta"]
     assert [c["key"] for c in data["inputs"]] == ["ch_reads"]

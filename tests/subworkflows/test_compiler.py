@@ -102,6 +102,8 @@ def test_nested_subworkflow_alias_set_and_plain_value(tmp_path):
                     "ch_fasta": [("BAM_STATS_SAMTOOLS", 1, False)],
                     "val_skip": []}
     assert module.plain_takes == ("val_skip",)
+    assert {t.name: t.operators for t in wf.takes} == {"ch_bam": ("join",), "ch_fasta": ("map",),
+                                                       "val_skip": ()}
     assert [e.source for e in wf.emits] == [("INDEX", "index"), ("BAM_STATS_SAMTOOLS", "stats"), None]
     outputs = {ch.key: [e.kind for e in ch.elements] for ch in module.processes[0].outputs}
     assert outputs == {"bai": ["val", "path"], "stats": ["val", "path"], "both": [ANY]}

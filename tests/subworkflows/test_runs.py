@@ -169,3 +169,35 @@ def test_bam_stats_samtools_as_a_workflow_step_fed_by_channel_references(remote,
     assert meta == {"id": "a"} and flagstat.read_text().startswith("18 + 0 in total")
     (_, idxstats), = result["stats"].outputs["idxstats"]
     assert idxstats.read_text().splitlines()[0] == f"chr1\t{GENOME_LENGTH}\t18\t0"
+
+
+COMBINE = """
+include { SEQTK_SAMPLE } from '{module}'
+
+workflow COMBINE_SAMPLE {
+    take:
+    ch_reads   // [ meta, reads ]
+    val_size   // number of reads
+
+    main:
+    SEQTK_SAMPLE ( ch_reads.combine(val_size) )
+
+    emit:
+    reads = SEQTK_SAMPLE.out.reads
+}
+"""
+
+
+def test_single_items_through_combine_end(tmp_path):
+    """Two takes given one item each (value channels) meet in `combine`: an empty channel.value() bound
+    afterwards made the combine wait for ever; the wrapper now creates channel.value(item)."""
+    require_engine()
+    require_tools("seqtk")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "main.nf").write_text(COMBINE.replace("{module}", str(FIXTURES / "modules/seqtk_sample/main")))
+    reads = tmp_path / "a.fq"
+    reads.write_text("".join(f"@r{i}\nACGTACGTAC\n+\nIIIIIIIIII\n" for i in range(4)))
+    result = pynf.run(tmp_path / "sub", ch_reads=[{"id": "a"}, reads], val_size=3, outdir=tmp_path / "out",
+                      timeout=300)
+    (meta, sampled), = result.outputs["reads"]
+    assert meta == {"id": "a"} and sampled.read_text().count("@r") == 3

@@ -16,6 +16,7 @@ from pynf.render.options import RunOptions  # noqa: E402
 from pynf.types import ExecutionRequest  # noqa: E402
 from pynf.workflow import Workflow, collect  # noqa: E402
 from pynf.reload import load  # noqa: E402
+from pynf.bindings.interactive import nf  # noqa: E402
 
 __all__ = [
     "__version__",
@@ -32,4 +33,5 @@ __all__ = [
     "Workflow",
     "collect",
     "load",
+    "nf",
 ]

@@ -55,7 +55,7 @@ def _write_versions(result: Any) -> None:
         outdir = Path(outdir)  # a Seqera run's outdir on a filesystem this machine mounts
     if not isinstance(outdir, Path) or getattr(result, "manifest", None) is None:
         return
-    from pynf import __version__
+    from pynf._version import __version__
     from pynf.render.versions import write_software_versions
 
     write_software_versions(outdir, result.software_versions, {"pynf": __version__})

@@ -7,7 +7,7 @@ from __future__ import annotations
 import textwrap
 
 from .docs import function_doc, module_doc
-from .model import CONTROL_DEFAULTS, CONTROLS, Binding, Output, Param
+from .model import RUN_CONTROLS, STEP_CONTROLS, Binding, Output, Param
 
 __all__ = ["module_source"]
 
@@ -15,16 +15,17 @@ _IMPORTS = '''from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, Literal, NamedTuple, overload
+from typing import Any, Literal, NamedTuple
 
-from pynf.bindings.runtime import (BindingOutputs, BindingResult, BindingStep, Bound, Chan, Flow, Meta, PathArg,
+from pynf.bindings.runtime import (Binding, BindingOutputs, BindingResult, BindingStep, Chan, Flow, Meta, PathArg,
                                    PathLike, Pin, Queue, RunOptions, Scalar, Workflow)
 '''
 
 
 def _names(b: Binding) -> dict[str, str]:
     stem = b.stem
-    base = {"result": f"{stem}Result", "outputs": f"{stem}Outputs", "step": f"{stem}Step"}
+    base = {"result": f"{stem}Result", "outputs": f"{stem}Outputs", "step": f"{stem}Step",
+            "binding": f"{stem}Binding"}
     taken = set(base.values())
     for o in b.outputs:
         if o.item_class:
@@ -101,39 +102,37 @@ def _param_type(p: Param, flow: bool) -> str:
     return " | ".join(parts)
 
 
-def _signature(b: Binding, mode: str) -> list[str]:
-    """Parameter lines for ``mode``: ``run`` (overload), ``step`` (overload) or ``impl`` (both)."""
-    out = ["*"]
+def _signature(b: Binding, step: bool) -> list[str]:
+    """Parameter lines of ``__call__`` (a run) or of ``step`` (a workflow step: inputs also take channel refs)."""
+    out = ["self", f"{b.controls['workflow']}: Workflow"] if step else ["self"]
+    out.append("*")
     for p in b.params:
-        default = " = None" if p.tuple_element else ""
-        out.append(f"{p.name}: {_param_type(p, mode != 'run')}{default}")
-    for name, run_type, step_type in CONTROLS:
-        py = b.controls[name]
-        if mode == "run":
-            out.append(f"{py}: {run_type} = {CONTROL_DEFAULTS[name]}")
-        elif mode == "step" and step_type is not None:
-            out.append(f"{py}: {step_type}" + ("" if name == "workflow" else f" = {CONTROL_DEFAULTS[name]}"))
-        elif mode == "impl":
-            typ = "Workflow | None" if name == "workflow" else (
-                "str | None" if name == "name" else run_type)
-            out.append(f"{py}: {typ} = {CONTROL_DEFAULTS[name]}")
+        out.append(f"{p.name}: {_param_type(p, step)}" + (" = None" if p.tuple_element else ""))
+    for name, typ, default in STEP_CONTROLS if step else RUN_CONTROLS:
+        out.append(f"{b.controls[name]}: {typ} = {default}")
     return out
 
 
-def _def(b: Binding, mode: str, returns: str, body: list[str]) -> str:
-    params = ",\n".join(" " * 8 + p for p in _signature(b, mode))
-    head = ["@overload"] if mode != "impl" else []
-    return "\n".join(head + [f"def {b.function}(\n{params},\n) -> {returns}:"] + body)
+def _method(b: Binding, step: bool, returns: str, doc: str, call: str) -> str:
+    params = ",\n".join(" " * 12 + p for p in _signature(b, step))
+    name = "step" if step else "__call__"
+    return "\n".join([f"    def {name}(\n{params},\n    ) -> {returns}:",
+                      textwrap.indent(_doc_block(doc), "        "), f"        return {call}"])
 
 
-def _function(b: Binding, names: dict[str, str]) -> str:
-    doc = textwrap.indent(_doc_block(function_doc(b)), "    ")
-    parts = [
-        _def(b, "run", names["result"], ["    ..."]),
-        _def(b, "step", names["step"], ["    ..."]),
-        _def(b, "impl", f"{names['result']} | {names['step']}", [doc, "    return _BOUND(locals())"]),
-    ]
-    return "\n\n\n".join(parts)
+def _binding_class(b: Binding, names: dict[str, str]) -> str:
+    doc = function_doc(b)
+    step_doc = (f"Add a {b.module_id} step to ``{b.controls['workflow']}`` (a pynf.Workflow) and return it: its "
+                "``out`` holds typed channel\nreferences other steps take as inputs. Inputs as for a run, and also "
+                "channel references (``other.out.NAME``)\nor gathers (``pynf.collect(...)``).")
+    head = [f"class {names['binding']}(Binding[{names['result']}, {names['step']}]):",
+            textwrap.indent(_doc_block(doc), "    "), ""]
+    run_doc = (f"Run {b.module_id} (pynf.run) and return its typed result; the inputs and outputs are described "
+               "in the\nbinding's docstring (``help(binding)``).")
+    run = _method(b, False, names["result"], run_doc, "self._run(locals())")
+    add = _method(b, True, names["step"], step_doc,
+                  f"self._step({b.controls['workflow']}, locals())")
+    return "\n".join(head) + "\n" + run + "\n\n" + add
 
 
 def _doc_block(text: str) -> str:
@@ -141,17 +140,17 @@ def _doc_block(text: str) -> str:
     return f'"""{body}\n"""'
 
 
-def _bound(b: Binding, names: dict[str, str]) -> str:
+def _instance(b: Binding, names: dict[str, str]) -> str:
     params = ", ".join(f"{p.name!r}: ({p.key!r}, {p.tuple_element})" for p in b.params)
     controls = ", ".join(f"{k!r}: {v!r}" for k, v in b.controls.items())
-    return (f"_BOUND = Bound(PIN, {{{params}}},\n               {{{controls}}},\n"
-            f"               {names['result']}, {names['step']})")
+    return (f"{b.function} = {names['binding']}(\n    {b.function!r}, PIN, {{{params}}},\n    {{{controls}}},\n"
+            f"    {names['result']}, {names['step']})")
 
 
 def module_source(b: Binding) -> str:
     """The whole binding file for ``b``."""
     names = _names(b)
-    exported = [b.function, names["result"], names["step"], names["outputs"]] + [
+    exported = [b.function, names["binding"], names["result"], names["step"], names["outputs"]] + [
         names["item:" + o.attr] for o in b.outputs if o.item_class]
     pin = (f"PIN = Pin(module={b.module!r}, module_id={b.module_id!r}, process={b.process!r},\n"
            f"          select_process={b.select_process!r}, sha={b.sha!r},\n"
@@ -159,6 +158,6 @@ def module_source(b: Binding) -> str:
            f"          interface={b.interface!r})")
     blocks = [_doc_block(module_doc(b)), _IMPORTS.rstrip(), f"__all__ = {sorted(exported)!r}", pin]
     blocks += [_item_class(o, names["item:" + o.attr]) for o in b.outputs if o.item_class]
-    blocks += [_result_class(b, names), _outputs_class(b, names), _step_class(b, names), _function(b, names),
-               _bound(b, names)]
+    blocks += [_result_class(b, names), _outputs_class(b, names), _step_class(b, names), _binding_class(b, names),
+               _instance(b, names)]
     return "\n\n\n".join(blocks) + "\n"

@@ -33,7 +33,7 @@ def function_doc(b: Binding) -> str:
     lines = textwrap.wrap(b.description or f"Run {b.module_id}.", _WIDTH, break_on_hyphens=False,
                           break_long_words=False)
     if b.tools:
-        lines.append(f"Tools: {', '.join(b.tools)}.")
+        lines += ["", f"Tools: {', '.join(b.tools)}."]
     lines += ["", "Inputs (keywords as pynf.run names them; wrap a value in pynf.Queue([...]) to run once per item):"]
     for p in b.params:
         lines += ["  " + x for x in _line(f"{p.name} ({p.type})", p.doc)]
@@ -43,8 +43,8 @@ def function_doc(b: Binding) -> str:
         flags = "".join(x for x in (", optional" if o.optional else "", f", topic {o.topic}" if o.topic else ""))
         docs = "; ".join(f"{f.name}: {f.doc}" if o.item_class else f.doc for f in o.fields if f.doc)
         lines += ["  " + x for x in _line(f"{o.attr} ({fields}{flags})", docs)]
-    lines += ["", "With workflow=pynf.Workflow(...) the call adds a step and returns it (step.out.NAME are typed",
-              "channel references); otherwise it runs the module (pynf.run) and returns the typed result.",
-              f"Pinned: {b.sha or 'local module'}, interface {b.interface_hash}; a changed interface raises",
+    lines += ["", "Calling it runs the module (pynf.run) and returns the typed result; .step(workflow, ...) adds a",
+              "step to a pynf.Workflow instead and returns it (step.out.NAME are typed channel references).",
+              f"Pinned: {b.sha or 'local module'}, interface", f"{b.interface_hash}; a changed interface raises "
               "InterfaceDriftError."]
     return "\n".join(lines)

@@ -12,24 +12,25 @@ from pynf.compiler.ir import Channel, Element, Module, Process
 from .naming import class_stem, identifier, unique
 from .types import each_type, input_type, output_type
 
-__all__ = ["Param", "Field", "Output", "Binding", "CONTROLS", "RESULT_FIELDS", "SHADOWING", "build_binding"]
+__all__ = ["Param", "Field", "Output", "Binding", "RUN_CONTROLS", "STEP_CONTROLS", "RESULT_FIELDS", "SHADOWING", "build_binding"]
 
-#: Run settings every binding takes besides the module's inputs (renamed with a trailing ``_`` when an input
-#: has the name): (name, type in a run, type when adding a workflow step or None when only for runs, doc).
-CONTROLS: tuple[tuple[str, str, str | None], ...] = (
-    ("workflow", "None", "Workflow"),
-    ("name", "None", "str | None"),
-    ("options", "RunOptions | None", "RunOptions | None"),
-    ("outdir", "PathLike | None", None),
-    ("stub", "bool", None),
-    ("resume", "bool | str", None),
-    ("backend", "str", None),
-    ("check", "bool", None),
-    ("timeout", "float | None", None),
-    ("run_args", "Mapping[str, Any] | None", "Mapping[str, Any] | None"),
+#: Run settings a binding's call takes besides the module's inputs, and those of ``.step(workflow, ...)``
+#: (renamed with a trailing ``_`` when an input has the name): (name, type, default).
+RUN_CONTROLS: tuple[tuple[str, str, str], ...] = (
+    ("options", "RunOptions | None", "None"),
+    ("outdir", "PathLike | None", "None"),
+    ("stub", "bool", "False"),
+    ("resume", "bool | str", "False"),
+    ("backend", "str", '"local"'),
+    ("check", "bool", "True"),
+    ("timeout", "float | None", "None"),
+    ("run_args", "Mapping[str, Any] | None", "None"),
 )
-CONTROL_DEFAULTS = {"workflow": "None", "name": "None", "options": "None", "outdir": "None", "stub": "False",
-                    "resume": "False", "backend": '"local"', "check": "True", "timeout": "None", "run_args": "None"}
+STEP_CONTROLS: tuple[tuple[str, str, str], ...] = (
+    ("name", "str | None", "None"),
+    ("options", "RunOptions | None", "None"),
+    ("run_args", "Mapping[str, Any] | None", "None"),
+)
 #: Attributes every result has; an emit with one of these names (or a name of ``SHADOWING``) takes a trailing ``_``.
 RESULT_FIELDS = frozenset({"run", "status", "outdir", "summary", "failed_items", "topics", "versions", "outputs",
                            "succeeded"})
@@ -125,7 +126,7 @@ def _output_doc(el: Element) -> str:
 
 def _clean(label: str) -> str | None:
     """A label usable as a keyword parameter (keywords get ``_``), or None (a pattern, a private name)."""
-    if not label.isidentifier() or label.startswith("_"):
+    if not label.isidentifier() or label.startswith("_") or label == "self":
         return None
     return identifier(label)
 
@@ -194,7 +195,8 @@ def _outputs(process: Process, stem: str) -> list[Output]:
 
 def _controls(params: list[Param]) -> dict[str, str]:
     taken = {p.name for p in params}
-    return {name: unique(name, taken) for name, _, _ in CONTROLS}
+    names = ["workflow"] + list(dict.fromkeys(n for n, _, _ in RUN_CONTROLS + STEP_CONTROLS))
+    return {name: unique(name, taken) for name in names}
 
 
 def build_binding(module: Module, process: Process, *, module_ref: str, module_id: str, path: tuple[str, ...],

@@ -12,7 +12,7 @@ from typing import Any, ClassVar, Generic, TypeVar, Union
 from . import adapter
 from .adapter import ChannelRef, Gather, Queue, RunOptions, Workflow
 
-__all__ = ["Meta", "PathLike", "PathArg", "Scalar", "Flow", "Pin", "Bound", "BindingResult", "BindingStep",
+__all__ = ["Meta", "PathLike", "PathArg", "Scalar", "Flow", "Pin", "Binding", "BindingResult", "BindingStep",
            "BindingOutputs", "Chan", "Queue", "RunOptions", "Workflow"]
 
 #: A ``meta`` map (``{"id": "s1", "single_end": True}``).
@@ -139,44 +139,49 @@ class BindingStep(Generic[R]):
         return f"<{type(self).__name__} {self.name!r}>"
 
 
-@dataclass(frozen=True)
-class Bound(Generic[R, S]):
-    """A binding's call: parameter name -> (input key, may be left out), control names, result and step classes."""
+class Binding(Generic[R, S]):
+    """A module's binding: calling it runs the module (:func:`pynf.run`) and returns the typed result;
+    ``.step(workflow, ...)`` adds a step to a :class:`pynf.Workflow` and returns it. Both check the pin first.
 
-    pin: Pin
-    params: dict[str, tuple[str, bool]]
-    controls: dict[str, str]
-    result: type[R]
-    step: type[S]
+    Generated subclasses declare ``__call__`` and ``step`` with the module's typed keyword parameters.
+    """
 
-    def __call__(self, given: Mapping[str, Any]) -> R | S:
-        c = {name: given[py] for name, py in self.controls.items()}
-        self._check_controls(c)
-        run_args = dict(c["run_args"] or {})
+    def __init__(self, name: str, pin: Pin, params: dict[str, tuple[str, bool]], controls: dict[str, str],
+                 result: type[R], step: type[S]):
+        self.__name__ = self.__qualname__ = name
+        self.pin = pin
+        self._params = params  # python name -> (input key as pynf.run takes it, may be left out)
+        self._controls = controls  # setting -> python name
+        self._result = result
+        self._step_class = step
+
+    def _inputs(self, given: Mapping[str, Any]) -> dict[str, Any]:
+        return {key: given[py] for py, (key, omittable) in self._params.items()
+                if not (omittable and given[py] is None)}
+
+    def _setting(self, given: Mapping[str, Any], name: str) -> Any:
+        return given[self._controls[name]]
+
+    def _run(self, given: Mapping[str, Any]) -> R:
+        run_args = dict(self._setting(given, "run_args") or {})
         self.pin.check(run_args)
-        inputs = {key: given[py] for py, (key, omittable) in self.params.items()
-                  if not (omittable and given[py] is None)}
-        process = self.pin.process if self.pin.select_process else None
-        if c["workflow"] is not None:
-            step = adapter.add_step(c["workflow"], self.pin.module, inputs, process=process, name=c["name"],
-                                    options=c["options"], run_args=run_args)
-            return self.step(step)
-        result = adapter.run_module(self.pin.module, inputs, process=process, run_args=run_args,
-                                    options=c["options"], outdir=c["outdir"], stub=c["stub"], resume=c["resume"],
-                                    backend=c["backend"], check=c["check"], timeout=c["timeout"])
-        return self.result(result)
+        settings = {k: self._setting(given, k) for k in ("options", "outdir", "stub", "resume", "backend", "check",
+                                                          "timeout")}
+        result = adapter.run_module(self.pin.module, self._inputs(given), process=self._process, run_args=run_args,
+                                    **settings)
+        return self._result(result)
 
-    def _check_controls(self, c: Mapping[str, Any]) -> None:
-        from pynf.errors import InputError
+    def _step(self, workflow: Workflow, given: Mapping[str, Any]) -> S:
+        run_args = dict(self._setting(given, "run_args") or {})
+        self.pin.check(run_args)
+        step = adapter.add_step(workflow, self.pin.module, self._inputs(given), process=self._process,
+                                name=self._setting(given, "name"), options=self._setting(given, "options"),
+                                run_args=run_args)
+        return self._step_class(step)
 
-        if c["workflow"] is None:
-            if c["name"] is not None:
-                raise InputError("name= names a workflow step: give workflow= too", input=self.controls["name"])
-            return
-        given = [self.controls[k] for k, default in _RUN_ONLY.items() if c[k] != default]
-        if given:
-            raise InputError(f"{', '.join(given)}: run settings; a workflow step takes them from "
-                             "workflow.run(...)", input=given[0])
+    @property
+    def _process(self) -> str | None:
+        return self.pin.process if self.pin.select_process else None
 
-
-_RUN_ONLY = {"outdir": None, "stub": False, "resume": False, "backend": "local", "check": True, "timeout": None}
+    def __repr__(self) -> str:
+        return f"<binding {self.__name__} of {self.pin.module_id} ({self.pin.process}), {self.pin.interface_hash[:19]}…>"

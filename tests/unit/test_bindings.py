@@ -16,7 +16,7 @@ import pynf
 from pynf.bindings import generate
 from pynf.bindings.runtime import BindingResult, Chan
 from pynf.cli import cli
-from pynf.errors import BindingsError, InputError, InterfaceDriftError
+from pynf.errors import BindingsError, InterfaceDriftError
 from pynf.workflow import ChannelRef
 
 from ..paths import REPO
@@ -88,22 +88,26 @@ def test_parameters_are_named_and_typed_as_pynf_run_takes_them(tmp_path, monkeyp
 
 def test_typed_functions_build_a_workflow_that_compiles(chain_pkg):
     wf = pynf.Workflow("typed")
-    index = chain_pkg.bwa_index(meta={"id": "ref"}, fasta="/data/ref.fa", workflow=wf, name="index")
-    align = chain_pkg.bwa_mem(reads=pynf.Queue([{"meta": {"id": "a"}, "reads": "/data/a.fq"}]), index=index.out.index,
-                              meta3={"id": "ref"}, fasta="/data/ref.fa", sort_bam=True, workflow=wf, name="align")
-    bai = chain_pkg.samtools_index(input=align.out.bam, workflow=wf, name="bai")
+    index = chain_pkg.bwa_index.step(wf, meta={"id": "ref"}, fasta="/data/ref.fa", name="index")
+    align = chain_pkg.bwa_mem.step(wf, reads=pynf.Queue([{"meta": {"id": "a"}, "reads": "/data/a.fq"}]),
+                                   index=index.out.index, meta3={"id": "ref"}, fasta="/data/ref.fa", sort_bam=True,
+                                   name="align")
+    bai = chain_pkg.samtools_index.step(wf, input=align.out.bam, name="bai")
     assert isinstance(align.out.bam, Chan) and isinstance(align.out.bam, ChannelRef)
     assert [s.name for s in (index, align, bai)] == ["index", "align", "bai"]
     bundle = wf.compile(check_files=False)
     assert "BWA_MEM" in bundle.main_nf and "SAMTOOLS_INDEX" in bundle.main_nf
 
 
-def test_run_settings_and_step_settings_are_not_mixed(chain_pkg):
-    with pytest.raises(InputError, match="name= names a workflow step"):
-        chain_pkg.seqtk_seq(meta={"id": "a"}, fastx="a.fq", name="x")
-    with pytest.raises(InputError, match="outdir"):
-        chain_pkg.seqtk_seq(meta={"id": "a"}, fastx="a.fq", workflow=pynf.Workflow("w"),
-                            outdir="out")  # type: ignore[call-overload]
+def test_a_binding_is_a_function_with_a_real_signature_and_a_step_method(chain_pkg):
+    fn = chain_pkg.seqtk_seq
+    assert fn.__name__ == "seqtk_seq" and "fastx (PathArg)" in inspect.getdoc(fn)
+    assert list(inspect.signature(fn).parameters)[:2] == ["meta", "fastx"]
+    assert list(inspect.signature(fn.step).parameters)[:3] == ["workflow", "meta", "fastx"]
+    with pytest.raises(TypeError, match="name"):
+        fn(meta={"id": "a"}, fastx="a.fq", name="x")  # a step setting
+    with pytest.raises(TypeError, match="outdir"):
+        fn.step(pynf.Workflow("w"), meta={"id": "a"}, fastx="a.fq", outdir="out")  # a run setting
 
 
 def test_a_result_wraps_the_run_with_typed_items():

@@ -18,7 +18,7 @@ from .codegen import module_source
 from .model import build_binding
 from .naming import flat_name, python_path
 
-__all__ = ["Namespace", "nf", "function_for"]
+__all__ = ["namespace", "nf", "function_for"]
 
 _PREFIX = "pynf.nf._m"
 
@@ -41,48 +41,36 @@ def function_for(module_id: str, path: tuple[str, ...] | None = None) -> Any:
     return getattr(module, binding.function)
 
 
-class Namespace:
-    """A lazily resolved level of module IDs: tools at the top (``pynf.nf``), their modules below."""
+class _Level:
+    """One level of module IDs: tools at the top, their modules below (``prefix``)."""
 
-    def __init__(self, prefix: tuple[str, ...] = (), ids: dict[tuple[str, ...], str] | None = None):
-        self._prefix = prefix
-        self._known = ids
-        self._made: dict[str, Any] = {}
+    def __init__(self, prefix: tuple[str, ...], ids: dict[tuple[str, ...], str] | None):
+        self.prefix = prefix
+        self.known = ids
 
-    def _ids(self) -> dict[tuple[str, ...], str]:
+    def ids(self) -> dict[tuple[str, ...], str]:
         """Python path -> module ID for every module offered (read once per top-level namespace)."""
-        if self._known is None:
-            self._known = {python_path(mid): mid for mid in adapter.available_ids()}
-        return self._known
+        if self.known is None:
+            self.known = {python_path(mid): mid for mid in adapter.available_ids()}
+        return self.known
 
-    def _children(self) -> dict[str, bool]:
+    def children(self) -> dict[str, bool]:
         """Names one level below this one -> whether the name has modules below it."""
-        depth = len(self._prefix)
+        depth = len(self.prefix)
         out: dict[str, bool] = {}
-        for path in self._ids():
-            if path[:depth] == self._prefix and len(path) > depth:
+        for path in self.ids():
+            if path[:depth] == self.prefix and len(path) > depth:
                 out[path[depth]] = out.get(path[depth], False) or len(path) > depth + 1
-            elif depth and path == self._prefix:
+            elif depth and path == self.prefix:
                 out.setdefault(path[-1], False)  # the tool's own module, beside its subtools
         return out
 
-    def __dir__(self) -> list[str]:
-        return sorted(self._children())
-
-    def __getattr__(self, name: str) -> Any:
-        if name.startswith("_"):
-            raise AttributeError(name)
-        if name not in self._made:
-            self._made[name] = self._resolve(name)
-        return self._made[name]
-
-    def _resolve(self, name: str) -> Any:
-        path = self._prefix + (name,)
-        children = self._children()
-        if children.get(name):
-            return Namespace(path, self._ids())
-        ids = self._ids()
-        if path not in ids and self._prefix and path[:-1] in ids and path[-1] == path[-2]:
+    def resolve(self, name: str) -> Any:
+        path = self.prefix + (name,)
+        if self.children().get(name):
+            return namespace(path, self.ids())
+        ids = self.ids()
+        if path not in ids and self.prefix and path[:-1] in ids and path[-1] == path[-2]:
             return function_for(ids[path[:-1]], path[:-1])  # a tool that is a module and has subtools
         module_id = ids.get(path, "/".join(path))
         try:
@@ -90,9 +78,30 @@ class Namespace:
         except Exception as exc:  # noqa: BLE001 - attribute lookup must raise AttributeError
             raise AttributeError(f"pynf.nf has no module {'/'.join(path)!r}: {exc}") from None
 
-    def __repr__(self) -> str:
-        return f"<pynf.nf{'.' if self._prefix else ''}{'.'.join(self._prefix)}: modules by ID>"
+
+def namespace(prefix: tuple[str, ...] = (), ids: dict[tuple[str, ...], str] | None = None) -> types.ModuleType:
+    """A namespace of module bindings resolved on first access: a plain module object whose module-level
+    ``__getattr__``/``__dir__`` (PEP 562) resolve and list module IDs, so IPython's completer, which evaluates
+    attribute access on modules but not on objects with their own ``__getattr__``, completes it."""
+    level = _Level(prefix, ids)
+    name = ".".join(("pynf.nf", *prefix))
+    module = types.ModuleType(name, f"Bindings of modules by ID{' below ' + '/'.join(prefix) if prefix else ''} "
+                                    "(pynf.nf): attributes resolve and generate them on first use.")
+
+    def __getattr__(attr: str) -> Any:
+        if attr.startswith("_"):
+            raise AttributeError(f"module {name!r} has no attribute {attr!r}")
+        value = level.resolve(attr)
+        setattr(module, attr, value)  # resolved once
+        return value
+
+    def __dir__() -> list[str]:
+        return sorted(level.children())
+
+    module.__getattr__ = __getattr__  # type: ignore[method-assign]
+    module.__dir__ = __dir__  # type: ignore[method-assign]
+    return module
 
 
 #: The namespace of every module: ``pynf.nf.fastp(...)``, ``pynf.nf.samtools.sort(...)``.
-nf = Namespace()
+nf = namespace()

@@ -107,3 +107,21 @@ def test_a_git_binding_refuses_a_module_whose_interface_moved(remote, tmp_path):
     assert "renamed to 'reads'" in str(info.value) and shas[-1][:12] in str(info.value)
     assert moved[:12] in str(info.value)
     assert Path("pynf.lock").is_file()
+
+
+def test_regenerating_after_modules_update_shows_what_changed_for_callers(remote, tmp_path):
+    repo, shas = remote
+    resolve("seqtk/seq")
+    runner = CliRunner()
+    out = str(tmp_path / "out")
+    assert runner.invoke(cli, ["bindings", "--out", out, "--package", "upd"]).exit_code == 0
+    main = repo.path / "modules/nf-core/seqtk/seq/main.nf"
+    main.write_text(main.read_text().replace("path(fastx)", "path(reads)").replace("{fastx}", "{reads}"))
+    repo.commit("rename the input")
+    update = runner.invoke(cli, ["modules", "update", "seqtk/seq", "--accept"])
+    assert update.exit_code == 0, update.output
+    again = runner.invoke(cli, ["bindings", "--out", out, "--package", "upd"])
+    assert again.exit_code == 0, again.output
+    assert "changed seqtk.seq (nf-core/seqtk/seq): interface " in again.output, again.output
+    assert ": 1 breaking, 0 compatible change(s)" in again.output
+    assert "element 'fastx' renamed to 'reads'" in again.output

@@ -15,7 +15,7 @@ import pynf
 from pynf.bindings import generate
 
 from ..paths import CORPUS, REPO
-from ..support import require_tools
+from ..support import require_tools, unavailable
 
 pytestmark = pytest.mark.engine
 
@@ -50,7 +50,7 @@ def test_a_binding_runs_a_queue_and_returns_typed_items(engine, tmp_path, monkey
 @pytest.fixture
 def corpus():
     if not (CORPUS / "fastp" / "main.nf").is_file():
-        pytest.skip(f"no nf-core modules corpus at {CORPUS}")
+        unavailable(f"no nf-core modules corpus at {CORPUS} (set PYNF_SHARED_DIR to the shared/ folder)")
     require_tools("fastp", "bwa", "samtools", "wgsim")
     return CORPUS
 

@@ -13,6 +13,7 @@ from pynf.api import compile, describe, inspect, review, run, run_module  # noqa
 from pynf.render.bundle import Bundle  # noqa: E402
 from pynf.render.inputs import Queue  # noqa: E402
 from pynf.render.options import RunOptions  # noqa: E402
+from pynf.render.values import file  # noqa: E402
 from pynf.types import ExecutionRequest  # noqa: E402
 from pynf.workflow import Workflow, collect  # noqa: E402
 from pynf.reload import load  # noqa: E402
@@ -27,6 +28,7 @@ __all__ = [
     "describe",
     "review",
     "Queue",
+    "file",
     "RunOptions",
     "ExecutionRequest",
     "Bundle",

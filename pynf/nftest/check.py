@@ -54,7 +54,7 @@ def _materialize(value: Any, root: Path, counter: list[int]) -> Any:
             target.mkdir(exist_ok=True)
         else:
             target.touch()
-        return str(target)
+        return target  # a Path: a file object for a `val` input too, as file(...) is in the test
     if isinstance(value, Queue):
         from pynf import Queue as PynfQueue
 

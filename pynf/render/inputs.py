@@ -32,6 +32,7 @@ from typing import Any
 from pynf.compiler.ir import Channel, Element, Process
 from pynf.errors import ExtraTupleValuesWarning, InputError
 from pynf.render.fill import announce_filled, fill_missing
+from pynf.render.values import FILE_KEY
 from pynf.render.queue import QUEUE_KEY, Queue, is_queue as _is_queue, keyed_queue, partial_item as _partial
 
 __all__ = [
@@ -132,7 +133,7 @@ def _element(ch: Channel, el: Element, value: Any, name: str, check: bool) -> An
         values = list(value) if isinstance(value, (list, tuple)) else [value]
         if el.kind in _PATH_KINDS:
             return [_one_path(v, name, check) for v in values]
-        return [_json(v, name) for v in values]
+        return [_val(v, name, check) for v in values]
     if el.kind in _PATH_KINDS:
         if isinstance(value, (list, tuple)):
             return [_one_path(v, name, check) for v in value]
@@ -141,6 +142,15 @@ def _element(ch: Channel, el: Element, value: Any, name: str, check: bool) -> An
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
             raise InputError(f"{el.kind} input expects a string (or number), got {type(value).__name__}", input=name)
         return _json(value, name)
+    return _val(value, name, check)
+
+
+def _val(value: Any, name: str, check: bool) -> Any:
+    """A ``val`` element: files (``os.PathLike``, alone or in a list) travel marked, to arrive as file objects."""
+    if isinstance(value, os.PathLike):
+        return {FILE_KEY: _one_path(value, name, check)}
+    if isinstance(value, (list, tuple)) and any(isinstance(v, os.PathLike) for v in value):
+        return [_val(v, name, check) for v in value]
     return _json(value, name)
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pynf.backends.local import signals
+from pynf.backends.local.leftovers import end_leftover_tasks, end_leftovers_at_exit
 from pynf.backends.local.jvm import start_jvm
 from pynf.backends.local.observer import RunObserver, make_proxy
 from pynf.backends.local.watch import Deadline, eval_failure as _eval_failure
@@ -235,6 +236,7 @@ def shutdown(timeout: float = 30.0) -> None:
             stop_lingering_threads(_AFTER_RUN.pop("threads_before"), join_seconds=5.0)
         await_actors_idle(5.0)
         J.Dataflow.retrieveCurrentDFPGroup().shutdown()
+        end_leftovers_at_exit()
     except Exception as exc:  # noqa: BLE001 - exiting anyway; JPype's shutdown follows
         _log.debug("engine shutdown step failed: %s", exc)
     finally:
@@ -397,6 +399,7 @@ def run_script(script: Path, *, run_dir: Path, params_file: Path | None = None, 
                     session.cleanup()
                     J.Global.cleanUp()
                     await_actors_idle()
+                    end_leftover_tasks(work_dir)  # a task launched while the run was being aborted
             except Exception as exc:
                 _log.debug("session teardown failed: %s", exc)
             if previous_int is not None:

@@ -59,8 +59,9 @@ BAD = {
 
 
 @pytest.fixture(scope="module")
-def checked(tmp_path_factory):
+def checked(tmp_path_factory, request):
     root = tmp_path_factory.mktemp("typed")
+    cache = request.config.cache.mkdir("bindings-mypy") if request.config.cache else root / ".cache"  # warm: ~4x faster
     cwd = os.getcwd()
     os.chdir(REPO)
     try:
@@ -71,7 +72,7 @@ def checked(tmp_path_factory):
     for name, (line, _) in BAD.items():
         (root / f"{name}.py").write_text(f"import pynf\nimport nfb\n\n{line}\n")
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(root), str(REPO)]))
-    proc = subprocess.run([sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(root / ".cache"),
+    proc = subprocess.run([sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(cache),
                            "correct.py", *(f"{n}.py" for n in BAD), "nfb"],
                           cwd=root, env=env, capture_output=True, text=True, timeout=600)
     errors: dict[str, list[str]] = {}

@@ -19,7 +19,7 @@ from pynf.sources.load import ModuleSource, load_module
 from pynf.sources.lock import LockFile
 from pynf.workflow import ChannelRef, Gather, Workflow
 
-__all__ = ["Loaded", "load", "check_pin", "interface_diff", "lock_modules", "run_module", "add_step", "available_ids", "ChannelRef", "Gather",
+__all__ = ["Loaded", "load", "check_pin", "interface_diff", "lock_modules", "retype", "run_module", "add_step", "available_ids", "ChannelRef", "Gather",
            "Workflow", "RunOptions", "Queue"]
 
 _SOURCE_KEYS = ("remote", "branch", "sha", "offline")
@@ -91,6 +91,16 @@ def add_step(workflow: Workflow, module: str, inputs: dict[str, Any], *, process
              options: RunOptions | None, run_args: Mapping[str, Any]) -> Any:
     """``workflow.add(module, inputs, ...)``: the new step."""
     return workflow.add(module, inputs, name=name, process=process, options=options, **dict(run_args))
+
+
+def retype(ref: ChannelRef, cls: type[ChannelRef]) -> ChannelRef:
+    """A copy of the workflow's channel reference ``ref`` as ``cls`` (a subclass adding only a type parameter), made
+    without calling its constructor, so the binding does not depend on how references are built."""
+    import copy
+
+    typed = copy.copy(ref)
+    typed.__class__ = cls
+    return typed
 
 
 def available_ids(**source: Any) -> list[str]:

@@ -67,26 +67,32 @@ class BindingResult:
 
     @property
     def succeeded(self) -> bool:
+        """True when the status is SUCCEEDED."""
         return self.status == "SUCCEEDED"
 
     @property
     def outdir(self) -> Any:
+        """Where the outputs were published."""
         return getattr(self.run, "outdir", None)
 
     @property
     def summary(self) -> str:
+        """One line: status and item counts."""
         return str(getattr(self.run, "summary", ""))
 
     @property
     def failed_items(self) -> list[Any]:
+        """The items whose tasks failed."""
         return list(getattr(self.run, "failed_items", []))
 
     @property
     def topics(self) -> dict[str, list[Any]]:
+        """Topic channels by name (e.g. ``versions``)."""
         return dict(self.run.topics)
 
     @property
     def versions(self) -> dict[str, str]:
+        """``{tool: version}`` over every item."""
         return dict(self.run.versions)
 
     @property
@@ -112,8 +118,7 @@ class BindingOutputs:
 
     def __init__(self, step: Any):
         for attr, key in self._KEYS.items():
-            ref = step.out[key]
-            setattr(self, attr, Chan(ref.step, ref.channel))
+            setattr(self, attr, adapter.retype(step.out[key], Chan))
 
     def __dir__(self) -> list[str]:
         return list(self._KEYS)

@@ -16,7 +16,7 @@ from pynf.interface import diff_interfaces, interface_of, load_interface
 from pynf.render.inputs import Queue
 from pynf.render.options import RunOptions
 from pynf.sources.load import ModuleSource, load_module
-from pynf.sources.lock import LockFile
+from pynf.sources import LockFile
 from pynf.workflow import ChannelRef, Gather, Workflow
 
 __all__ = ["Loaded", "load", "check_pin", "interface_diff", "lock_modules", "retype", "run_module", "add_step", "available_ids", "ChannelRef", "Gather",
@@ -39,9 +39,9 @@ class Loaded:
 
 def load(ref: str | os.PathLike[str], **source: Any) -> Loaded:
     """Resolve and parse ``ref`` read-only (``pynf.lock`` is read, never written), with its interface."""
+    from pynf.sources import resolve
     from pynf.sources.ids import local_module_id
     from pynf.sources.load import parse_module
-    from pynf.sources.resolve import resolve
 
     resolved = resolve(ref, pin=False, **{k: source.get(k) for k in _SOURCE_KEYS})
     module = parse_module(resolved.path)
@@ -107,7 +107,7 @@ def available_ids(**source: Any) -> list[str]:
     """Module IDs ``pynf.nf`` offers: those on the module repository's branch head (when it can be read) and
     every module pinned in ``pynf.lock``, as ``tool[/sub]`` (org left out), sorted and unique."""
     from pynf.errors import PynfError
-    from pynf.sources.resolve import list_modules
+    from pynf.sources import list_modules
 
     ids: set[str] = set()
     try:

@@ -22,9 +22,9 @@ from pynf.workflow import ChannelRef
 from ..paths import REPO
 
 #: Fixture modules covering tuples, booleans, enums, `each`, env/stdin, unnamed outputs, two processes.
-SNAPSHOT_MODULES = ["bwa_mem", "echo_each", "env_io", "fixed_name", "minimap2_align", "seqtk_seq", "stdin_stdout",
-                    "two_process", "val_null"]
-CHAIN = ["bwa_index", "bwa_mem", "samtools_index", "seqtk_seq"]
+SNAPSHOT_MODULES = ["bwa_mem", "echo_each", "env_io", "fixed_name", "legacy_forms", "minimap2_align", "seqtk_seq",
+                    "stdin_stdout", "two_process", "val_null"]
+CHAIN = ["bwa_index", "bwa_mem", "samtools_index", "seqtk_seq", "legacy_forms"]
 
 
 def _generate(out: Path, names: list[str], package: str, monkeypatch) -> Path:
@@ -95,8 +95,12 @@ def test_typed_functions_build_a_workflow_that_compiles(chain_pkg):
     bai = chain_pkg.samtools_index.step(wf, input=align.out.bam, name="bai")
     assert isinstance(align.out.bam, Chan) and isinstance(align.out.bam, ChannelRef)
     assert [s.name for s in (index, align, bai)] == ["index", "align", "bai"]
+    # a channel without a usable keyword (`file 'config.txt'`) is `input<N>`, pynf.run's position N
+    legacy = chain_pkg.legacy_forms.step(wf, sample="s1", reads="/data/a.fq", input1="/data/config.txt",
+                                         GREETING_WORD="hello", name="legacy")
     bundle = wf.compile(check_files=False)
     assert "BWA_MEM" in bundle.main_nf and "SAMTOOLS_INDEX" in bundle.main_nf
+    assert legacy.step.inputs["1"] == "/data/config.txt"
 
 
 def test_a_binding_is_a_function_with_a_real_signature_and_a_step_method(chain_pkg):

@@ -41,6 +41,9 @@ def test_a_module_by_id_is_a_function_with_its_signature_and_docs(remote):
     assert list(params)[:2] == ["meta", "bam"] and params["bam"].kind is inspect.Parameter.KEYWORD_ONLY
     doc = inspect.getdoc(sort)
     assert doc.startswith("Sort alignments") and "bam (PathArg): Alignments to sort" in doc
+    import pydoc
+
+    assert "bam (PathArg): Alignments to sort" in pydoc.render_doc(sort)  # what help() shows
     assert "class SamtoolsSortBinding" in inspect.getsource(type(sort))  # the generated code, as pynf bindings writes it
     assert sort.pin.sha == remote[0].head and sort.pin.module == "samtools/sort"
     with pytest.raises(AttributeError, match="no module 'samtools/nothing'"):

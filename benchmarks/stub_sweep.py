@@ -1,9 +1,9 @@
 """Run every corpus module that has a ``stub:`` block under stub-run on the embedded engine.
 
-For each module: synthesize inputs from the IR, add version shims (``pynf/stubs/shims.py``), run it with
+For each module: synthesize inputs from the IR, add version shims (``pynf/stubcheck/shims.py``), run it with
 ``stub=True`` in this process's long-lived JVM (one CPU, 2 GB, as a pipeline's resource labels would
 give), and check that the manifest lists at least one item for every declared non-optional output.
-Stubs branch on their inputs, so when a run fails the next input variant (``pynf.stubs.inputs.VARIANTS``:
+Stubs branch on their inputs, so when a run fails the next input variant (``pynf.stubcheck.inputs.VARIANTS``:
 default, blank, sparse, alternate) is tried; a module fails only when every variant does, and the
 reason reported is the default variant's.
 
@@ -39,8 +39,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from pynf.compiler import parse  # noqa: E402
 from pynf.errors import PynfError  # noqa: E402
-from pynf.stubs.inputs import VARIANTS  # noqa: E402
-from pynf.stubs.run import stub_check  # noqa: E402
+from pynf.stubcheck.inputs import VARIANTS  # noqa: E402
+from pynf.stubcheck.run import stub_check  # noqa: E402
 
 def stub_modules(corpus: Path) -> list[Path]:
     """Module directories under ``corpus`` whose (only) process has a stub block."""
@@ -56,7 +56,7 @@ def stub_modules(corpus: Path) -> list[Path]:
 
 
 def check_one(module_dir: Path, work: Path, backend) -> tuple[str | None, str | None]:
-    """Stub-run one module with each input variant in turn until one succeeds (``pynf.stubs.run.stub_check``)."""
+    """Stub-run one module with each input variant in turn until one succeeds (``pynf.stubcheck.run.stub_check``)."""
     module = parse(module_dir)
     return stub_check(module, module.process(), module_dir.name, work, backend)
 

@@ -51,7 +51,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 #: Quick mode for the test suite (tests/benchmark_runner.py): small sizes, JSON on stdout.
-QUICK_ARGS = ["--samples", "1", "--reads", "200", "--json"]
+QUICK_ARGS = ["--quick", "--no-report", "--json"]  # 2 samples, no warm-up, no MultiQC (tests/engine runs it)
 #: Keys the JSON report always has.
 EXPECTED_KEYS = frozenset({"steps", "samples", "workflow_s", "steps_s", "ratio", "launches_workflow",
                            "launches_steps", "tasks"})

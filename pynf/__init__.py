@@ -8,7 +8,6 @@
 from __future__ import annotations
 
 from pynf._version import __version__
-import pynf.describe as _describe_module  # noqa: E402,F401 - loaded first, so the function below stays pynf.describe
 from pynf.api import compile, describe, inspect, review, run, run_module  # noqa: E402
 from pynf.render.bundle import Bundle  # noqa: E402
 from pynf.render.inputs import Queue  # noqa: E402

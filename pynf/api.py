@@ -1,7 +1,7 @@
 """The Python API: ``run`` a module (locally or on Seqera Platform), ``compile`` it, ``inspect`` it.
 
-Every entry point builds a :class:`~pynf.backends.base.RunRequest` and goes through
-:func:`pynf.dispatch.execute`: resolve and parse the module (:mod:`pynf.sources`), render a bundle
+Every entry point builds a target (:class:`~pynf.dispatch.ModuleTarget`) and a
+:class:`~pynf.backends.spec.RunSpec` and goes through :func:`pynf.dispatch.execute`: resolve and parse the module (:mod:`pynf.sources`), render a bundle
 (:mod:`pynf.render`), hand it to a backend (:mod:`pynf.backends`), get a result.
 """
 
@@ -12,13 +12,15 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from pynf._util.calltext import call_text
-from pynf.backends.base import RunRequest
-from pynf.describe import describe as _describe, registry_status
-from pynf.dispatch import execute
+from pynf.backends.base import Backend, Result
+from pynf.backends.registry import get_backend
+from pynf.backends.spec import RunSpec
+from pynf.interface.describe import describe as _describe, registry_status
+from pynf.dispatch import ModuleTarget, execute
 from pynf.render.bundle import Bundle
 from pynf.render.compile import compile_bundle
 from pynf.render.inputs import merge_keywords
-from pynf.render.options import RunOptions, mapping_argument
+from pynf.render.options import RunOptions
 from pynf.sources.load import ModuleSource, load_module
 from pynf.types import ExecutionRequest, checked_request
 
@@ -57,17 +59,20 @@ def describe(module: str | os.PathLike[str], *, process: str | None = None, remo
 
 
 def run(module: str | os.PathLike[str], inputs: Any = None, params: Mapping[str, Any] | None = None, *,
-        process: str | None = None, backend: str = "local", stub: bool = False, resume: bool | str = False,
-        outdir: str | os.PathLike[str] | None = None, work_dir: str | os.PathLike[str] | None = None,
-        run_dir: str | os.PathLike[str] | None = None, options: RunOptions | None = None,
-        progress: Callable[[Any], Any] | None = None, check: bool = True, seqera: Any = None,
-        timeout: float | None = None, remote: str | None = None, branch: str | None = None, sha: str | None = None,
-        offline: bool | None = None, fill_empty: bool = False, **keyword_inputs: Any):
+        process: str | None = None, backend: str | Backend | None = None, stub: bool = False,
+        resume: bool | str = False, outdir: str | os.PathLike[str] | None = None,
+        work_dir: str | os.PathLike[str] | None = None, run_dir: str | os.PathLike[str] | None = None,
+        options: RunOptions | None = None, progress: Callable[[Any], Any] | None = None, check: bool = True,
+        seqera: Any = None, timeout: float | None = None, remote: str | None = None, branch: str | None = None,
+        sha: str | None = None, offline: bool | None = None, fill_empty: bool = False, **keyword_inputs: Any) -> Result:
     """Run one module process and return its result (``RunResult`` locally, ``SeqeraResult`` remotely).
 
     Inputs go in ``inputs`` (a list in channel order or a mapping by name) or as keywords named
     after the module's elements: ``pynf.run("seqtk_seq", meta={"id": "s1"}, fastx="r.fq")``.
     Wrap a channel's value in :class:`pynf.Queue` to run the process once per item.
+    ``backend`` is a registered name (default ``local``; ``seqera``; see :mod:`pynf.backends.registry`) or a
+    backend instance holding its own settings (``SeqeraBackend(config, config_profiles=...)``); ``seqera``
+    is the settings object given to a backend named by ``backend``.
     Raises :class:`~pynf.errors.InputError` before anything starts when inputs do not fit.
     ``timeout`` (seconds): a local run still going then is aborted with :class:`~pynf.errors.RunTimeout`
     naming what it waited for; for Seqera it bounds the wait (the remote run keeps going).
@@ -76,21 +81,22 @@ def run(module: str | os.PathLike[str], inputs: Any = None, params: Mapping[str,
     (nf-core's "unused optional input"), with a :class:`~pynf.errors.FilledEmptyWarning` naming them.
     """
     called = call_text("pynf.run", module, inputs=inputs, params=params or None, process=process,
-                       backend=None if backend == "local" else backend, stub=stub or None, resume=resume or None,
-                       outdir=outdir, work_dir=work_dir, run_dir=run_dir, options=options, timeout=timeout,
-                       remote=remote, branch=branch, sha=sha, offline=offline, **keyword_inputs)
-    return execute(RunRequest(module=module, inputs=merge_keywords(inputs, keyword_inputs or None),
-                              params=mapping_argument(params, "params"), process=process, options=options or RunOptions(),
-                              source=ModuleSource(remote, branch, sha, offline),
-                              backend=backend, seqera=seqera, stub=stub, resume=resume, outdir=outdir,
-                              work_dir=work_dir, run_dir=run_dir, progress=progress, check=check,
-                              timeout=timeout, fill_empty=fill_empty, command_line=called))
+                       backend=backend, stub=stub or None, resume=resume or None, outdir=outdir,
+                       work_dir=work_dir, run_dir=run_dir, options=options, timeout=timeout, remote=remote,
+                       branch=branch, sha=sha, offline=offline, **keyword_inputs)
+    chosen = get_backend(backend, config=seqera)  # settings are checked before anything is compiled
+    target = ModuleTarget(module, inputs=merge_keywords(inputs, keyword_inputs or None),
+                          params={} if params is None else params, process=process, options=options or RunOptions(), fill_empty=fill_empty,
+                          source=ModuleSource(remote, branch, sha, offline))
+    spec = RunSpec(stub=stub, resume=resume, outdir=outdir, work_dir=work_dir, run_dir=run_dir, progress=progress,
+                   check=check, timeout=timeout, command_line=called)
+    return execute(target, spec, chosen)
 
 
-def run_module(module_id: str, request: ExecutionRequest | None = None):
+def run_module(module_id: str, request: ExecutionRequest | None = None) -> Result:
     """Seed API: run ``module_id`` as described by an :class:`~pynf.types.ExecutionRequest`."""
     text = f"pynf.api.run_module({module_id!r}, ExecutionRequest(...))"
-    return execute(checked_request(request).to_run_request(module_id, command_line=text))
+    return execute(*checked_request(request).converted(module_id, command_line=text))
 
 
 def review(module: str | os.PathLike[str], *, process: str | None = None, stub: bool = True,

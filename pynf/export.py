@@ -8,7 +8,6 @@ the same commit SHA (fixed identity and dates; user and system Git config are ig
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import os
 import shlex
@@ -17,16 +16,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
 
 from pynf._version import __version__
 from pynf.render.bundle import MANIFEST_NAME, Bundle
 from pynf.render.compile import compile_bundle
 from pynf._util.git import git_available, run_git
-from pynf.errors import BundleError, ExportError, GitError
+from pynf.errors import ExportError, GitError
 from pynf.render.inputs import PLACEHOLDER
-from pynf.sources.ids import local_module_id
-from pynf.sources.resolve import ResolvedModule, resolve
+from pynf.sources.load import LoadedModule, load_module
 
 __all__ = ["ExportResult", "export", "export_bundle", "README_MARKER", "GIT_IDENTITY", "GIT_DATE"]
 
@@ -48,7 +45,7 @@ class ExportResult:
     params_file: str
     commit: str | None
     bundle: Bundle
-    source: ResolvedModule | None = None
+    source: LoadedModule | None = None
 
     def __repr__(self) -> str:
         """One line: where the bundle went, how many files, the commit."""
@@ -56,12 +53,7 @@ class ExportResult:
                 f"params_file={self.params_file!r}, commit={self.commit!r}, module_id={self.bundle.module_id!r})")
 
 
-def _yaml_params(bundle: Bundle) -> str:
-    data = bundle.params()
-    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=False, width=1000)
-
-
-def _source_line(source: ResolvedModule | None, bundle: Bundle) -> str:
+def _source_line(source: LoadedModule | None, bundle: Bundle) -> str:
     if source is None:
         return f"module `{bundle.module_id}`"
     if source.sha is None:
@@ -71,11 +63,8 @@ def _source_line(source: ResolvedModule | None, bundle: Bundle) -> str:
 
 def _fill_in(bundle: Bundle, params_file: str) -> list[str]:
     """README lines listing the inputs still holding a ``<FILL IN ...>`` placeholder (a params template)."""
-    try:
-        entries = bundle.params().get("pynf_inputs") or []
-    except (BundleError, AttributeError):  # YAML params: the placeholders are the same, found by text
-        entries = []
-    names = [e.get("name") for e in entries if PLACEHOLDER in json.dumps(e)]
+    entries = bundle.param_values.get("pynf_inputs") or []
+    names = [e.get("name") for e in entries if isinstance(e, dict) and PLACEHOLDER in json.dumps(e)]
     if not names and PLACEHOLDER not in bundle.params_text:
         return []
     return [
@@ -91,18 +80,10 @@ def _fill_in(bundle: Bundle, params_file: str) -> list[str]:
     ]
 
 
-def _readme(bundle: Bundle, *, params_file: str, source: ResolvedModule | None, repo_url: str | None, git: bool,
+def _readme(bundle: Bundle, *, params_file: str, source: LoadedModule | None, repo_url: str | None, git: bool,
             files: list[str]) -> str:
     """The bundle's README; every path in it is relative to the bundle, so it stays true wherever the
     bundle is moved or pushed (and two exports of one module are byte-identical)."""
-    q = shlex.quote
-    run = f"nextflow run main.nf -params-file {q(params_file)}"
-    try:
-        outdir = bundle.params().get("outdir", "results")
-    except BundleError:
-        outdir = "results"
-    url = repo_url or "<git-url-of-this-repository>"
-    tw = f"tw launch {q(url) if repo_url else url} --revision {_BRANCH} --params-file {q(params_file)}"
     if bundle.steps:
         title = f"workflow {bundle.module_id}"
         origin = (f"workflow `{bundle.module_id}`: steps {', '.join(f'`{s}`' for s in bundle.steps)} "
@@ -123,6 +104,17 @@ def _readme(bundle: Bundle, *, params_file: str, source: ResolvedModule | None, 
         *[f"- `{name}`" for name in files],
         "",
         *_fill_in(bundle, params_file),
+        *_run_section(bundle, params_file),
+        *_launch_section(params_file, repo_url, git),
+    ]
+    return "\n".join(lines)
+
+
+def _run_section(bundle: Bundle, params_file: str) -> list[str]:
+    """README lines: running the bundle with Nextflow, or with pynf's embedded engine."""
+    run = f"nextflow run main.nf -params-file {shlex.quote(params_file)}"
+    outdir = bundle.param_values.get("outdir", "results")
+    return [
         "## Run it with Nextflow",
         "",
         "From this directory, with Nextflow installed:",
@@ -144,6 +136,15 @@ def _readme(bundle: Bundle, *, params_file: str, source: ResolvedModule | None, 
         f"the output manifest `{MANIFEST_NAME}`. Edit `{params_file}` to run other inputs: the wrapper "
         "does not depend on them.",
         "",
+    ]
+
+
+def _launch_section(params_file: str, repo_url: str | None, git: bool) -> list[str]:
+    """README lines: pushing the bundle and launching it on Seqera Platform with ``tw``."""
+    q = shlex.quote
+    url = repo_url or "<git-url-of-this-repository>"
+    tw = f"tw launch {q(url) if repo_url else url} --revision {_BRANCH} --params-file {q(params_file)}"
+    return [
         "## Launch it on Seqera Platform",
         "",
         ("This directory is a Git repository with one commit on branch `main`. " if git else
@@ -160,7 +161,6 @@ def _readme(bundle: Bundle, *, params_file: str, source: ResolvedModule | None, 
         f"`{params_file}` must be readable by that compute environment (e.g. `s3://` URIs).",
         "",
     ]
-    return "\n".join(lines)
 
 
 def _prepare_dir(root: Path, force: bool) -> None:
@@ -198,7 +198,7 @@ def _git_commit(root: Path, message: str) -> str:
 
 
 def export_bundle(bundle: Bundle, directory: str | os.PathLike[str], *, params_format: str = "json",
-                  git: bool = False, force: bool = False, source: ResolvedModule | None = None,
+                  git: bool = False, force: bool = False, source: LoadedModule | None = None,
                   repo_url: str | None = None) -> ExportResult:
     """Write ``bundle`` and its README into ``directory``; with ``git`` commit it reproducibly."""
     if params_format not in ("json", "yaml"):
@@ -209,7 +209,7 @@ def export_bundle(bundle: Bundle, directory: str | os.PathLike[str], *, params_f
     except (OSError, ValueError) as exc:  # ValueError: a NUL in the path
         raise ExportError(f"cannot export into {str(directory)!r}: {exc}") from None
     params_file = f"params.{params_format}"
-    out = bundle if params_format == "json" else dataclasses.replace(bundle, params_text=_yaml_params(bundle))
+    out = bundle  # its params are serialized as the file name says (JSON or YAML) when written
     names = sorted([*out.files(params_name=params_file), "README.md"])
     readme = _readme(out, params_file=params_file, source=source, repo_url=repo_url, git=git, files=names)
     if "README.md" in dict(out.sidecars):
@@ -233,10 +233,9 @@ def export(module: str | os.PathLike[str], directory: str | os.PathLike[str], *,
            remote: str | None = None, branch: str | None = None, sha: str | None = None,
            lock_path: str | os.PathLike[str] | None = None, offline: bool | None = None) -> ExportResult:
     """Resolve ``module`` (path or ID), compile it with the inputs/params/options and export the bundle."""
-    source = resolve(module, remote=remote, branch=branch, sha=sha, lock_path=lock_path, offline=offline)
-    path = Path(source.path)
-    module_id = source.module_id if source.sha else local_module_id(path)
-    bundle = compile_bundle(path, process=process, inputs=inputs, params=dict(params or {}), options=options,
-                            module_id=module_id, params_template=inputs is None)
+    source = load_module(module, process=process, remote=remote, branch=branch, sha=sha, lock_path=lock_path,
+                         offline=offline, pin=True)
+    bundle = compile_bundle(source, process=process, inputs=inputs, params=dict(params or {}), options=options,
+                            params_template=inputs is None)
     return export_bundle(bundle, directory, params_format=params_format, git=git, force=force, source=source,
                          repo_url=repo_url)

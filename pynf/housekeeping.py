@@ -13,8 +13,6 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import platformdirs
-
 from pynf._util import paths
 from pynf.errors import InputError
 
@@ -86,15 +84,10 @@ def _modules_root() -> Path:
     return modules_root()
 
 
-def _wrapper_root() -> Path:
-    env = os.environ.get("PYNF_WRAPPER_CACHE_DIR")
-    return Path(env) if env else Path(platformdirs.user_cache_dir("pynf")) / "wrapper-repos"
-
-
 def cache_areas() -> list[CacheArea]:
     """Sizes of the engine, module sources, runs, Nextflow's home and the Seqera wrapper-repo clones."""
     areas = [("engine", paths.engine_root()), ("modules", _modules_root()), ("runs", paths.default_runs_root()),
-             ("nxf-home", paths.nxf_home()), ("wrapper-repos", _wrapper_root())]
+             ("nxf-home", paths.nxf_home()), ("wrapper-repos", paths.wrapper_repos_root())]
     return [CacheArea(name, path, dir_size(path)) for name, path in areas]
 
 

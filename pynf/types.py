@@ -5,8 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from pynf.backends.base import RunRequest
+from pynf.backends.base import Backend
+from pynf.backends.registry import get_backend
 from pynf.backends.seqera.config import SeqeraConfig
+from pynf.backends.spec import RunSpec
+from pynf.dispatch import ModuleTarget
 from pynf.errors import InputError
 from pynf.render.options import RunOptions
 
@@ -18,13 +21,13 @@ class ExecutionRequest:
     """What to run: inputs, params, backend and run options for one module process.
 
     ``inputs`` follows :mod:`pynf.render.inputs` (a list in channel order, or a mapping by name);
-    ``script_path`` runs a local ``main.nf`` instead of resolving the module ID; ``seqera``
-    carries the settings for ``backend="seqera"``.
+    ``script_path`` runs a local ``main.nf`` instead of resolving the module ID; ``backend`` is a registered
+    name or a backend instance; ``seqera`` carries the settings for ``backend="seqera"``.
     """
 
     params: dict[str, Any] = field(default_factory=dict)
     inputs: Any = None
-    backend: str = "local"
+    backend: str | Backend = "local"
     script_path: str | None = None
     process: str | None = None
     options: RunOptions | None = None
@@ -34,14 +37,16 @@ class ExecutionRequest:
     work_dir: str | None = None
     seqera: SeqeraConfig | None = None
 
-    def to_run_request(self, module_id: str, **changes: Any) -> RunRequest:
-        """The :class:`~pynf.backends.base.RunRequest` this describes for ``module_id`` (plus ``changes``)."""
-        return RunRequest(module=self.script_path or module_id,
-                          module_id=module_id if self.script_path else None, inputs=self.inputs,
-                          params=dict(self.params or {}), process=self.process,
-                          options=self.options or RunOptions(), backend=self.backend, seqera=self.seqera,
-                          stub=self.stub, resume=self.resume, outdir=self.outdir,
-                          work_dir=self.work_dir).but(**changes)
+    def converted(self, module_id: str, *, backend: Backend | None = None,
+                  **spec_changes: Any) -> tuple[ModuleTarget, RunSpec, Backend]:
+        """What this describes for ``module_id``, converted once: the target, the run spec (plus
+        ``spec_changes``) and the backend (``backend``, else the one named, set up from ``seqera``)."""
+        target = ModuleTarget(self.script_path or module_id, module_id=module_id if self.script_path else None,
+                              inputs=self.inputs, params=dict(self.params or {}), process=self.process,
+                              options=self.options or RunOptions())
+        spec = RunSpec(stub=self.stub, resume=self.resume, outdir=self.outdir,
+                       work_dir=self.work_dir).but(**spec_changes)
+        return target, spec, backend or get_backend(self.backend, config=self.seqera)
 
 
 def checked_request(request: object) -> ExecutionRequest:

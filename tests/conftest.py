@@ -11,14 +11,18 @@ import pytest
 from .paths import CORPUS
 
 
-pytest_plugins = ["tests.jvm_guard"]  # a test that starts the JVM must be marked ``engine``
+pytest_plugins = [
+    "tests.jvm_guard",  # a test that starts the JVM must be marked ``engine``
+    "tests.xdist_scopes",  # which tests share an xdist worker
+]
 
 #: Test folders are tiers; each tier's tests carry its marker (``pytest -m "not engine"`` etc.).
 TIERS = ("unit", "engine", "seqera", "sources", "slurm", "containers")
 
 
 def pytest_collection_modifyitems(config, items):
-    """Mark every test with its tier (its folder), and as ``engine``/``corpus`` when it uses those fixtures."""
+    """Mark every test with its tier (its folder), and as ``engine``/``corpus`` when it uses those fixtures.
+    (How xdist shares the tiers among its workers: tests/xdist_scopes.py.)"""
     for item in items:
         tier = Path(str(item.fspath)).parent.name
         if tier in TIERS:

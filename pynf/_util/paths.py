@@ -1,4 +1,4 @@
-"""Where pynf keeps the engine, Nextflow's home and run directories."""
+"""Where pynf keeps the engine, Nextflow's home, run directories and the Seqera wrapper-repo clones."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import platformdirs
 
-__all__ = ["cache_root", "engine_root", "maven_repo", "nxf_home", "default_runs_root"]
+__all__ = ["cache_root", "engine_root", "maven_repo", "nxf_home", "default_runs_root", "wrapper_repos_root"]
 
 
 def cache_root() -> Path:
@@ -37,3 +37,9 @@ def nxf_home() -> Path:
 def default_runs_root() -> Path:
     """Parent of run directories when the caller does not choose one."""
     return cache_root() / "runs"
+
+
+def wrapper_repos_root() -> Path:
+    """Parent of the Seqera wrapper-repo clones: ``$PYNF_WRAPPER_CACHE_DIR``, else ``<cache>/wrapper-repos``."""
+    env = os.environ.get("PYNF_WRAPPER_CACHE_DIR")
+    return Path(env) if env else cache_root() / "wrapper-repos"

@@ -174,7 +174,7 @@ def _emit_text(text: str, out: str | None, name: str) -> None:
 def inspect_command(module: str, process: str | None, as_json: bool, **kw: Any) -> None:
     """Show MODULE's inputs and outputs with meta.yml types and descriptions."""
     from pynf.cli.describe import print_description
-    from pynf.describe import describe, registry_status
+    from pynf.interface.describe import describe, registry_status
 
     loaded = _load(module, process, build_source(kw))
     info = {**describe(loaded.module, loaded.process, module_id=loaded.module_id),

@@ -11,9 +11,9 @@ from pynf.cli.describe import print_description
 from pynf.cli.review import verified_line
 from pynf.cli.options import DIRECTORY, build_run_options, input_options, parse_assignments, parse_inputs, run_options
 from pynf.cli.options import source_options as _source_options
-from pynf.describe import describe_module, registry_status
+from pynf.interface.describe import describe_module, registry_status
 from pynf.sources.load import parse_module
-from pynf.sources.resolve import list_modules, resolve
+from pynf.sources.checkout import list_modules, resolve
 
 __all__ = ["modules", "export_command"]
 

@@ -60,10 +60,10 @@ def _read(path: Path, what: str) -> str:
         return path.read_text(encoding="utf-8")
     except OSError as e:
         raise _bad(what, f"cannot read {path}: {e.strerror or e}") from None
+    except UnicodeDecodeError:  # a ValueError too: caught first
+        raise _bad(what, f"{path} is not UTF-8 text") from None
     except ValueError:  # a NUL in the name
         raise _bad(what, f"{str(path)!r} is not a usable file name") from None
-    except UnicodeDecodeError:
-        raise _bad(what, f"{path} is not UTF-8 text") from None
 
 
 def _load_file(ref: str, what: str) -> Any:

@@ -115,12 +115,12 @@ def diff_command(module_id: str, from_sha: str | None, to_sha: str | None, head:
 
 def _branch_head(resolved: Any) -> str:
     from pynf.sources.fetch import GitSource
-    from pynf.sources.resolve import _head
+    from pynf.sources.checkout import branch_head
 
     src = GitSource(resolved.remote)
     with src.cache.lock():
         src.ensure_repo()
-        return _head(src, resolved.branch or "master")
+        return branch_head(src, resolved.branch or "master")
 
 
 @click.command("update")

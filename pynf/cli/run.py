@@ -1,18 +1,44 @@
-"""``pynf run``: compile a module and run it on the embedded engine (or Seqera Platform)."""
+"""``pynf run``: compile a module and run it on a registered backend (the embedded engine, Seqera Platform ...)."""
 
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import click
 
 from pynf.cli.show import jsonable as _jsonable, result_rows
+from pynf.errors import OptionsError, PynfError
 from pynf.cli.options import (DIRECTORY, add_samplesheet, build_run_options, build_source, input_options,
                               parse_assignments, parse_inputs, run_options, source_options)
 
 __all__ = ["run_command"]
+
+
+def _backend_options(fn):
+    """``--backend`` (every registered backend) and the options registered backends add (``cli_options``)."""
+    from pynf.backends.registry import DEFAULT, backend_class, names
+
+    known = names(lenient=True)  # a malformed PYNF_BACKENDS is reported when a run reads it, not at import
+    seen: set[str] = set()
+    for name in reversed(known):
+        try:
+            cls = backend_class(name)
+        except PynfError:  # a plugin that does not load: reported when it is chosen
+            continue
+        for flags, keywords in reversed(cls.cli_options):
+            option = click.Option(flags, **keywords)
+            if option.name in seen:
+                continue
+            seen.add(option.name)
+            _OPTION_OWNER.setdefault(option.name, name)
+            fn = click.option(*flags, **keywords)(fn)
+    return click.option("--backend", type=click.Choice(known), default=DEFAULT, show_default=True,
+                        help="Where to run (registered backends; see PYNF_BACKENDS).")(fn)
+
+
+#: backend option parameter name -> the backend that declared it
+_OPTION_OWNER: dict[str, str] = {}
 
 
 @click.command("run")
@@ -26,17 +52,9 @@ __all__ = ["run_command"]
 @click.option("--outdir", type=DIRECTORY, help="Where outputs are published.")
 @click.option("--work-dir", type=DIRECTORY, help="Nextflow work directory.")
 @click.option("--run-dir", type=DIRECTORY, help="Run directory (work/, outdir, logs).")
-@click.option("--backend", type=click.Choice(["local", "seqera"]), default="local", show_default=True)
-@click.option("--workspace", help="Seqera workspace (id or Org/Workspace); default TOWER_WORKSPACE_ID.")
-@click.option("--compute-env", help="Seqera compute environment (id or name); default TOWER_COMPUTE_ENV_ID.")
-@click.option("--wrapper-repo", help="Git repository the Seqera workspace can read (default PYNF_WRAPPER_REPO).")
-@click.option("--request-timeout", type=click.FloatRange(min=0, min_open=True), default=None, metavar="S",
-              help="Seqera: seconds one API call may take, retries included (env PYNF_SEQERA_REQUEST_TIMEOUT; default 60).")
-@click.option("--no-wait", is_flag=True, help="Seqera: print the run's id and watch URL and return at once.")
-@click.option("--staging-dir", help="Seqera: where local inputs are uploaded (e.g. s3://bucket/prefix); default "
-              "PYNF_SEQERA_STAGING_DIR, else the compute environment's work dir when it is a cloud URI.")
-@click.option("--stage-inputs/--no-stage-inputs", default=None,
-              help="Seqera: upload local inputs (default: when a staging location is known).")
+@_backend_options
+@click.option("--no-wait", is_flag=True, help="Remote backends (Seqera): print the run's id and watch URL and "
+                                              "return at once.")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=None,
               help="Seconds: a local run still going then is aborted (naming what it waited for); "
                    "Seqera: stop waiting.")
@@ -48,34 +66,52 @@ __all__ = ["run_command"]
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 def run_command(module: str, process: str | None, inputs: tuple[str, ...], params: tuple[str, ...], stub: bool,
                 resume: bool, outdir: str | None, work_dir: str | None, run_dir: str | None, backend: str,
-                workspace: str | None, compute_env: str | None, wrapper_repo: str | None,
-                request_timeout: float | None, no_wait: bool, staging_dir: str | None, stage_inputs: bool | None,
-                timeout: float | None, as_json: bool, samplesheet: str | None, fill_empty: bool,
+                no_wait: bool, timeout: float | None, as_json: bool, samplesheet: str | None, fill_empty: bool,
                 **kw: Any) -> None:
     """Compile MODULE with its inputs and run it; print outputs by channel."""
-    from pynf.backends.base import RunRequest
+    from pynf.backends.registry import backend_class
+    from pynf.backends.spec import RunSpec
+    from pynf.dispatch import ModuleTarget
+
+    own = {k: kw.pop(k) for k in list(kw) if k in _OPTION_OWNER}
+    given = sorted(k for k, v in own.items() if v is not None and _OPTION_OWNER[k] != backend)
+    if given:
+        raise OptionsError(f"--{given[0].replace('_', '-')} is an option of --backend {_OPTION_OWNER[given[0]]}")
+    cls = backend_class(backend)
+    chosen = cls.from_cli(**{k: v for k, v in own.items() if _OPTION_OWNER[k] == backend})
+    target = ModuleTarget(module, process=process, inputs=add_samplesheet(parse_inputs(inputs), samplesheet),
+                          source=build_source(kw), params=parse_assignments(params, "--param"),
+                          options=build_run_options(kw), fill_empty=fill_empty)
+    spec = RunSpec(stub=stub, resume=resume, outdir=outdir, work_dir=work_dir, run_dir=run_dir, wait=not no_wait,
+                   timeout=timeout, command_line=click.get_current_context().meta.get("pynf.command_line"))
+    result = _execute(target, spec, chosen, title=module, as_json=as_json)
+    from pynf.backends.base import Result
+
+    if not isinstance(result, Result):  # a remote run's handle (``--no-wait``)
+        info = {"workflowId": getattr(result, "workflow_id", None), "url": getattr(result, "url", None)}
+        click.echo(json.dumps(info) if as_json else f"launched {info['workflowId']}: {info['url']}")
+        return
+    _print_result(result.get_execution_report(), result.outputs, result.topics, as_json)
+
+
+def _execute(target, spec, backend, *, title: str, as_json: bool):
+    """Run with the progress display the backend asks for (none with ``--json``)."""
     from pynf.dispatch import execute
 
-    source = build_source(kw)
-    request = RunRequest(module=module, process=process, inputs=add_samplesheet(parse_inputs(inputs), samplesheet),
-                         source=source, params=parse_assignments(params, "--param"), options=build_run_options(kw),
-                         backend=backend, stub=stub, resume=resume, outdir=outdir, work_dir=work_dir, run_dir=run_dir,
-                         wait=not no_wait, timeout=timeout, fill_empty=fill_empty,
-                         command_line=click.get_current_context().meta.get("pynf.command_line"))
-    if backend == "seqera":
-        request = request.but(seqera=_seqera_config(workspace=workspace, compute_env=compute_env,
-                                                    wrapper_repo=wrapper_repo, staging_dir=staging_dir,
-                                                    stage_inputs=stage_inputs, request_timeout=request_timeout))
-        _run_remote(request, as_json=as_json)
-        return
-    if as_json:
-        result = execute(request)
-    else:
-        from pynf.backends.local.progress import RichProgress
+    if as_json or not spec.wait:
+        return execute(target, spec, backend)
+    if backend.cli_progress == "line":
+        from pynf.cli.runs import ProgressLine
 
-        with RichProgress(title=module) as show:
-            result = execute(request.but(progress=show))
-    _print_result(result.get_execution_report(), result.outputs, result.topics, as_json)
+        line = ProgressLine()
+        try:
+            return execute(target, spec.but(progress=line), backend)
+        finally:
+            line.close()
+    from pynf.backends.local.progress import RichProgress
+
+    with RichProgress(title=title) as show:
+        return execute(target, spec.but(progress=show), backend)
 
 
 def _print_result(report: dict, outputs: dict, topics: dict, as_json: bool) -> None:
@@ -104,35 +140,3 @@ def _print_result(report: dict, outputs: dict, topics: dict, as_json: bool) -> N
     shown = (report.get("reports") or {}).get("report")
     if shown:
         console.print(f"execution report: {shown}")
-
-
-def _seqera_config(*, workspace, compute_env, wrapper_repo, staging_dir=None, stage_inputs=None,
-                   request_timeout=None):
-    import dataclasses
-
-    from pynf.backends.seqera.config import SeqeraConfig
-
-    overrides = {k: v for k, v in {"workspace_id": workspace, "compute_env_id": compute_env,
-                                   "wrapper_repo": wrapper_repo, "staging_dir": staging_dir,
-                                   "stage_inputs": stage_inputs, "request_timeout": request_timeout}.items()
-                 if v is not None}
-    return dataclasses.replace(SeqeraConfig(), **overrides)
-
-
-def _run_remote(request, *, as_json) -> None:
-    """Launch on Seqera Platform: ``--work-dir`` is a remote path; a relative ``--outdir`` goes under
-    ``<work dir>/pynf-out/<run name>/``."""
-    from pynf.cli.runs import ProgressLine
-    from pynf.dispatch import execute
-
-    line = None if (as_json or not request.wait) else ProgressLine()
-    try:
-        result = execute(request.but(progress=line))
-    finally:
-        if line is not None:
-            line.close()
-    if not request.wait:
-        info = {"workflowId": result.workflow_id, "url": result.url}
-        click.echo(json.dumps(info) if as_json else f"launched {result.workflow_id}: {result.url}")
-        return
-    _print_result(result.get_execution_report(), result.outputs, result.topics, as_json)

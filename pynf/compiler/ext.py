@@ -20,7 +20,6 @@ __all__ = ["ext_reads", "template_ext_reads"]
 _EXT = re.compile(
     r"task\s*\.\s*ext\s*(?:\??\.\s*(?P<dot>[A-Za-z_]\w*)|\[\s*(?P<q>['\"])(?P<key>[A-Za-z_]\w*)(?P=q)\s*\])")
 _TASK = re.compile(r"(?<![\w.])task\b")
-_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _DOLLAR_PATH = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
 _TEMPLATE_INTERP = re.compile(r"(?<!\\)\$(?:\{(?P<code>[^{}]*)\}|(?P<path>[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*))")
 
@@ -61,34 +60,16 @@ class _CodeRegions:
         self.scan = Scanner(Source(text, "<section>"))
 
     def regions(self, start: int, stop: int) -> Iterator[tuple[int, int]]:
-        t = self.text
-        i = region = start
-        prev_operand = False
-        while i < stop:
-            c = t[i]
-            if c in " \t\r\n":
-                i += 1
-                continue
-            end = self.scan.comment_end(i) if c in "/#" else None
-            if end is None:
-                end = self.scan.string_end(i, slashy_ok=not prev_operand)
-                if end is not None:
-                    yield region, i
-                    yield from self.string_regions(i, min(end, stop))
-                    i = region = end
-                    prev_operand = True
-                    continue
-            else:
-                yield region, i
-                i = region = end
-                continue
-            m = _NAME.match(t, i)
-            if m:
-                i, prev_operand = m.end(), True
-                continue
-            prev_operand = c in ")]}0123456789"
-            i += 1
-        yield region, min(i, stop)
+        region = start
+        for kind, begin, end in self.scan.walk(start, stop):
+            if kind == "comment":
+                yield region, begin
+                region = end
+            elif kind == "string":
+                yield region, begin
+                yield from self.string_regions(begin, min(end, stop))
+                region = end
+        yield region, stop
 
     def string_regions(self, start: int, end: int) -> Iterator[tuple[int, int]]:
         """Code inside a string literal: ``${…}``/``$a.b`` in GStrings, ``!{…}`` in shell sections."""

@@ -16,7 +16,7 @@ comments and brackets itself and hands Lark a small token stream:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 
 from lark import Token
 from lark.lexer import Lexer
@@ -102,16 +102,7 @@ class _Lexer:
 
     def skip_blank(self, pos: int) -> int:
         """Offset of the next code character after whitespace, newlines and comments."""
-        t = self.text
-        while pos < len(t):
-            if t[pos] in " \t\r\n\f":
-                pos += 1
-                continue
-            end = self.scan.comment_end(pos) if t[pos] in "/#" else None
-            if end is None:
-                return pos
-            pos = end
-        return pos
+        return self.scan.blank_end(pos)
 
     # -- body capture --------------------------------------------------
     def capture_body(self, start: int) -> tuple[int, int]:
@@ -119,49 +110,27 @@ class _Lexer:
         process's closing brace.  Returns (end_of_body, offset_to_resume_at)."""
         t = self.text
         depth = 0  # brackets opened inside the body
-        i = start
         line_start = False
-        prev_operand = False
-        while i < len(t):
-            c = t[i]
-            if c == "\n":
-                i += 1
+        for kind, i, end in self.scan.walk(start):
+            if kind == "newline":
                 line_start = depth == 0
-                prev_operand = False
                 continue
-            if c in " \t\r\f":
-                i += 1
+            if kind == "comment":
                 continue
-            end = self.scan.comment_end(i) if c in "/#" else None
-            if end is not None:
-                i = end
-                continue
-            if line_start and depth == 0:
-                m = _NAME.match(t, i)
-                if m and m.group() in (BODY_SECTIONS | set(_DECL_SECTIONS)):
-                    k = _KEY_AFTER.match(t, m.end())
-                    if k:
-                        return i, i
+            if line_start and kind == "name" and t[i:end] in _SECTION_WORDS and _KEY_AFTER.match(t, end):
+                return i, i
             line_start = False
-            end = self.scan.string_end(i, slashy_ok=not prev_operand)
-            if end is not None:
-                i, prev_operand = end, True
+            if kind != "char" or t[i] not in "()[]{}":
                 continue
-            if c in "([{":
+            if t[i] in "([{":
                 depth += 1
-            elif c in ")]}":
-                if depth == 0:
-                    if c == "}":
-                        return i, i
-                    raise self.src.error(f"unexpected '{c}'", i)
+            elif depth > 0:
                 depth -= 1
-            m = _NAME.match(t, i)
-            if m:
-                i, prev_operand = m.end(), True
-                continue
-            prev_operand = c in ")]}0123456789"
-            i += 1
-        return i, i
+            elif t[i] == "}":
+                return i, i
+            else:
+                raise self.src.error(f"unexpected '{t[i]}'", i)
+        return len(t), len(t)
 
     def body_token(self, start: int, end: int) -> Token:
         raw = self.text[start:end]
@@ -172,89 +141,89 @@ class _Lexer:
 
     # -- main loop -----------------------------------------------------
     def tokens(self) -> Iterator[Token]:
-        t = self.text
         i = 0
-        n = len(t)
-        while i < n:
-            c = t[i]
-            if c == "\n":
-                if self.newline_ends_statement(i + 1):
-                    yield self.nl(i)
-                i += 1
-                continue
-            m = _SPACE.match(t, i)
-            if m:
-                i = m.end()
-                continue
-            if c in "/#":
-                end = self.scan.comment_end(i)
-                if end is not None:
-                    i = end
-                    continue
-            prev_operand = self.last is not None and self.last.type in _OPERAND_TYPES and not (
-                self.last.type == "NAME" and self.last.value in _KEYWORDS_BEFORE_REGEX)
-            end = self.scan.string_end(i, slashy_ok=not prev_operand)
-            if end is not None:
-                if self.in_process_body() and self.at_statement_start():
-                    # an unlabelled script body: the rest of the section is raw text
-                    body_end, resume = self.capture_body(i)
-                    yield self.body_token(i, body_end)
-                    i = resume
-                    continue
-                yield self.tok("STRING", i, end)
-                i = end
-                continue
-            if c in "([{":
-                yield from self._open(c, i)
-                i += 1
-                continue
-            if c in ")]}":
-                yield from self._close(c, i)
-                i += 1
-                continue
-            if c == ",":
-                yield self.tok("COMMA", i, i + 1)
-                i += 1
-                continue
-            m = _NAME.match(t, i)
-            if m:
-                i = yield from self._name(m)
-                continue
-            if c.isdigit() or (c == "." and i + 1 < n and t[i + 1].isdigit()):
-                m = _NUMBER.match(t, i)
-                if m and m.end() > i:
-                    yield self.tok("NUMBER", i, m.end())
-                    i = m.end()
-                    continue
-            m = _OPERATOR.match(t, i)
-            if m:
-                op = m.group()
-                if op == ";" and not (self.stack and self.stack[-1][0] in "(["):
-                    # ends a statement, like a newline (`val a; val b`, `path 'x', emit: x;`)
-                    if not self.at_statement_start():
-                        yield self.nl(i)
-                    i = m.end()
-                    continue
-                if op == ":":
-                    if self.ternary[-1] > 0:
-                        self.ternary[-1] -= 1
-                    yield self.tok("COLON", i, m.end())
-                else:
-                    if op == "?":
-                        self.ternary[-1] += 1
-                    yield self.tok("OP", i, m.end())
-                i = m.end()
-                continue
-            raise self.src.error(f"unexpected character {c!r}", i)
+        while i < len(self.text):
+            i = yield from self._next(i)
         if self.stack:
             bracket, at, _ = self.stack[-1]
             raise self.src.error(f"'{bracket}' is never closed", at)
         if self.last is not None and self.last.type != "_NL":
-            yield self.nl(n)
+            yield self.nl(len(self.text))
+
+    def _next(self, i: int) -> Generator[Token, None, int]:
+        """The tokens of the piece of code at i; returns the offset after it."""
+        t = self.text
+        c = t[i]
+        if c == "\n":
+            if self.newline_ends_statement(i + 1):
+                yield self.nl(i)
+            return i + 1
+        m = _SPACE.match(t, i)
+        end = m.end() if m else self.scan.comment_end(i) if c in "/#" else None
+        if end is not None:
+            return end
+        end = self.scan.string_end(i, slashy_ok=not self._after_operand())
+        if end is not None:
+            return (yield from self._string(i, end))
+        if c in _BRACKET_TYPES:
+            yield from self._bracket(c, i)
+            return i + 1
+        m = _NAME.match(t, i)
+        if m:
+            return (yield from self._name(m))
+        if c.isdigit() or (c == "." and t[i + 1:i + 2].isdigit()):
+            m = _NUMBER.match(t, i)
+            if m and m.end() > i:
+                yield self.tok("NUMBER", i, m.end())
+                return m.end()
+        m = _OPERATOR.match(t, i)
+        if m:
+            return (yield from self._operator(m))
+        raise self.src.error(f"unexpected character {c!r}", i)
+
+    def _after_operand(self) -> bool:
+        """Whether the last token ends an operand (so a ``/`` next divides rather than opens a regex)."""
+        last = self.last
+        return last is not None and last.type in _OPERAND_TYPES and not (
+            last.type == "NAME" and last.value in _KEYWORDS_BEFORE_REGEX)
+
+    def _string(self, i: int, end: int) -> Generator[Token, None, int]:
+        if self.in_process_body() and self.at_statement_start():
+            # an unlabelled script body: the rest of the section is raw text
+            body_end, resume = self.capture_body(i)
+            yield self.body_token(i, body_end)
+            return resume
+        yield self.tok("STRING", i, end)
+        return end
+
+    def _operator(self, m: re.Match[str]) -> Generator[Token, None, int]:
+        op, i = m.group(), m.start()
+        if op == ";" and not (self.stack and self.stack[-1][0] in "(["):
+            # ends a statement, like a newline (`val a; val b`, `path 'x', emit: x;`)
+            if not self.at_statement_start():
+                yield self.nl(i)
+            return m.end()
+        if op == ":":
+            if self.ternary[-1] > 0:
+                self.ternary[-1] -= 1
+            yield self.tok("COLON", i, m.end())
+        else:
+            if op == "?":
+                self.ternary[-1] += 1
+            yield self.tok("OP", i, m.end())
+        return m.end()
 
     def _line_start(self, pos: int) -> bool:
         line_begin = self.text.rfind("\n", 0, pos) + 1
         return not self.text[line_begin:pos].strip()
+
+    def _bracket(self, c: str, i: int) -> Iterator[Token]:
+        if c in "([{":
+            yield from self._open(c, i)
+        elif c in ")]}":
+            yield from self._close(c, i)
+        else:
+            yield self.tok("COMMA", i, i + 1)
 
     def _open(self, c: str, i: int) -> Iterator[Token]:
         role = "group"
@@ -277,7 +246,7 @@ class _Lexer:
         self.ternary.pop()
         yield self.tok(_BRACKET_TYPES[c], i, i + 1)
 
-    def _name(self, m: re.Match[str]) -> Iterator[Token]:
+    def _name(self, m: re.Match[str]) -> Generator[Token, None, int]:
         t = self.text
         word, start, end = m.group(), m.start(), m.end()
         top_start = not self.stack and self.at_statement_start()

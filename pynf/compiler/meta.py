@@ -122,24 +122,32 @@ def _flat(block: Any) -> dict[str, dict] | None:
     return out
 
 
+def _documented_by_name(ch: Channel, names: list[str | None], flat: dict[str, dict], used: set[str]) -> Channel:
+    """The channel with each element documented by its entry of ``flat`` (named in ``names``; None: none)."""
+    elements = []
+    for el, name in zip(ch.elements, names):
+        if name is not None:
+            used.add(name)
+            el = dataclasses.replace(el, doc=_doc(flat[name]))
+        elements.append(el)
+    return dataclasses.replace(ch, elements=tuple(elements))
+
+
+def _undeclared(flat: dict[str, dict], used: set[str], direction: str, warnings: list[str]) -> None:
+    warnings.extend(f"meta.yml: documents {direction} '{name}', which main.nf does not declare"
+                    for name in flat if name not in used)
+
+
 def _old_inputs(process: Process, flat: dict[str, dict], warnings: list[str]) -> tuple[Channel, ...]:
     """Old layout: one entry per element name, matched by name across every input channel."""
     used: set[str] = set()
     channels = []
     for i, ch in enumerate(process.inputs):
-        elements = []
-        for el in ch.elements:
-            name = next((n for n in flat if _same_name(n, el)), None)
-            if name is None:
-                warnings.append(f"meta.yml: input {i + 1} element '{el.label}' is not documented")
-            else:
-                used.add(name)
-                el = dataclasses.replace(el, doc=_doc(flat[name]))
-            elements.append(el)
-        channels.append(dataclasses.replace(ch, elements=tuple(elements)))
-    for name in flat:
-        if name not in used:
-            warnings.append(f"meta.yml: documents input '{name}', which main.nf does not declare")
+        names = [next((n for n in flat if _same_name(n, el)), None) for el in ch.elements]
+        warnings.extend(f"meta.yml: input {i + 1} element '{el.label}' is not documented"
+                        for el, name in zip(ch.elements, names) if name is None)
+        channels.append(_documented_by_name(ch, names, flat, used))
+    _undeclared(flat, used, "input", warnings)
     return tuple(channels)
 
 
@@ -155,18 +163,10 @@ def _old_outputs(process: Process, flat: dict[str, dict], warnings: list[str]) -
                 (n for n in flat for el in ch.elements if _same_name(n, el) and len(ch.elements) == 1), None)
         if ch.emit is not None and own is None:
             warnings.append(f"meta.yml: output '{ch.emit}' is not documented")
-        elements = []
-        for el in ch.elements:
-            shared = el.name if el.name and el.name in flat and el.name != ch.emit and len(ch.elements) > 1 else None
-            name = shared or own
-            if name is not None:
-                used.add(name)
-                el = dataclasses.replace(el, doc=_doc(flat[name]))
-            elements.append(el)
-        channels.append(dataclasses.replace(ch, elements=tuple(elements)))
-    for name in flat:
-        if name not in used:
-            warnings.append(f"meta.yml: documents output '{name}', which main.nf does not declare")
+        shared = [el.name if el.name and el.name in flat and el.name != ch.emit and len(ch.elements) > 1 else None
+                  for el in ch.elements]
+        channels.append(_documented_by_name(ch, [name or own for name in shared], flat, used))
+    _undeclared(flat, used, "output", warnings)
     return tuple(channels)
 
 

@@ -2,13 +2,16 @@
 
 ``Source`` maps offsets to 1-based line/column; ``Scanner`` finds where a comment, a string
 literal (all of Groovy's kinds, GString ``${…}`` nesting included) or a ``${…}`` block ends, and
-reports unterminated ones as :class:`~pynf.errors.ModuleSyntaxError`.
+reports unterminated ones as :class:`~pynf.errors.ModuleSyntaxError`.  ``Scanner.walk`` is the one
+loop over Groovy code (newlines, comments, strings, names, other characters) that the lexer's body
+capture, the ``${…}`` skipper and the ``task.ext`` finder share.
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Iterator
 
 from pynf.errors import ModuleSyntaxError
 
@@ -97,63 +100,84 @@ class Scanner:
                 return m.end()
 
     def _slashy_end(self, pos: int) -> int:
-        t = self.text
-        i = pos + 1
-        while i < len(t):
-            c = t[i]
-            if c == "\\" and i + 1 < len(t) and t[i + 1] == "/":
-                i += 2
-            elif c == "/":
-                return i + 1
-            elif c == "$" and t.startswith("${", i):
-                i = self.code_end(i + 2, pos)
-            else:
-                i += 1
-        raise self.src.error("unterminated slashy string", pos)
+        return self._delimited_end(pos, "/", ("\\/",), "/", "slashy string")
 
     def _dollar_slashy_end(self, pos: int) -> int:
+        return self._delimited_end(pos, "$/", ("$$", "$/"), "/$", "dollar-slashy string")
+
+    def _delimited_end(self, pos: int, opener: str, escapes: tuple[str, ...], closer: str, what: str) -> int:
+        """The end of a slashy-style string: ``escapes`` are skipped, ``${…}`` is code, ``closer`` ends it."""
         t = self.text
-        i = pos + 2
+        i = pos + len(opener)
         while i < len(t):
-            if t.startswith("$$", i) or t.startswith("$/", i):
+            if t.startswith(escapes, i):
                 i += 2
-            elif t.startswith("/$", i):
-                return i + 2
+            elif t.startswith(closer, i):
+                return i + len(closer)
             elif t.startswith("${", i):
                 i = self.code_end(i + 2, pos)
             else:
                 i += 1
-        raise self.src.error("unterminated dollar-slashy string", pos)
+        raise self.src.error(f"unterminated {what}", pos)
+
+    def blank_end(self, pos: int) -> int:
+        """Offset of the next code character at or after pos (past whitespace, newlines and comments)."""
+        t = self.text
+        while pos < len(t):
+            if t[pos] in " \t\r\n\f":
+                pos += 1
+                continue
+            end = self.comment_end(pos) if t[pos] in "/#" else None
+            if end is None:
+                return pos
+            pos = end
+        return pos
+
+    def walk(self, start: int, stop: int | None = None) -> Iterator[tuple[str, int, int]]:
+        """The pieces of Groovy code from start (to stop), as ``(kind, start, end)``.
+
+        ``kind`` is ``newline``, ``comment``, ``string``, ``name`` or ``char`` (any other single
+        character); other whitespace is skipped.  A ``/`` right after an operand on the same line (a
+        name, a string, a digit, a closing bracket) is division, anywhere else it opens a slashy string.
+        """
+        t = self.text
+        stop = len(t) if stop is None else stop
+        i = start
+        operand = False
+        while i < stop:
+            c = t[i]
+            if c in " \t\r\f":
+                i += 1
+                continue
+            end = self.comment_end(i) if c in "/#" else None
+            if end is not None:
+                yield "comment", i, end
+                i = end
+                continue
+            kind, end = self._piece(i, c, operand)
+            yield kind, i, end
+            operand = kind in ("string", "name") or (kind == "char" and c in ")]}0123456789")
+            i = end
+
+    def _piece(self, i: int, c: str, operand: bool) -> tuple[str, int]:
+        if c == "\n":
+            return "newline", i + 1
+        end = self.string_end(i, slashy_ok=not operand)
+        if end is not None:
+            return "string", end
+        m = NAME.match(self.text, i)
+        if m:
+            return "name", m.end()
+        return "char", i + 1
 
     def code_end(self, pos: int, opened_at: int) -> int:
         """Skip Groovy code inside ``${ … }`` up to and past the matching ``}``."""
-        t = self.text
         depth = 0
-        i = pos
-        prev_operand = False
-        while i < len(t):
-            c = t[i]
-            if c in " \t\r\n":
-                i += 1
-                continue
-            end = self.comment_end(i)
-            if end is not None:
-                i = end
-                continue
-            end = self.string_end(i, slashy_ok=not prev_operand)
-            if end is not None:
-                i, prev_operand = end, True
-                continue
-            if c == "{":
+        for kind, start, end in self.walk(pos):
+            if kind == "char" and self.text[start] == "{":
                 depth += 1
-            elif c == "}":
+            elif kind == "char" and self.text[start] == "}":
                 if depth == 0:
-                    return i + 1
+                    return end
                 depth -= 1
-            m = NAME.match(t, i)
-            if m:
-                i, prev_operand = m.end(), True
-                continue
-            prev_operand = c in ")]0123456789"
-            i += 1
         raise self.src.error("unterminated '${' in string", opened_at)

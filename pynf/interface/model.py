@@ -18,7 +18,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..compiler.ir import Channel, Element, Module, Process
+from ..compiler.ir import Module, to_json_dict
 
 __all__ = ["SCHEMA", "Interface", "interface_of", "load_interface", "render_card"]
 
@@ -34,63 +34,57 @@ def _text(value: str | None) -> str | None:
     return None if value is None else " ".join(value.split())
 
 
-def _element(el: Element) -> dict[str, Any]:
-    out: dict[str, Any] = {"kind": el.kind}
-    if el.name is not None:
-        out["name"] = el.name
-    elif el.pattern is not None:
-        out["pattern"] = _text(el.pattern)
+def _element(el: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {"kind": el["kind"]}
+    if el["name"] is not None:
+        out["name"] = el["name"]
+    elif el["pattern"] is not None:
+        out["pattern"] = _text(el["pattern"])
     else:
-        out["expr"] = _text(el.expr)
+        out["expr"] = _text(el["expr"])
+    options = dict(el["options"])
     for key in _CALLER_OPTIONS:
-        value = el.option(key)
-        if value is not None:
-            out[key] = _text(value.strip("'\""))
+        if options.get(key) is not None:
+            out[key] = _text(options[key].strip("'\""))
     return out
 
 
-def _channel(ch: Channel) -> dict[str, Any]:
-    out: dict[str, Any] = {"kind": ch.kind, "elements": [_element(e) for e in ch.elements]}
-    if ch.direction == "output":
-        out["emit"] = ch.emit
-        out["optional"] = ch.optional
-        out["topic"] = ch.topic
+def _channel(ch: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {"kind": ch["kind"], "elements": [_element(e) for e in ch["elements"]]}
+    if ch["direction"] == "output":
+        out.update(emit=ch["emit"], optional=ch["optional"], topic=ch["topic"])
     return out
 
 
-def _ext_keys(process: Process) -> list[str]:
-    return sorted(set(process.ext_keys))
-
-
-def _version_queries(process: Process) -> list[str]:
+def _version_queries(process: dict[str, Any]) -> list[str]:
     """The commands of the process's ``eval(...)`` outputs (how it reports tool versions)."""
-    return [_text(e.pattern if e.pattern is not None else e.expr) or ""
-            for ch in process.outputs for e in ch.elements if e.kind == "eval"]
+    return [_text(e["pattern"] if e["pattern"] is not None else e["expr"]) or ""
+            for ch in process["outputs"] for e in ch["elements"] if e["kind"] == "eval"]
 
 
-def _process(process: Process) -> dict[str, Any]:
+def _process(process: dict[str, Any]) -> dict[str, Any]:
     return {
-        "name": process.name,
-        "inputs": [_channel(c) for c in process.inputs],
-        "outputs": [_channel(c) for c in process.outputs],
-        "ext": _ext_keys(process),
+        "name": process["name"],
+        "inputs": [_channel(c) for c in process["inputs"]],
+        "outputs": [_channel(c) for c in process["outputs"]],
+        "ext": sorted({u["name"] for u in process["ext_uses"]}),
         "versions": _version_queries(process),
     }
 
 
-def _docs(module: Module) -> dict[str, str]:
+def _docs(module: dict[str, Any]) -> dict[str, str]:
     """Descriptions by place (``module``, ``PROC input 1 element 2``, ``PROC output bam element 1``): by
     position, so renaming an element does not look like a changed description."""
     out: dict[str, str] = {}
-    if module.description:
-        out["module"] = " ".join(module.description.split())
-    for p in module.processes:
-        for direction, channels in (("input", p.inputs), ("output", p.outputs)):
-            for i, ch in enumerate(channels, 1):
-                where = f"{p.name} {direction} {ch.emit or i}"
-                for j, el in enumerate(ch.elements, 1):
-                    if el.doc is not None and el.doc.description:
-                        out[f"{where} element {j}"] = " ".join(el.doc.description.split())
+    if module["description"]:
+        out["module"] = " ".join(module["description"].split())
+    for p in module["processes"]:
+        for direction in ("input", "output"):
+            for i, ch in enumerate(p[direction + "s"], 1):
+                where = f"{p['name']} {direction} {ch['emit'] or i}"
+                for j, el in enumerate(ch["elements"], 1):
+                    if el["doc"] is not None and el["doc"]["description"]:
+                        out[f"{where} element {j}"] = " ".join(el["doc"]["description"].split())
     return out
 
 
@@ -122,10 +116,6 @@ class Interface:
         """What ``pynf.lock`` keeps of a reviewed interface: the canonical data, its docs and hash."""
         return {"interface": self.data, "docs": dict(sorted(self.docs.items())), "hash": self.hash}
 
-    def pretty(self) -> str:
-        """Indented JSON of the canonical data (for snapshots and ``--json``)."""
-        return json.dumps(self.data, sort_keys=True, indent=2, ensure_ascii=False)
-
 
 def interface_of(module: Module | str | os.PathLike[str]) -> Interface:
     """The interface of a parsed module (or of the module at a path, parsed with its meta.yml)."""
@@ -133,12 +123,13 @@ def interface_of(module: Module | str | os.PathLike[str]) -> Interface:
         from ..compiler import parse
 
         module = parse(module)
+    tree = to_json_dict(module)  # the one IR serializer; the interface is a view of its data
     data = {
         "schema": SCHEMA,
-        "processes": [_process(p) for p in module.processes],
-        "tools": sorted(set(module.tools)),
+        "processes": [_process(p) for p in tree["processes"]],
+        "tools": sorted(set(tree["tools"])),
     }
-    return Interface(data=data, docs=_docs(module))
+    return Interface(data=data, docs=_docs(tree))
 
 
 def load_interface(record: dict[str, Any]) -> Interface:

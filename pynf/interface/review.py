@@ -1,7 +1,7 @@
 """Reviewed modules: interface snapshots recorded in ``pynf.lock``, checked at run time and on update.
 
 - :func:`prepare_review` resolves a module, computes its interface and stub-runs it once with
-  synthesized inputs (:mod:`pynf.stubs`); :func:`record_review` writes the result into ``pynf.lock``
+  synthesized inputs (:mod:`pynf.stubcheck`); :func:`record_review` writes the result into ``pynf.lock``
   under ``reviewed`` (interface JSON, docs, hash, module commit, content hash, date, stub result).
   :func:`review` (``pynf.review``) does both.
 - :func:`check_reviewed` runs before every run: a breaking change against the reviewed snapshot
@@ -27,6 +27,7 @@ from typing import Any
 
 from pynf.compiler import Module, parse
 from pynf.errors import InterfaceDriftError, InterfaceDriftWarning, NotReviewedHint
+from pynf.sources.checkout import resolve
 from pynf.sources.lock import LockFile, lock_key
 
 from .diff import InterfaceDiff, diff_interfaces
@@ -70,14 +71,8 @@ class Review:
         return out
 
 
-def _resolve(module: str | os.PathLike[str], **source: Any):
-    from pynf.sources import resolve
-
-    return resolve(module, **source)
-
-
 def _stub(parsed: Module, module_id: str, process: str | None, backend: Any) -> tuple[bool | None, str | None]:
-    from pynf.stubs.run import stub_check
+    from pynf.stubcheck.run import stub_check
 
     processes = [parsed.process(process)] if process else list(parsed.processes)
     with_stub = [p for p in processes if p.stub is not None]
@@ -97,7 +92,7 @@ def prepare_review(module: str | os.PathLike[str], *, process: str | None = None
                    lock_path: str | os.PathLike[str] | None = None, backend: Any = None, **source: Any) -> Review:
     """Resolve ``module`` (path or ID; pinned in ``pynf.lock``), compute its interface and stub-run it."""
     lock = LockFile(lock_path)
-    resolved = _resolve(module, lock_path=lock.path, **source)
+    resolved = resolve(module, lock_path=lock.path, **source)
     parsed = parse(resolved.path)
     directory = Path(resolved.path) if Path(resolved.path).is_dir() else Path(resolved.path).parent
     module_id = resolved.module_id if resolved.sha else directory.resolve().name
@@ -189,7 +184,7 @@ def check_reviewed(parsed: Module, directory: str | os.PathLike[str], *, module_
 
 def interface_at(module: str | os.PathLike[str], sha: str | None = None, **source: Any) -> tuple[Interface, Any]:
     """The interface of ``module`` at commit ``sha`` (the pinned one when None), without changing pins."""
-    resolved = _resolve(module, sha=sha, lock_path=False, **source) if sha else _resolve(module, **source)
+    resolved = resolve(module, sha=sha, lock_path=False, **source) if sha else resolve(module, **source)
     return interface_of(parse(resolved.path)), resolved
 
 

@@ -1,6 +1,6 @@
 """The one way a module is made ready to run: resolve it (pinned in ``pynf.lock``), then check its review.
 
-:func:`pynf.run` (through :func:`pynf.dispatch.compile_request`) and every step of a
+:func:`pynf.run` (through :class:`pynf.dispatch.ModuleTarget`) and every step of a
 :class:`pynf.Workflow` run or export go through :func:`load_for_run`, so a workflow step sees the
 same lock pins, source settings (``remote``/``branch``/``sha``/``offline``), drift check and
 "not reviewed" hint as a single-module run.

@@ -3,7 +3,7 @@
 Inputs that name files (``file(params.modules_testdata_base_path + '.../test.bam')``) cannot be fetched
 offline; for a stub run their contents do not matter, so each becomes a local *empty* file with the same
 file name (a directory when the path ends with ``/``).  ``eval`` version queries of tools not installed
-here get pynf's version shims (:mod:`pynf.stubs.shims`), and their values are not compared.
+here get pynf's version shims (:mod:`pynf.stubcheck.shims`), and their values are not compared.
 """
 
 from __future__ import annotations
@@ -56,7 +56,7 @@ def _materialize(value: Any, root: Path, counter: list[int]) -> Any:
             target.touch()
         return target  # a Path: a file object for a `val` input too, as file(...) is in the test
     if isinstance(value, Queue):
-        from pynf import Queue as PynfQueue
+        from pynf.render.inputs import Queue as PynfQueue
 
         return PynfQueue([_materialize(v, root, counter) for v in value.items])
     if isinstance(value, list):
@@ -153,7 +153,7 @@ def check_test(test: NfTest, work: Path, backend: Any, module_id: str) -> TestOu
     from pynf.compiler import parse
     from pynf.render.compile import compile_bundle
     from pynf.render.options import RunOptions
-    from pynf.stubs.shims import version_shims, with_shims
+    from pynf.stubcheck.shims import version_shims, with_shims
 
     outcome = TestOutcome(module=module_id, test=test.name, status=SKIPPED)
     try:

@@ -1,20 +1,27 @@
 """A compiled bundle: the wrapper ``main.nf``, its params and config text, and sidecar files.
 
 A bundle is what every backend runs.  ``content_hash`` covers the wrapper and the sidecars
-(not params or config), so the same module always maps to the same hash.
+(not params or config), so the same module always maps to the same hash.  Its params are data: parsed once
+when the bundle is made (``param_values``, read-only); a backend that changes them (outdir, staged inputs)
+makes a new bundle with :meth:`Bundle.with_params`, which serializes them once.
 """
 
 from __future__ import annotations
 
+import copy
+import json
 import hashlib
 import os
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from types import MappingProxyType
+from typing import Any
 from pathlib import Path
 
 from pynf._util.files import json_object
 from pynf.errors import BundleError
 
-__all__ = ["Bundle", "MANIFEST_NAME", "params_from_text"]
+__all__ = ["Bundle", "MANIFEST_NAME", "params_from_text", "params_text"]
 
 #: File name of the output manifest the wrapper writes into the outdir.
 MANIFEST_NAME = "pynf-manifest.json"
@@ -24,6 +31,11 @@ def params_from_text(text: str) -> dict:
     """Params text (a bundle's, or one the platform returns) as a dict; ``BundleError`` unless a JSON object."""
     return json_object(text, error=BundleError, invalid="bundle params are not valid JSON",
                        not_object="bundle params must be a JSON object")
+
+
+def params_text(data: Mapping[str, Any]) -> str:
+    """paramsText: JSON with sorted keys, 2-space indent, ASCII escapes and a trailing newline."""
+    return json.dumps(dict(data), sort_keys=True, indent=2, ensure_ascii=True, allow_nan=False) + "\n"
 
 
 @dataclass(frozen=True)
@@ -44,6 +56,25 @@ class Bundle:
     input_kinds: tuple[tuple[str, tuple[str, ...]], ...] = ()
     steps: tuple[str, ...] = ()  # a workflow's step names (empty for one module); ``process`` lists their processes
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_params", params_from_text(self.params_text))  # parsed once; BundleError if bad
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, Any], **fields: Any) -> Bundle:
+        """A bundle whose params are ``params`` (serialized here, once)."""
+        return cls(params_text=params_text(params), **fields)
+
+    @property
+    def param_values(self) -> Mapping[str, Any]:
+        """The params as a read-only mapping (parsed once, when the bundle was made)."""
+        return MappingProxyType(self._params)  # type: ignore[attr-defined]
+
+    def with_params(self, params: Mapping[str, Any] | None = None, **changes: Any) -> Bundle:
+        """A copy whose params are ``params`` (default: these) updated with ``changes``, serialized once."""
+        data = dict(self._params if params is None else params)  # type: ignore[attr-defined]
+        data.update(changes)
+        return replace(self, params_text=params_text(data))
+
     def __repr__(self) -> str:
         """One line: what the bundle wraps and its content hash (never the script itself)."""
         steps = f", steps={len(self.steps)}" if self.steps else ""
@@ -61,12 +92,21 @@ class Bundle:
         return h.hexdigest()[:16]
 
     def params(self) -> dict:
-        """The params text as a fresh dict (empty text = no params); ``BundleError`` if it is not a JSON object."""
-        return params_from_text(self.params_text)
+        """The params as a fresh dict of their own (change it freely; see :attr:`param_values`)."""
+        return copy.deepcopy(self._params)  # type: ignore[attr-defined]
+
+    def params_file_text(self, name: str = "params.json") -> str:
+        """The params as the file ``name`` holds them: YAML for ``.yaml``/``.yml``, else the JSON params text."""
+        if name.endswith((".yaml", ".yml")):
+            import yaml
+
+            return yaml.safe_dump(self.params(), sort_keys=False, allow_unicode=True, default_flow_style=False,
+                                  width=1000)
+        return self.params_text
 
     def files(self, *, params_name: str = "params.json", config_name: str = "nextflow.config") -> dict[str, bytes]:
         """All files of the bundle by relative path, sorted."""
-        out = {"main.nf": self.main_nf.encode(), params_name: self.params_text.encode(),
+        out = {"main.nf": self.main_nf.encode(), params_name: self.params_file_text(params_name).encode(),
                config_name: self.config_text.encode()}
         out.update(dict(self.sidecars))
         return dict(sorted(out.items()))
@@ -85,3 +125,7 @@ class Bundle:
         except (OSError, ValueError) as exc:  # ValueError: a NUL in the path
             raise BundleError(f"cannot write the bundle into {str(directory)!r}: {exc}") from None
         return root
+
+    def to_bundle(self) -> Bundle:
+        """A bundle is its own run target (:class:`~pynf.backends.spec.Target`)."""
+        return self

@@ -21,7 +21,6 @@ tuple channel, a list of dicts keyed by the element names is also a queue.
 
 from __future__ import annotations
 
-import json
 import math
 import os
 import re
@@ -31,6 +30,7 @@ from typing import Any
 
 from pynf.compiler.ir import Channel, Element, Process
 from pynf.errors import ExtraTupleValuesWarning, InputError
+from pynf.render.bundle import params_text
 from pynf.render.fill import announce_filled, fill_missing
 from pynf.render.values import FILE_KEY
 from pynf.render.queue import QUEUE_KEY, Queue, is_queue as _is_queue, keyed_queue, partial_item as _partial
@@ -280,23 +280,23 @@ def _known_names(process: Process) -> str:
     return "; ".join(parts) or "(this process takes no inputs)"
 
 
-def resolve_inputs(process: Process, inputs: Any = None, *, check_files: bool = True,
-                   fill_empty: bool = False) -> list[ChannelInput]:
-    """Validate ``inputs`` against ``process`` and return one ``ChannelInput`` per input channel.
-
-    ``fill_empty``: give ``[]`` to inputs not given that take files, with a warning naming them
-    (:mod:`pynf.render.fill`)."""
+def _by_name(process: Process, inputs: Any) -> Mapping[str, Any]:
+    """``inputs`` as a mapping by name (a list or tuple gives one value per channel, keyed by position)."""
     n = len(process.inputs)
     if inputs is None:
-        inputs = {}
+        return {}
     if isinstance(inputs, (list, tuple)):
         if len(inputs) != n:
             raise InputError(f"{process.name} takes {n} input channel(s) ({_known_names(process)}), "
                              f"but {len(inputs)} positional value(s) were given")
-        inputs = {str(i): v for i, v in enumerate(inputs)}
+        return {str(i): v for i, v in enumerate(inputs)}
     if not isinstance(inputs, Mapping):
         raise InputError(f"inputs must be a dict (by name) or a list (by position), got {type(inputs).__name__}")
+    return inputs
 
+
+def _split_by_channel(process: Process, inputs: Mapping[str, Any]) -> tuple[dict[int, Any], dict[int, dict[int, Any]]]:
+    """Values given for whole channels (by channel index) and for single elements (channel -> element -> value)."""
     whole: dict[int, Any] = {}
     parts: dict[int, dict[int, Any]] = {}
     for key in inputs:
@@ -322,7 +322,16 @@ def resolve_inputs(process: Process, inputs: Any = None, *, check_files: bool = 
                 raise InputError(f"a queue must hold whole items of input {ci} {signature(process.inputs[ci])}; "
                                  f"give Queue([...]) for the channel (key '{ci}') instead of per element", input=key)
             parts.setdefault(ci, {})[ei] = inputs[key]
+    return whole, parts
 
+
+def resolve_inputs(process: Process, inputs: Any = None, *, check_files: bool = True,
+                   fill_empty: bool = False) -> list[ChannelInput]:
+    """Validate ``inputs`` against ``process`` and return one ``ChannelInput`` per input channel.
+
+    ``fill_empty``: give ``[]`` to inputs not given that take files, with a warning naming them
+    (:mod:`pynf.render.fill`)."""
+    whole, parts = _split_by_channel(process, _by_name(process, inputs))
     for ci in sorted(set(parts) & set(whole)):  # element keywords fill the items of a whole channel
         whole[ci] = _fill_elements(process.inputs[ci], whole[ci], parts.pop(ci))
     if fill_empty:
@@ -399,6 +408,3 @@ def build_params(process: Process, inputs: Any = None, params: Mapping[str, Any]
     return data
 
 
-def params_text(data: Mapping[str, Any]) -> str:
-    """paramsText: JSON with sorted keys, 2-space indent, ASCII escapes and a trailing newline."""
-    return json.dumps(data, sort_keys=True, indent=2, ensure_ascii=True, allow_nan=False) + "\n"

@@ -5,10 +5,10 @@ The backend itself lives in :mod:`pynf.backends.seqera`; this package is the doc
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
 from typing import Any
 
+from pynf.backends.seqera.backend import SeqeraBackend
 from pynf.backends.seqera.client import SeqeraClient
 from pynf.backends.seqera.config import DEFAULT_API_ENDPOINT, SeqeraConfig
 from pynf.backends.seqera.launch import SeqeraPlatform, unique_run_name
@@ -23,6 +23,7 @@ __all__ = [
     "PublishedWrapper",
     "RemoteRun",
     "RunProgress",
+    "SeqeraBackend",
     "SeqeraClient",
     "SeqeraConfig",
     "SeqeraPlatform",
@@ -43,15 +44,14 @@ def run_module_remote(module_id: str, request: ExecutionRequest | None = None, *
     Returns a SeqeraResult (or the RemoteRun handle with ``wait=False``). Settings come from
     ``request.seqera``, overridden by ``compute_env_id`` / ``workspace_id``, then env vars and the user
     config file; they are checked before anything is compiled or sent. ``launch_options``:
-    ``config_profiles``, ``label_ids``, ``pre_run_script``, ``run_name``.
+    ``run_name`` and any :class:`SeqeraConfig` field (``config_profiles``, ``label_ids``, ``pre_run_script``,
+    ``staging_dir``, ``stage_inputs`` ...), set on the :class:`SeqeraBackend` it runs on.
     """
     request = _checked(request)
     cfg = request.seqera or SeqeraConfig()
     overrides = {k: v for k, v in {"compute_env_id": compute_env_id, "workspace_id": workspace_id}.items()
                  if v is not None}
-    if overrides:
-        cfg = dataclasses.replace(cfg, **overrides)
     run_name = launch_options.pop("run_name", None)
-    return execute(request.to_run_request(module_id, backend="seqera", seqera=cfg, wait=wait, check=check,
-                                          timeout=timeout, progress=progress, run_name=run_name,
-                                          backend_options=launch_options))
+    backend = SeqeraBackend(cfg, **overrides, **launch_options)
+    return execute(*request.converted(module_id, backend=backend, wait=wait, check=check, timeout=timeout,
+                                      progress=progress, run_name=run_name))

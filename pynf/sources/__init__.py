@@ -6,7 +6,7 @@ from pynf.sources.cache import modules_root as cache_root
 from pynf._util.git import STATS as GIT_STATS
 from pynf.sources.ids import DEFAULT_BRANCH, DEFAULT_REMOTE, ModuleId, is_local_module, parse_module_id
 from pynf.sources.lock import LOCK_NAME, LockEntry, LockFile
-from pynf.sources.resolve import LockUpdate, ModuleRef, ResolvedModule, list_modules, resolve, update
+from pynf.sources.checkout import LockUpdate, ModuleRef, ResolvedModule, list_modules, resolve, update
 
 __all__ = [
     "DEFAULT_BRANCH",

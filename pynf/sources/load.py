@@ -10,7 +10,7 @@ from pathlib import Path
 from pynf.compiler import Module, Process, parse
 from pynf.errors import ModuleWarning
 from pynf.sources.ids import local_module_id
-from pynf.sources.resolve import resolve
+from pynf.sources.checkout import resolve
 
 __all__ = ["LoadedModule", "ModuleSource", "load_module", "parse_module"]
 

@@ -72,9 +72,6 @@ class LockFile:
     def __init__(self, path: str | os.PathLike[str] | None = None):
         self.path = Path(path) if path is not None else Path.cwd() / LOCK_NAME
 
-    def _parse(self, text: str) -> dict[str, LockEntry]:
-        return self._parse_doc(text)[0]
-
     def _parse_doc(self, text: str) -> tuple[dict[str, LockEntry], dict[str, dict]]:
         if not text.strip():
             return {}, {}

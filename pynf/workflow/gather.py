@@ -1,4 +1,4 @@
-"""Groovy for gathers (``pynf.collect``): every item of some upstream outputs as ONE value, so the step runs once.
+"""Gathers (``pynf.collect``): every item of some upstream outputs as ONE value, so the step runs once.
 
 ``pynf.collect(fastp.out.json, stats.out.stats, wf.versions)`` given to a ``path`` element becomes::
 
@@ -16,15 +16,13 @@ once).  ``wf.versions`` is the ``versions`` topic of the steps that feed it, ded
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
 
+from pynf.compiler.ir import Channel
 from pynf.errors import WiringError
 from pynf.render.inputs import signature
-from pynf.workflow.refs import ChannelRef, Gather, VersionsRef
+from pynf.workflow.ops import Chain, Concat, Files, Line, Mix, Output, Pick, ToList, Var, VersionsFile, VersionsOf
+from pynf.workflow.step import ChannelRef, Gather, Step, VersionsRef
 
-if TYPE_CHECKING:
-    from pynf.compiler.ir import Channel
-    from pynf.workflow.graph import Step
 
 __all__ = ["gather_expr", "versions_lines", "VERSIONS_FILE"]
 
@@ -43,23 +41,22 @@ def _target(step: Step, ch: Channel, ei: int | None) -> str:
     return f"step '{step.name}' input '{ch.key}' {signature(ch)}{label}"
 
 
-def _source(step: Step, ch: Channel, ei: int | None, ref: ChannelRef, out: str, into_path: bool) -> str:
+def _source(step: Step, ch: Channel, ei: int | None, ref: ChannelRef, out: Chain, into_path: bool) -> Chain:
     kinds = _kinds(ref.channel)
     tuple_ = ref.channel.kind == "tuple"
     if not into_path:
-        return f"{out}.map {{ v -> v[{ref.element}] }}" if ref.element is not None and tuple_ else out
+        return out.then(Pick(ref.element)) if ref.element is not None and tuple_ else out
     picks = [ref.element] if ref.element is not None else [i for i, k in enumerate(kinds) if k in _PATHS]
     if not picks or any(kinds[i] not in _PATHS for i in picks):
         have = kinds[ref.element] if ref.element is not None else ", ".join(kinds)
         raise WiringError(f"kind mismatch: step '{ref.step.name}' output '{ref.channel.key}' "
                           f"{signature(ref.channel)} gives no files ({have}) but {_target(step, ch, ei)} gathers "
                           "files", step=step.name, upstream=ref.step.name)
-    chosen = "[" + ", ".join(f"v[{i}]" for i in picks) + "]" if tuple_ else "v"
-    return f"{out}.flatMap {{ v -> pynfFiles({chosen}) }}"
+    return out.then(Files(tuple(picks) if tuple_ else None))
 
 
 def gather_expr(step: Step, ch: Channel, ei: int | None, kind: str, gather: Gather, procs: Mapping[str, str],
-                versions_var: str) -> str:
+                versions_var: str) -> Chain:
     """The channel expression (one value: a list) that ``gather`` gives element ``ei`` of input ``ch``."""
     into_path = kind in _PATHS
     parts = []
@@ -68,25 +65,21 @@ def gather_expr(step: Step, ch: Channel, ei: int | None, kind: str, gather: Gath
             if not into_path:
                 raise WiringError(f"{_target(step, ch, ei)} is `{kind}`: wf.versions is gathered as a file, give it "
                                   "to a path element", step=step.name)
-            parts.append(versions_var)
+            parts.append(Chain(Var(versions_var)))
             continue
         if src.step is step:
             raise WiringError(f"step '{step.name}' cannot gather its own output '{src.channel.key}'", step=step.name)
-        out = f"{procs[src.step.name]}.out[{src.step.process.outputs.index(src.channel)}]"
+        out = Chain(Output(procs[src.step.name], src.step.process.outputs.index(src.channel)))
         parts.append(_source(step, ch, ei, src, out, into_path))
     first, rest = parts[0], parts[1:]
-    return (f"{first}.concat({', '.join(rest)})" if rest else first) + ".toList()"
+    return first.then(Concat(tuple(rest)), ToList()) if rest else first.then(ToList())
 
 
-def versions_lines(step: Step, procs: Mapping[str, str], var: str) -> list[tuple[str, str]]:
+def versions_lines(step: Step, procs: Mapping[str, str], var: str) -> list[Line]:
     """``def <var> = ...``: the merged versions of the steps that feed ``step``'s ``wf.versions``, as one file."""
     sources = []
     for up in step.versions_steps():
         for i in up.versions_outputs():
-            out = f"{procs[up.name]}.out[{i}]"
-            sources.append(out if up.process.outputs[i].topic == "versions"
-                           else f"{out}.flatMap {{ f -> pynfVersionsOf(f) }}")
-    mixed = f"channel.empty().mix({', '.join(sources)})" if sources else "channel.empty()"
-    name = VERSIONS_FILE.format(step=step.name)
-    return [(var, f"{mixed}.unique().toList().map {{ items -> pynfVersionsYaml(items) }}"
-                  f".collectFile(name: '{name}')")]
+            out = Chain(Output(procs[up.name], i))
+            sources.append(out if up.process.outputs[i].topic == "versions" else out.then(VersionsOf()))
+    return [Line(var, Chain(Mix(tuple(sources)), (VersionsFile(VERSIONS_FILE.format(step=step.name)),)))]

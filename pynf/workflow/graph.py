@@ -1,4 +1,4 @@
-"""The workflow graph as Python builds it: :class:`Workflow`, its :class:`Step` s and :class:`ChannelRef` s.
+"""The workflow graph as Python builds it: :class:`Workflow` and its :class:`~pynf.workflow.step.Step` s.
 
 ``wf.add(module, ...)`` takes the arguments of :func:`pynf.run` and returns a :class:`Step`; its
 ``out.<emit>`` (or ``out["<emit>"]``) is a :class:`ChannelRef` that later steps take as an input,
@@ -10,21 +10,24 @@ from __future__ import annotations
 
 import os
 import re
+from dataclasses import dataclass
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from pynf.errors import RunFailed, WiringError
-from pynf.render.inputs import merge_keywords, signature
+from pynf.render.inputs import merge_keywords
 from pynf.render.options import RunOptions
-from pynf.sources.load import LoadedModule, ModuleSource
-from pynf.workflow.refs import ChannelRef, VersionsRef, gathers_versions, refs_in as _refs
+from pynf.sources.load import ModuleSource
+from pynf.workflow.modules import process_names
+from pynf.workflow.render import render_workflow
+from pynf.workflow.step import Gather, Step, VersionsRef, refs_in as _refs
 
 if TYPE_CHECKING:
-    from pynf.compiler.ir import Channel, Module, Process
+    from pynf.backends.base import Backend
     from pynf.render.bundle import Bundle
     from pynf.workflow.result import WorkflowResult
 
-__all__ = ["Workflow", "Step", "ChannelRef", "StepOutputs"]
+__all__ = ["Workflow"]
 
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,62}\Z")
 
@@ -37,8 +40,6 @@ def _check_name(kind: str, name: Any) -> str:
 
 
 def _other_versions(value: Any, workflow: Workflow) -> bool:
-    from pynf.workflow.refs import Gather
-
     if isinstance(value, VersionsRef):
         return value.workflow is not workflow
     if isinstance(value, Gather):
@@ -48,117 +49,6 @@ def _other_versions(value: Any, workflow: Workflow) -> bool:
     if isinstance(value, (list, tuple)):
         return any(_other_versions(v, workflow) for v in value)
     return False
-
-
-class StepOutputs:
-    """``step.out``: the step's output channels by emit name (attribute or item) or position."""
-
-    __slots__ = ("_step",)
-
-    def __init__(self, step: Step):
-        self._step = step
-
-    def __getitem__(self, key: str | int) -> ChannelRef:
-        step = self._step
-        for ch in step.process.outputs:
-            if ch.key == str(key):
-                return ChannelRef(step, ch)
-        known = ", ".join(ch.key for ch in step.process.outputs) or "(none)"
-        raise WiringError(f"step '{step.name}' ({step.process.name}) has no output '{key}'; its outputs are: {known}",
-                          upstream=step.name)
-
-    def __getattr__(self, key: str) -> ChannelRef:
-        if key.startswith("__"):
-            raise AttributeError(key)
-        return self[key]
-
-    def __iter__(self):
-        return iter(self[ch.key] for ch in self._step.process.outputs)
-
-    def __dir__(self):
-        return [ch.key for ch in self._step.process.outputs]
-
-
-class Step:
-    """One process of a workflow with its inputs (literal values, :class:`pynf.Queue` s or channel refs)."""
-
-    def __init__(self, workflow: Workflow, name: str, module: Module, process: Process, module_id: str,
-                 module_dir: str | None, inputs: Any, options: RunOptions | None, fill_empty: bool = False, *,
-                 ref: str | os.PathLike[str] | None = None, source: ModuleSource | None = None,
-                 sha: str | None = None):
-        self.workflow = workflow
-        self.name = name
-        self.module = module
-        self.process = process
-        self.module_id = module_id
-        self.module_dir = module_dir
-        self.inputs = inputs
-        self.options = options
-        self.fill_empty = fill_empty
-        self.ref = ref if ref is not None else module_dir  # the module as given to ``wf.add``
-        self.source = source or ModuleSource()  # where its ID is looked up (step settings over workflow defaults)
-        self.sha = sha  # the commit it was loaded from (None for a local module)
-        self.out = StepOutputs(self)
-
-    def load_for_run(self) -> None:
-        """Resolve this step's module as :func:`pynf.run` does (pin in ``pynf.lock``, drift check, hint)."""
-        from pynf.interface.run_check import load_for_run
-
-        loaded = load_for_run(self.ref, process=self.process.name, source=self.source)
-        if (str(loaded.directory), loaded.sha) != (self.module_dir, self.sha):
-            self._use(loaded)
-
-    def _use(self, loaded: LoadedModule) -> None:
-        self.module, self.process, self.module_id = loaded.module, loaded.process, loaded.module_id
-        self.module_dir, self.sha = str(loaded.directory), loaded.sha
-
-    def __repr__(self) -> str:
-        return f"Step({self.name!r}, process={self.process.name!r}, module={self.module_id!r})"
-
-    def set_inputs(self, inputs: Any = None, **keyword_inputs: Any) -> Step:
-        """Replace this step's inputs (same forms as :meth:`Workflow.add`); checked at compile time."""
-        self.inputs = merge_keywords(inputs, keyword_inputs or None)
-        return self
-
-    def upstream(self) -> list[Step]:
-        """The steps whose outputs this step takes, in order of first use (with ``wf.versions``: the steps
-        that feed it, see :meth:`versions_steps`)."""
-        seen = self._explicit_upstream()
-        for step in self.versions_steps():
-            if step not in seen:
-                seen.append(step)
-        return seen
-
-    def _explicit_upstream(self) -> list[Step]:
-        seen: list[Step] = []
-        for ref in _refs(self.inputs):
-            if ref.step not in seen:
-                seen.append(ref.step)
-        return seen
-
-    def versions_outputs(self) -> list[int]:
-        """Indices of this step's outputs on the ``versions`` topic (or an nf-core ``versions.yml`` output)."""
-        return [i for i, ch in enumerate(self.process.outputs)
-                if ch.topic == "versions" or (ch.key == "versions" and ch.kind in ("path", "file"))]
-
-    def versions_steps(self) -> list[Step]:
-        """The steps whose versions ``wf.versions`` holds for this step: none unless this step takes it; else every
-        other step with versions outputs that does not take this step's outputs (directly or not) and does not
-        gather versions itself."""
-        if not gathers_versions(self.inputs):
-            return []
-        downstream: set[str] = set()
-        changed = True
-        while changed:  # steps that take this step's outputs, directly or through others
-            changed = False
-            for step in self.workflow.steps.values():
-                if step.name not in downstream and any(up is self or up.name in downstream
-                                                       for up in step._explicit_upstream()):
-                    downstream.add(step.name)
-                    changed = True
-        return [step for step in self.workflow.steps.values()
-                if step is not self and step.name not in downstream and step.versions_outputs()
-                and not gathers_versions(step.inputs)]
 
 
 class Workflow:
@@ -261,9 +151,7 @@ class Workflow:
 
     def step_processes(self) -> dict[str, str]:
         """Process name -> step name, in step order (a module used twice has an aliased process)."""
-        from pynf.workflow.render import _process_names
-
-        procs, _ = _process_names(self.order())
+        procs = process_names(self.order())
         return {proc: step for step, proc in procs.items()}
 
     def progress_table(self, **options: Any):
@@ -283,8 +171,6 @@ class Workflow:
         With ``pin=True`` (runs and exports) every step's module is first resolved as :func:`pynf.run`
         resolves a module: pinned in ``pynf.lock`` and checked against its reviewed interface.
         """
-        from pynf.workflow.render import render_workflow
-
         if pin:
             for step in self.order():
                 step.load_for_run()
@@ -300,29 +186,45 @@ class Workflow:
     def _call_text(self, **kwargs: Any) -> str:
         from pynf._util.calltext import call_text
 
-        defaults = {"backend": "local", "stub": False, "resume": False}
+        defaults = {"backend": None, "stub": False, "resume": False}
         shown = {k: v for k, v in kwargs.items() if defaults.get(k, None) != v}
         steps = ", ".join(f"{s.name}={s.process.name}" for s in self.steps.values())
         return call_text(f"pynf.Workflow({self.name!r}).run", **shown) + f"  # steps: {steps}"
 
-    def run(self, params: Mapping[str, Any] | None = None, *, backend: str = "local", stub: bool = False,
-            resume: bool | str = False, outdir: str | os.PathLike[str] | None = None,
+    def run(self, params: Mapping[str, Any] | None = None, *, backend: str | Backend | None = None,
+            stub: bool = False, resume: bool | str = False, outdir: str | os.PathLike[str] | None = None,
             work_dir: str | os.PathLike[str] | None = None, run_dir: str | os.PathLike[str] | None = None,
             progress: Callable[[Any], Any] | None = None, check: bool = True, timeout: float | None = None,
             seqera: Any = None, wait: bool = True) -> WorkflowResult:
-        """Run every step in ONE Nextflow run through :func:`pynf.dispatch.execute`; a :class:`WorkflowResult`."""
-        from pynf.backends.base import RunRequest
+        """Run every step in ONE Nextflow run through :func:`pynf.dispatch.execute`; a :class:`WorkflowResult`.
+
+        ``backend``: a registered name (default ``local``) or a backend instance; ``seqera``: the settings
+        given to a backend named by ``backend``.
+        """
+        from pynf.backends.registry import get_backend
+        from pynf.backends.spec import RunSpec
         from pynf.dispatch import execute
         from pynf.workflow.result import wrap_failure, WorkflowResult
 
-        request = RunRequest(workflow=self, params=dict(params or {}), backend=backend, seqera=seqera, stub=stub,
-                             resume=resume, outdir=outdir, work_dir=work_dir, run_dir=run_dir, progress=progress,
-                             check=check, timeout=timeout, wait=wait,
-                             command_line=self._call_text(params=params or None, backend=backend, stub=stub,
-                                                          resume=resume, outdir=outdir, work_dir=work_dir,
-                                                          run_dir=run_dir, timeout=timeout))
+        chosen = get_backend(backend, config=seqera)
+        spec = RunSpec(stub=stub, resume=resume, outdir=outdir, work_dir=work_dir, run_dir=run_dir, progress=progress,
+                       check=check, timeout=timeout, wait=wait,
+                       command_line=self._call_text(params=params or None, backend=backend, stub=stub, resume=resume,
+                                                    outdir=outdir, work_dir=work_dir, run_dir=run_dir, timeout=timeout))
         try:
-            result = execute(request)
+            result = execute(BoundWorkflow(self, dict(params or {})), spec, chosen)
         except RunFailed as exc:
             raise wrap_failure(self, exc) from None
         return WorkflowResult.wrap(self, result) if wait else result
+
+
+@dataclass(frozen=True)
+class BoundWorkflow:
+    """A workflow with its params: a run target (:class:`~pynf.backends.spec.Target`) compiled at run time."""
+
+    workflow: Workflow
+    params: Mapping[str, Any]
+
+    def to_bundle(self) -> Bundle:
+        """The workflow compiled with the params, every step's module pinned and drift-checked."""
+        return self.workflow.compile(self.params, pin=True)

@@ -15,17 +15,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from pynf.compiler.ir import Process
 from pynf.errors import WiringError
 from pynf.render.includes import local_include_files
 from pynf.render.renderer import collect_sidecars, wrapper_blocks
+from pynf.workflow.step import Step
 
-if TYPE_CHECKING:
-    from pynf.workflow.graph import Step
-
-__all__ = ["ModuleLayout", "module_layout", "MODULES_DIR"]
+__all__ = ["ModuleLayout", "module_layout", "process_names", "MODULES_DIR"]
 
 #: Folder of the bundle holding one folder per module.
 MODULES_DIR = "modules"
@@ -131,3 +128,8 @@ def module_layout(steps: list[Step], *, files: bool = True) -> ModuleLayout:
         if files:
             layout.files[f"{folder}/main.nf"] = _module_main(first, rename, copies)
     return layout
+
+
+def process_names(steps: list[Step]) -> dict[str, str]:
+    """Each step's process name in the wrapper (a module used twice runs under an alias), without its files."""
+    return module_layout(steps, files=False).names

@@ -10,9 +10,9 @@ an alias (``SAMTOOLS_INDEX`` -> ``SAMTOOLS_INDEX_<STEP>``).  Every step's output
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from pynf import __version__
+from pynf._version import __version__
 from pynf.compiler.ir import Process
 from pynf.errors import OptionsError, WiringError
 from pynf.render.bundle import MANIFEST_NAME, Bundle
@@ -22,21 +22,13 @@ from pynf.render.renderer import _channel_context
 from pynf.render.reports import config_context
 from pynf.templates import render_template
 from pynf.workflow.modules import module_layout
-from pynf.workflow.wiring import plan_step
-
-if TYPE_CHECKING:
-    from pynf.workflow.graph import Step, Workflow
+from pynf.workflow.step import Step, StepGraph
+from pynf.workflow.wiring import StepPlan, plan_step
 
 __all__ = ["render_workflow", "STEP_MANIFEST_DIR"]
 
 #: Folder of the outdir where each finished step's part of the manifest is written as soon as it ends.
 STEP_MANIFEST_DIR = ".pynf-steps"
-
-
-def _process_names(steps: list[Step]) -> tuple[dict[str, str], list[str]]:
-    """Each step's process name (a module used twice runs under an alias) and the wrapper's include lines."""
-    layout = module_layout(steps, files=False)
-    return layout.names, layout.includes
 
 
 def _common(steps: list[Step], options: dict[str, RunOptions], attr: str) -> Any:
@@ -58,49 +50,33 @@ def _cluster(run: RunOptions) -> Any:
     return list(value) if isinstance(value, tuple) else value
 
 
-def render_workflow(wf: Workflow, *, params: Mapping[str, Any] | None = None, check_files: bool = True) -> Bundle:
-    """The bundle of ``wf`` (raises WiringError / InputError / OptionsError before anything runs)."""
-    steps = wf.order()
-    if not steps:
-        raise WiringError(f"workflow '{wf.name}' has no steps; add some with wf.add(module, ...)")
-    layout = module_layout(steps)
-    procs, blocks = layout.names, ["\n".join(layout.includes)]
-    many: dict[str, bool] = {}
-    plans = {}
-    for step in steps:
-        plan = plan_step(step, procs, many, check_files=check_files)
-        many[step.name] = plan.many
-        plans[step.name] = plan
-    options = {s.name: s.options or wf.options for s in steps}
+def _step_context(step: Step, plan: StepPlan, process: str) -> dict[str, Any]:
+    """What ``workflow.nf.j2`` writes for one step: its input channels (plan), process call and outputs."""
+    outputs = [_channel_context(ch) | {"index": i} for i, ch in enumerate(step.process.outputs)]
+    topics: dict[str, list[str]] = {}
+    for ch in step.process.outputs:
+        if ch.topic:
+            topics.setdefault(ch.topic, []).append(ch.key)
+    return {
+        "name": step.name, "process": process, "module_id": step.module_id.replace("\n", " "),
+        "source_hash": step.module.source_hash, "many": plan.many,
+        "literals": [(var, key, _channel_context(ch)) for var, key, ch in plan.literals],
+        "consts": plan.consts, "lines": plan.lines, "args": plan.args, "outputs": outputs,
+        "channels": {o["key"]: {"kinds": o["kinds"], "tuple": o["tuple"]} for o in outputs},
+        "info": {"name": step.name, "process": process, "module": step.module_id,
+                 "keys": [o["key"] for o in outputs], "topics": {t: topics[t] for t in sorted(topics)}},
+    }
 
-    step_ctx = []
-    for step in steps:
-        plan = plans[step.name]
-        outputs = [_channel_context(ch) | {"index": i} for i, ch in enumerate(step.process.outputs)]
-        topics: dict[str, list[str]] = {}
-        for ch in step.process.outputs:
-            if ch.topic:
-                topics.setdefault(ch.topic, []).append(ch.key)
-        step_ctx.append({
-            "name": step.name, "process": procs[step.name], "module_id": step.module_id.replace("\n", " "),
-            "source_hash": step.module.source_hash, "many": plan.many,
-            "literals": [(var, key, _channel_context(ch)) for var, key, ch in plan.literals],
-            "consts": plan.consts, "lines": plan.lines, "args": plan.args, "outputs": outputs,
-            "channels": {o["key"]: {"kinds": o["kinds"], "tuple": o["tuple"]} for o in outputs},
-            "info": {"name": step.name, "process": procs[step.name], "module": step.module_id,
-                     "keys": [o["key"] for o in outputs], "topics": {t: topics[t] for t in sorted(topics)}},
-        })
-    main_nf = render_template("workflow.nf.j2", version=__version__, workflow_name=wf.name, manifest_name=MANIFEST_NAME,
-                              step_dir=STEP_MANIFEST_DIR, blocks=blocks, steps=step_ctx,
-                              gathers=any(var.startswith("pynf_gather_") for p in plans.values() for var, _ in p.lines))
 
+def _config_text(wf: StepGraph, steps: list[Step], procs: Mapping[str, str], options: dict[str, RunOptions]) -> str:
+    """The run's nextflow.config: every step's process settings, and the settings the steps share."""
     limits = dict(_common(steps, options, "resource_limits") or ())
     extra: list[str] = []
     for step in steps:
         text = options[step.name].extra_config.rstrip("\n")
         if text and text not in extra:
             extra.append(text)
-    config = render_template(
+    return render_template(
         "workflow.config.j2", version=__version__, workflow_name=wf.name,
         steps=[{"name": s.name, "process": procs[s.name], "run": options[s.name],
                 "ext": sorted(options[s.name].ext.items()), "cluster_options": _cluster(options[s.name])}
@@ -112,14 +88,39 @@ def render_workflow(wf: Workflow, *, params: Mapping[str, Any] | None = None, ch
         extra_config="\n\n".join(extra),
         reports=config_context(all(options[s.name].reports for s in steps) and wf.options.reports))
 
+
+def _plans(steps: list[Step], procs: Mapping[str, str], check_files: bool) -> dict[str, StepPlan]:
+    """Each step's wiring plan, in step order (a step's plan needs to know which upstream steps run per item)."""
+    many: dict[str, bool] = {}
+    plans = {}
+    for step in steps:
+        plans[step.name] = plan_step(step, procs, many, check_files=check_files)
+        many[step.name] = plans[step.name].many
+    return plans
+
+
+def render_workflow(wf: StepGraph, *, params: Mapping[str, Any] | None = None, check_files: bool = True) -> Bundle:
+    """The bundle of ``wf`` (raises WiringError / InputError / OptionsError before anything runs)."""
+    steps = wf.order()
+    if not steps:
+        raise WiringError(f"workflow '{wf.name}' has no steps; add some with wf.add(module, ...)")
+    layout = module_layout(steps)
+    procs = layout.names
+    plans = _plans(steps, procs, check_files)
+    options = {s.name: s.options or wf.options for s in steps}
+    step_ctx = [_step_context(step, plans[step.name], procs[step.name]) for step in steps]
+    main_nf = render_template("workflow.nf.j2", version=__version__, workflow_name=wf.name, manifest_name=MANIFEST_NAME,
+                              step_dir=STEP_MANIFEST_DIR, blocks=["\n".join(layout.includes)], steps=step_ctx,
+                              gathers=any(line.var.startswith("pynf_gather_") for p in plans.values()
+                                          for line in p.lines))
+    config = _config_text(wf, steps, procs, options)
     data = build_params(Process(name="", directives=(), inputs=(), outputs=(), when=None, body=None, stub=None,
                                 text="", pos=steps[0].process.pos), [], params)
     data["pynf_inputs"] = [e.to_json() for s in steps for e in plans[s.name].entries]
-    sidecars, executables = layout.files, layout.executables
     # which params entries hold paths (remote backends stage those): literal channels and constants
     kinds = tuple([(key, tuple(ctx["kinds"])) for s in step_ctx for _, key, ctx in s["literals"]]
                   + [(key, (kind,)) for s in step_ctx for _, key, kind in s["consts"]])
     return Bundle(module_id=wf.name, process=",".join(procs[s.name] for s in steps), main_nf=main_nf,
-                  params_text=params_text(data), config_text=config, sidecars=tuple(sorted(sidecars.items())),
-                  executables=frozenset(executables), steps=tuple(s.name for s in steps),
+                  params_text=params_text(data), config_text=config, sidecars=tuple(sorted(layout.files.items())),
+                  executables=frozenset(layout.executables), steps=tuple(s.name for s in steps),
                   input_kinds=kinds)

@@ -10,15 +10,16 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pynf.errors import RunFailed, TaskFailedError
 from pynf.render.manifest import ManifestOutputs
 from pynf.render.reports import ReportLinks, Reports
 from pynf.render.summary import result_html
+from pynf.workflow.modules import process_names
+from pynf.workflow.render import STEP_MANIFEST_DIR
+from pynf.workflow.step import StepGraph
 
-if TYPE_CHECKING:
-    from pynf.workflow.graph import Workflow
 
 __all__ = ["WorkflowResult", "StepResult", "wrap_failure"]
 
@@ -65,11 +66,9 @@ class WorkflowResult(ManifestOutputs, ReportLinks):
     steps: dict[str, dict] = field(default_factory=dict)  # step -> {process, module}
 
     @classmethod
-    def wrap(cls, wf: Workflow, run: Any) -> WorkflowResult:
-        from pynf.workflow.render import _process_names
-
+    def wrap(cls, wf: StepGraph, run: Any) -> WorkflowResult:
         order = wf.order()
-        procs, _ = _process_names(order)
+        procs = process_names(order)
         steps = {}
         for s in order:
             topics: dict[str, list[str]] = {}
@@ -119,8 +118,6 @@ class WorkflowResult(ManifestOutputs, ReportLinks):
         if outdir is None or (counts is not None and (counts.failed or counts.pending or counts.submitted
                                                       or counts.running or not counts.terminated)):
             return self._finished_items(name)  # failed, or cut off by the failure: the items that finished
-        from pynf.workflow.render import STEP_MANIFEST_DIR
-
         try:
             data = json.loads((Path(outdir) / STEP_MANIFEST_DIR / f"{name}.json").read_text(encoding="utf-8"))
         except (OSError, ValueError):
@@ -217,7 +214,7 @@ class WorkflowResult(ManifestOutputs, ReportLinks):
         return {name: self[name].outputs for name in self.steps}
 
 
-def wrap_failure(wf: Workflow, exc: BaseException) -> BaseException:
+def wrap_failure(wf: StepGraph, exc: BaseException) -> BaseException:
     """A failed run's error naming the step (and item) whose task failed; the result becomes a WorkflowResult."""
     if not isinstance(exc, RunFailed):
         return exc

@@ -12,24 +12,24 @@ Decided at compile time, as nf-core pipelines wire modules:
 * a shape or kind mismatch, an ``each`` input from a channel, per-item outputs without a ``meta`` to
   join on, or a queue mixed with per-item outputs: :class:`~pynf.errors.WiringError` naming both steps.
 
-Groovy emitted here is made of identifiers and integers only; user values stay in params JSON.
+The channel expressions are :mod:`pynf.workflow.ops` data (identifiers and integers only), written as
+Groovy by the template; user values stay in params JSON.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pynf.compiler.ir import Channel
 from pynf.errors import InputError, WiringError
-from pynf.render.inputs import (ChannelInput, _address, _channel, _element, _is_queue, _known_names, keyed_queue,
-                                signature)
+from pynf.render.inputs import ChannelInput, _channel, _element, _is_queue, signature
 from pynf.workflow.gather import gather_expr, versions_lines
-from pynf.workflow.refs import ChannelRef, Gather, VersionsRef
+from pynf.workflow.given import Slot, has_meta, has_ref, split_inputs, where
+from pynf.workflow.ops import Chain, Combine, First, Join, Line, MapRow, Output, Pick, Row, Var, Wrap
+from pynf.workflow.step import ChannelRef, Gather, Step, VersionsRef
 
-if TYPE_CHECKING:
-    from pynf.workflow.graph import Step
 
 __all__ = ["StepPlan", "plan_step"]
 
@@ -45,7 +45,7 @@ class StepPlan:
     entries: list[ChannelInput] = field(default_factory=list)  # literal channels and constants (params JSON)
     literals: list[tuple[str, str, Channel]] = field(default_factory=list)  # (var, params key, channel)
     consts: list[tuple[str, str, str]] = field(default_factory=list)  # (var, params key, kind)
-    lines: list[tuple[str, str]] = field(default_factory=list)  # (var, groovy expression) in order
+    lines: list[Line] = field(default_factory=list)  # channel expressions (ops), in order
     args: list[str] = field(default_factory=list)  # the process call's arguments
 
 
@@ -59,130 +59,24 @@ def _fits(out_kind: str, in_kind: str) -> bool:
     return out_kind in _VALUES
 
 
-def _where(step: Step, ch: Channel) -> str:
-    return f"step '{step.name}' input '{ch.key}' {signature(ch)}"
-
-
 def _from(ref: ChannelRef) -> str:
     tail = f" element {ref.element}" if ref.element is not None else ""
     return f"step '{ref.step.name}' output '{ref.channel.key}' {signature(ref.channel)}{tail}"
 
 
-def _has_meta(ch: Channel) -> bool:
-    return ch.kind == "tuple" and len(ch.elements) >= 2 and ch.elements[0].kind == "val"
-
-
-def _split(step: Step) -> dict[int, Any]:
-    """User inputs -> {channel index: whole value | {element index: value}}, as ``resolve_inputs`` addresses."""
-    process = step.process
-    inputs = step.inputs
-    if inputs is None:
-        inputs = {}
-    if isinstance(inputs, (list, tuple)):
-        if len(inputs) != len(process.inputs):
-            raise InputError(f"step '{step.name}': {process.name} takes {len(process.inputs)} input channel(s) "
-                             f"({_known_names(process)}), but {len(inputs)} positional value(s) were given")
-        inputs = {str(i): v for i, v in enumerate(inputs)}
-    if not isinstance(inputs, Mapping):
-        raise InputError(f"step '{step.name}': inputs must be a dict or a list, got {type(inputs).__name__}")
-    given: dict[int, Any] = {}
-    for key, value in inputs.items():
-        hits = _address(process, str(key))
-        if len(hits) != 1:
-            problem = "has no input named" if not hits else "has several inputs named"
-            raise InputError(f"step '{step.name}': {process.name} {problem} '{key}'; its inputs are: "
-                             f"{_known_names(process)}", input=str(key))
-        ci, ei = hits[0]
-        if ei is not None and keyed_queue(process.inputs[ci], value):
-            ei = None  # a samplesheet queue given under one of its elements' names is the whole channel
-        slot = given.get(ci)
-        if ei is None:
-            if slot is not None:
-                raise InputError(f"step '{step.name}': input {ci} {signature(process.inputs[ci])} is given more than "
-                                 "once", input=str(key))
-            given[ci] = ("whole", value)
-        else:
-            if slot is not None and slot[0] == "whole":
-                raise InputError(f"step '{step.name}': input {ci} is given both whole and by element", input=str(key))
-            parts = slot[1] if slot else {}
-            parts[ei] = value
-            given[ci] = ("parts", parts)
-    if getattr(step, "fill_empty", False):
-        _fill_empty(step, given)
-    out: dict[int, Any] = {}
-    for ci, ch in enumerate(process.inputs):
-        if ci not in given:
-            raise InputError(f"step '{step.name}': {process.name} is missing input '{ch.key}' ({signature(ch)})",
-                             input=ch.key)
-        mode, value = given[ci]
-        if (mode == "whole" and ch.kind == "tuple" and not isinstance(value, (ChannelRef, Gather, VersionsRef))
-                and _has_ref(value)):
-            labels = [e.label for e in ch.elements]
-            if isinstance(value, Mapping):
-                mode, value = "parts", {labels.index(k): v for k, v in value.items() if k in labels}
-            elif isinstance(value, (list, tuple)) and len(value) == len(labels):
-                mode, value = "parts", dict(enumerate(value))
-            else:
-                raise WiringError(f"{_where(step, ch)}: give a list of {len(labels)} values [{', '.join(labels)}] "
-                                  "or a dict by element names", step=step.name)
-        if mode == "whole" and isinstance(value, VersionsRef):
-            value = Gather((value,))
-        elif mode == "parts":
-            value = {ei: Gather((v,)) if isinstance(v, VersionsRef) else v for ei, v in value.items()}
-        if mode == "whole" and isinstance(value, Gather) and ch.kind == "tuple":
-            labels = ", ".join(e.label for e in ch.elements)
-            raise WiringError(f"{_where(step, ch)}: a gather fills one element of the tuple; give it by the "
-                              f"element's name ({labels}) and the other elements as values", step=step.name)
-        if (mode == "parts" and len(value) == 1 and _has_meta(ch) and len(ch.elements) == 2
-                and isinstance(value.get(1), ChannelRef) and value[1].element is None
-                and value[1].channel.kind == "tuple" and len(value[1].channel.elements) == 2):
-            mode, value = "whole", value[1]  # [meta, x] given for element x of tuple(meta, x): the channel as is
-        out[ci] = (mode, value)
-    return out
-
-
-def _fill_empty(step: Step, given: dict[int, Any]) -> None:
-    """``fill_empty=True`` on the step: ``[]`` for its inputs not given that take files (named in a warning)."""
-    from pynf.render.fill import announce_filled, fill_missing
-
-    whole = {ci: v for ci, (mode, v) in given.items() if mode == "whole"}
-    parts = {ci: v for ci, (mode, v) in given.items() if mode == "parts"}
-    filled = fill_missing(step.process, whole, parts)
-    given.update({ci: ("whole", v) for ci, v in whole.items()})
-    given.update({ci: ("parts", v) for ci, v in parts.items()})
-    announce_filled(step.process, filled, f"step '{step.name}' ")
-class _Slot:
-    """Where a gather's value goes in a tuple assembled from rows (its key among the row sources)."""
-
-    __slots__ = ("key",)
-
-    def __init__(self, key: tuple[str, int]):
-        self.key = key
-
-
-def _has_ref(value: Any) -> bool:
-    if isinstance(value, (ChannelRef, Gather, VersionsRef, _Slot)):
-        return True
-    if isinstance(value, Mapping):
-        return any(_has_ref(v) for v in value.values())
-    if isinstance(value, (list, tuple)):
-        return any(_has_ref(v) for v in value)
-    return False
-
-
 def _check_whole(step: Step, ch: Channel, ref: ChannelRef) -> None:
     if ch.kind == "each":
-        raise WiringError(f"{_where(step, ch)} is an `each` input: give it a list of values, not {_from(ref)}",
+        raise WiringError(f"{where(step, ch)} is an `each` input: give it a list of values, not {_from(ref)}",
                           step=step.name, upstream=ref.step.name)
     have = _kinds(ref.channel) if ref.element is None else [_kinds(ref.channel)[ref.element]]
     want = _kinds(ch)
     if len(have) != len(want) or (ch.kind == "tuple") != (ref.element is None and ref.channel.kind == "tuple"):
         raise WiringError(f"shape mismatch: {_from(ref)} has {len(have)} element(s) ({', '.join(have)}) but "
-                          f"{_where(step, ch)} takes {len(want)} ({', '.join(want)})", step=step.name,
+                          f"{where(step, ch)} takes {len(want)} ({', '.join(want)})", step=step.name,
                           upstream=ref.step.name)
     for i, (h, w) in enumerate(zip(have, want)):
         if not _fits(h, w):
-            raise WiringError(f"kind mismatch at element {i}: {_from(ref)} gives `{h}` but {_where(step, ch)} takes "
+            raise WiringError(f"kind mismatch at element {i}: {_from(ref)} gives `{h}` but {where(step, ch)} takes "
                               f"`{w}`", step=step.name, upstream=ref.step.name)
 
 
@@ -193,25 +87,44 @@ def _element_of(step: Step, ch: Channel, ei: int, ref: ChannelRef) -> int:
         index = ref.element
     elif out.kind != "tuple":
         index = 0
-    elif _has_meta(out) and len(out.elements) == 2:
+    elif has_meta(out) and len(out.elements) == 2:
         index = 1
     else:
         raise WiringError(f"{_from(ref)} has {len(out.elements)} elements; pick the one for element "
-                          f"'{ch.elements[ei].label}' of {_where(step, ch)} with step.out.{out.key}[i]",
+                          f"'{ch.elements[ei].label}' of {where(step, ch)} with step.out.{out.key}[i]",
                           step=step.name, upstream=ref.step.name)
     have, want = _kinds(out)[index], ch.elements[ei].kind
     if not _fits(have, want):
         raise WiringError(f"kind mismatch: {_from(ref)} element {index} is `{have}` but element "
-                          f"'{ch.elements[ei].label}' of {_where(step, ch)} is `{want}`", step=step.name,
+                          f"'{ch.elements[ei].label}' of {where(step, ch)} is `{want}`", step=step.name,
                           upstream=ref.step.name)
     return index
 
 
 def plan_step(step: Step, procs: Mapping[str, str], many: Mapping[str, bool], *, check_files: bool) -> StepPlan:
     """The plan for ``step``; ``procs`` maps step names to process names, ``many`` says which steps run per item."""
-    sid = step.name
-    split = _split(step)
-    # sources: distinct upstream outputs, in order of first use
+    split = split_inputs(step)
+    sources, source_ch, literal_queue = _sources(step, split)
+    per_item = [k for k in sources if many[k[0]]]
+    _check_pairing(step, per_item, source_ch, literal_queue)
+    _check_distinct_meta(step, split, per_item, many)
+    # an `each` input runs the process once per value: its outputs are per-item channels
+    each = any(ch.kind == "each" for ch in step.process.inputs)
+    plan = StepPlan(many=bool(per_item) or literal_queue is not None or each)
+    wiring = _Wiring(step, procs, many, split, plan, check_files)
+    wiring.add_gathers()
+    wiring.add_rows(sources, source_ch, per_item)
+    for ci, ch in enumerate(step.process.inputs):
+        plan.args.append(wiring.add_input(ci, ch))
+    return plan
+
+
+def _key(ref: ChannelRef) -> tuple[str, int]:
+    return ref.step.name, ref.step.process.outputs.index(ref.channel)
+
+
+def _sources(step: Step, split: Mapping[int, Any]) -> tuple[list, dict, Channel | None]:
+    """Distinct upstream outputs in order of first use, their channels, and the input given a literal queue."""
     sources: list[tuple[str, int]] = []
     source_ch: dict[tuple[str, int], Channel] = {}
     literal_queue = None
@@ -220,160 +133,176 @@ def plan_step(step: Step, procs: Mapping[str, str], many: Mapping[str, bool], *,
         refs = [value] if mode == "whole" and isinstance(value, ChannelRef) else (
             [v for v in value.values() if isinstance(v, ChannelRef)] if mode == "parts" else [])
         for v in (value.values() if mode == "parts" else [value]):
-            if not isinstance(v, (ChannelRef, Gather)) and _has_ref(v):
-                raise WiringError(f"{_where(step, ch)}: a channel ref must be a whole element, not inside "
-                                  "a list or dict", step=sid)
+            if not isinstance(v, (ChannelRef, Gather)) and has_ref(v):
+                raise WiringError(f"{where(step, ch)}: a channel ref must be a whole element, not inside "
+                                  "a list or dict", step=step.name)
             if _is_queue(v) and mode == "parts":
-                raise InputError(f"step '{sid}': a queue must hold whole items of input '{ch.key}'", input=ch.key)
+                raise InputError(f"step '{step.name}': a queue must hold whole items of input '{ch.key}'",
+                                 input=ch.key)
         for ref in refs:
-            key = (ref.step.name, ref.step.process.outputs.index(ref.channel))
-            if key not in source_ch:
-                sources.append(key)
-                source_ch[key] = ref.channel
+            if _key(ref) not in source_ch:
+                sources.append(_key(ref))
+                source_ch[_key(ref)] = ref.channel
         if mode == "whole" and not refs and (_is_queue(value) or (ch.kind == "tuple" and isinstance(value, list)
                                                                     and value and all(isinstance(v, Mapping)
                                                                                       for v in value))):
             literal_queue = ch
-    per_item = [k for k in sources if many[k[0]]]
+    return sources, source_ch, literal_queue
+
+
+def _check_pairing(step: Step, per_item: list, source_ch: Mapping, literal_queue: Channel | None) -> None:
+    """Per-item outputs cannot meet a literal queue; several per-item outputs need a meta to join on."""
+    sid = step.name
     if per_item and literal_queue is not None:
         raise WiringError(f"step '{sid}' takes a queue for input '{literal_queue.key}' and per-item outputs of step "
                           f"'{per_item[0][0]}': items could not be paired; give the queue to an upstream step",
                           step=sid, upstream=per_item[0][0])
     if len(per_item) > 1:
         for key in per_item:
-            if not _has_meta(source_ch[key]):
+            if not has_meta(source_ch[key]):
                 other = next(k for k in per_item if k != key)
                 raise WiringError(f"step '{sid}' takes per-item outputs of steps '{key[0]}' and '{other[0]}', but "
                                   f"step '{key[0]}' output '{source_ch[key].key}' {signature(source_ch[key])} has "
                                   "no meta element to join them on", step=sid, upstream=key[0])
 
-    _check_distinct_meta(step, split, per_item, many)
-    # an `each` input runs the process once per value: its outputs are per-item channels
-    each = any(ch.kind == "each" for ch in step.process.inputs)
-    plan = StepPlan(many=bool(per_item) or literal_queue is not None or each)
-    # gathers: every item of their sources as one value (a single source of the rows below)
-    gathers: dict[tuple[str, int], str] = {}
-    whole_gathers: dict[int, str] = {}
-    for ci, (mode, value) in split.items():
-        ch = step.process.inputs[ci]
-        found = [(None, value)] if mode == "whole" and isinstance(value, Gather) else (
-            [(ei, v) for ei, v in value.items() if isinstance(v, Gather)] if mode == "parts" else [])
-        for ei, gather in found:
-            var = f"pynf_gather_{sid}_{ci}" + ("" if ei is None else f"_{ei}")
-            kind = ch.elements[ei].kind if ei is not None else (ch.elements[0].kind if ch.elements else ch.kind)
-            if any(isinstance(src, VersionsRef) for src in gather.sources) and not any(
-                    v == f"pynf_versions_{sid}" for v, _ in plan.lines):
-                plan.lines.extend(versions_lines(step, procs, f"pynf_versions_{sid}"))
-            plan.lines.append((var, gather_expr(step, ch, ei, kind, gather, procs, f"pynf_versions_{sid}")))
-            gathers[(f"@{var}", 0)] = var
-            if ei is None:
-                whole_gathers[ci] = var
-            else:
-                value[ei] = _Slot((f"@{var}", 0))
 
-    def out_expr(key: tuple[str, int]) -> str:
-        if key in gathers:
-            return gathers[key]
-        return f"{procs[key[0]]}.out[{key[1]}]"
+class _Wiring:
+    """Builds one step's plan: gathers, the joined rows, then each input channel (as :mod:`ops` lines)."""
 
-    whole_per_item = [ci for ci, (m, v) in split.items() if m == "whole" and isinstance(v, ChannelRef)
-                      and many[v.step.name]]
-    parts_cis = [ci for ci, (m, v) in split.items() if m == "parts" and _has_ref(v)]
-    use_rows = len(per_item) > 1 or bool(parts_cis)
-    # row layout: per-item sources joined on meta, then single sources used as elements, combined
-    offsets: dict[tuple[str, int], int] = {}
-    rows_var = f"pynf_rows_{sid}"
-    if use_rows:
-        expr, width = "", 0
+    def __init__(self, step: Step, procs: Mapping[str, str], many: Mapping[str, bool], split: Mapping[int, Any],
+                 plan: StepPlan, check_files: bool):
+        self.step, self.sid, self.procs, self.many = step, step.name, procs, many
+        self.split, self.plan, self.check_files = split, plan, check_files
+        self.gathers: dict[tuple[str, int], str] = {}  # gathers: every item of their sources as one value
+        self.whole_gathers: dict[int, str] = {}
+        self.offsets: dict[tuple[str, int], int] = {}  # where each source's elements start in a row
+        self.per_item: list[tuple[str, int]] = []
+        self.parts_cis = [ci for ci, (m, v) in split.items() if m == "parts" and has_ref(v)]
+        self.use_rows = False
+        self.rows_var = f"pynf_rows_{self.sid}"
+
+    def out(self, key: tuple[str, int]) -> Chain:
+        if key in self.gathers:
+            return Chain(Var(self.gathers[key]))
+        return Chain(Output(self.procs[key[0]], key[1]))
+
+    def add_gathers(self) -> None:
+        step, sid, lines = self.step, self.sid, self.plan.lines
+        versions = f"pynf_versions_{sid}"
+        for ci, (mode, value) in self.split.items():
+            ch = step.process.inputs[ci]
+            found = [(None, value)] if mode == "whole" and isinstance(value, Gather) else (
+                [(ei, v) for ei, v in value.items() if isinstance(v, Gather)] if mode == "parts" else [])
+            for ei, gather in found:
+                var = f"pynf_gather_{sid}_{ci}" + ("" if ei is None else f"_{ei}")
+                kind = ch.elements[ei].kind if ei is not None else (ch.elements[0].kind if ch.elements else ch.kind)
+                if (any(isinstance(src, VersionsRef) for src in gather.sources)
+                        and not any(line.var == versions for line in lines)):
+                    lines.extend(versions_lines(step, self.procs, versions))
+                lines.append(Line(var, gather_expr(step, ch, ei, kind, gather, self.procs, versions)))
+                self.gathers[(f"@{var}", 0)] = var
+                if ei is None:
+                    self.whole_gathers[ci] = var
+                else:
+                    value[ei] = Slot((f"@{var}", 0))
+
+    def add_rows(self, sources: list, source_ch: Mapping, per_item: list) -> None:
+        """Rows: per-item sources joined on meta, then single sources used as elements, combined."""
+        self.per_item = per_item
+        self.use_rows = len(per_item) > 1 or bool(self.parts_cis)
+        if not self.use_rows:
+            return
+        chain, width = None, 0
         for n, key in enumerate(per_item):
             ch = source_ch[key]
             size = len(ch.elements) if ch.kind == "tuple" else 1
-            src = out_expr(key) if ch.kind == "tuple" else f"{out_expr(key)}.map {{ v -> [v] }}"
+            src = self.out(key) if ch.kind == "tuple" else self.out(key).then(Wrap())
             if n == 0:
-                expr, offsets[key], width = src, 0, size
+                chain, self.offsets[key], width = src, 0, size
             else:
-                expr += f".join({src})"
-                offsets[key], width = width - 1, width + size - 1
-        singles = [k for k in sources if not many[k[0]] and any(
-            isinstance(v, ChannelRef) and (v.step.name, v.step.process.outputs.index(v.channel)) == k
-            for ci in parts_cis for v in split[ci][1].values())]
-        singles += [k for k in gathers if any(isinstance(v, _Slot) and v.key == k for ci in parts_cis
-                                              for v in split[ci][1].values())]
+                chain = chain.then(Join(src))
+                self.offsets[key], width = width - 1, width + size - 1
+        used = [v for ci in self.parts_cis for v in self.split[ci][1].values()]
+        singles = [k for k in sources if not self.many[k[0]] and any(
+            isinstance(v, ChannelRef) and _key(v) == k for v in used)]
+        singles += [k for k in self.gathers if any(isinstance(v, Slot) and v.key == k for v in used)]
         for key in singles:
             ch = source_ch.get(key)
             size = len(ch.elements) if ch is not None and ch.kind == "tuple" else 1
-            src = out_expr(key) if ch is not None and ch.kind == "tuple" else f"{out_expr(key)}.map {{ v -> [v] }}"
-            expr = src if not expr else f"{expr}.combine({src})"
-            offsets[key], width = width, width + size
+            src = self.out(key) if ch is not None and ch.kind == "tuple" else self.out(key).then(Wrap())
+            chain = src if chain is None else chain.then(Combine(src))
+            self.offsets[key], width = width, width + size
         if not per_item and len(singles) > 1:
-            expr += ".first()"  # `combine` gives a queue channel: made a value again, so it is broadcast
-        plan.lines.append((rows_var, expr))
+            chain = chain.then(First())  # `combine` gives a queue channel: made a value again, so it is broadcast
+        self.plan.lines.append(Line(self.rows_var, chain))
 
-    for ci, ch in enumerate(step.process.inputs):
-        mode, value = split[ci]
-        var = f"ch_{sid}_{ci}"
+    def add_input(self, ci: int, ch: Channel) -> str:
+        """The variable holding input ``ci``'s channel (a line of the plan, or a literal channel from params)."""
+        mode, value = self.split[ci]
+        var = f"ch_{self.sid}_{ci}"
         if mode == "whole" and isinstance(value, Gather):
-            plan.lines.append((var, whole_gathers[ci]))
+            self.plan.lines.append(Line(var, Chain(Var(self.whole_gathers[ci]))))
         elif mode == "whole" and isinstance(value, ChannelRef):
-            _check_whole(step, ch, value)
-            key = (value.step.name, value.step.process.outputs.index(value.channel))
-            if ci in whole_per_item and use_rows:
-                pieces = _pieces_of(key, source_ch[key], offsets[key], value.element)
-                plan.lines.append((var, _map(rows_var, pieces, ch.kind == "tuple")))
-            elif value.element is not None:
-                plan.lines.append((var, f"{out_expr(key)}.map {{ v -> v[{value.element}] }}"))
-            else:
-                plan.lines.append((var, out_expr(key)))
-        elif mode == "parts" and ci in parts_cis:
-            pieces = []
-            for ei, el in enumerate(ch.elements):
-                if ei in value and isinstance(value[ei], _Slot):
-                    pieces.append(f"r[{offsets[value[ei].key]}]")
-                elif ei in value and isinstance(value[ei], ChannelRef):
-                    ref = value[ei]
-                    key = (ref.step.name, ref.step.process.outputs.index(ref.channel))
-                    pieces.append(f"r[{offsets[key] + _element_of(step, ch, ei, ref)}]")
-                elif ei in value:
-                    cvar = f"pynf_const_{sid}_{ci}_{ei}"
-                    pkey = f"{sid}/{ch.key}/{ei}"
-                    item = _element(ch, el, value[ei], el.label, check_files)
-                    plan.entries.append(ChannelInput(pkey, "value", ([item],)))
-                    plan.consts.append((cvar, pkey, el.kind))
-                    pieces.append(cvar)
-                elif ei == 0 and el.kind == "val" and _meta_piece(value, per_item, offsets):
-                    pieces.append(_meta_piece(value, per_item, offsets))
-                else:
-                    raise WiringError(f"{_where(step, ch)} is missing element '{el.label}'"
-                                      + ("" if ei else " (meta is taken from the upstream items only when they "
-                                         "carry one)"), step=sid)
-            plan.lines.append((var, _map(rows_var, pieces, True)))
+            self.plan.lines.append(Line(var, self._whole(ch, value)))
+        elif mode == "parts" and ci in self.parts_cis:
+            pieces = tuple(self._piece(ci, ch, ei, value) for ei in range(len(ch.elements)))
+            self.plan.lines.append(Line(var, Chain(Var(self.rows_var), (MapRow(pieces, True),))))
         else:
             if mode == "parts":
-                value = [value[ei] if ei in value else _missing(step, ch, ei) for ei in range(len(ch.elements))]
-            entry = _channel(ch, value, check_files)
-            pkey = f"{sid}/{ch.key}"
-            plan.entries.append(ChannelInput(pkey, entry.mode, entry.items))
-            plan.literals.append((var, pkey, ch))
-        plan.args.append(var)
-    return plan
+                value = [value[ei] if ei in value else _missing(self.step, ch, ei) for ei in range(len(ch.elements))]
+            entry = _channel(ch, value, self.check_files)
+            pkey = f"{self.sid}/{ch.key}"
+            self.plan.entries.append(ChannelInput(pkey, entry.mode, entry.items))
+            self.plan.literals.append((var, pkey, ch))
+        return var
+
+    def _whole(self, ch: Channel, ref: ChannelRef) -> Chain:
+        _check_whole(self.step, ch, ref)
+        key = _key(ref)
+        if self.use_rows and self.many[ref.step.name]:
+            pieces = _pieces_of(ref.channel, self.offsets[key], ref.element)
+            return Chain(Var(self.rows_var), (MapRow(pieces, ch.kind == "tuple"),))
+        if ref.element is not None:
+            return self.out(key).then(Pick(ref.element))
+        return self.out(key)
+
+    def _piece(self, ci: int, ch: Channel, ei: int, value: Mapping[int, Any]) -> Row | Var:
+        el = ch.elements[ei]
+        if ei in value and isinstance(value[ei], Slot):
+            return Row(self.offsets[value[ei].key])
+        if ei in value and isinstance(value[ei], ChannelRef):
+            ref = value[ei]
+            return Row(self.offsets[_key(ref)] + _element_of(self.step, ch, ei, ref))
+        if ei in value:
+            cvar, pkey = f"pynf_const_{self.sid}_{ci}_{ei}", f"{self.sid}/{ch.key}/{ei}"
+            item = _element(ch, el, value[ei], el.label, self.check_files)
+            self.plan.entries.append(ChannelInput(pkey, "value", ([item],)))
+            self.plan.consts.append((cvar, pkey, el.kind))
+            return Var(cvar)
+        meta = _meta_piece(value, self.per_item, self.offsets) if ei == 0 and el.kind == "val" else None
+        if meta is not None:
+            return meta
+        raise WiringError(f"{where(self.step, ch)} is missing element '{el.label}'"
+                          + ("" if ei else " (meta is taken from the upstream items only when they "
+                             "carry one)"), step=self.sid)
 
 
 def _check_distinct_meta(step: Step, split: Mapping[int, Any], per_item: list, many: Mapping[str, bool]) -> None:
     """A per-item step whose items would all carry one literal ``meta`` cannot have its outputs told apart:
     a WiringError that suggests gathering the items (``pynf.collect``)."""
-    metas = [ci for ci, ch in enumerate(step.process.inputs) if _has_meta(ch)]
+    metas = [ci for ci, ch in enumerate(step.process.inputs) if has_meta(ch)]
     if not per_item or not metas:
         return
     for ci in metas:
         mode, value = split[ci]
         if mode == "whole" and isinstance(value, ChannelRef):
-            if value.element is None and _has_meta(value.channel) and many[value.step.name]:
+            if value.element is None and has_meta(value.channel) and many[value.step.name]:
                 return
         elif mode == "parts" and isinstance(value.get(0), ChannelRef):
             if many[value[0].step.name]:
                 return
         elif mode == "parts" and 0 not in value:
-            first = next((v for v in value.values() if isinstance(v, ChannelRef) and _has_meta(v.channel)), None)
+            first = next((v for v in value.values() if isinstance(v, ChannelRef) and has_meta(v.channel)), None)
             if first is not None and many[first.step.name]:
                 return
     label, ref = next((_label(step, ci, ei), v) for ci, (m, val) in split.items()
@@ -391,12 +320,12 @@ def _label(step: Step, ci: int, ei: int | None) -> str:
     return ch.elements[ei].label if ei is not None and ch.kind == "tuple" else ch.key
 
 
-def _meta_piece(parts: Mapping[int, Any], per_item: list, offsets: Mapping[tuple[str, int], int]) -> str | None:
+def _meta_piece(parts: Mapping[int, Any], per_item: list, offsets: Mapping[tuple[str, int], int]) -> Row | None:
     """Where the meta of an assembled tuple comes from: the join key, else the first upstream tuple's meta."""
     for ref in parts.values():
-        if isinstance(ref, ChannelRef) and _has_meta(ref.channel):
-            key = (ref.step.name, ref.step.process.outputs.index(ref.channel))
-            return "r[0]" if key in per_item else f"r[{offsets[key]}]"
+        if isinstance(ref, ChannelRef) and has_meta(ref.channel):
+            key = _key(ref)
+            return Row(0) if key in per_item else Row(offsets[key])
     return None
 
 
@@ -405,15 +334,11 @@ def _missing(step: Step, ch: Channel, ei: int):
                      input=ch.key)
 
 
-def _pieces_of(key: tuple[str, int], ch: Channel, offset: int, element: int | None) -> list[str]:
+def _pieces_of(ch: Channel, offset: int, element: int | None) -> tuple[Row, ...]:
+    """The row elements that make an upstream item again (its meta is the join key, ``r[0]``)."""
     if element is not None:
-        return [f"r[{offset + element if element else 0}]"]
+        return (Row(offset + element if element else 0),)
     if ch.kind != "tuple":
-        return [f"r[{offset}]"]
-    first = "r[0]" if _has_meta(ch) else f"r[{offset}]"
-    return [first] + [f"r[{offset + i}]" for i in range(1, len(ch.elements))]
-
-
-def _map(rows: str, pieces: list[str], tuple_: bool) -> str:
-    body = "[" + ", ".join(pieces) + "]" if tuple_ else pieces[0]
-    return f"{rows}.map {{ r -> {body} }}"
+        return (Row(offset),)
+    first = Row(0) if has_meta(ch) else Row(offset)
+    return (first,) + tuple(Row(offset + i) for i in range(1, len(ch.elements)))

@@ -67,7 +67,7 @@ def test_resolution_plan_substitutes_and_excludes(eng):
     if eng.source != "maven" or eng.version != "25.04.4":
         pytest.skip("plan facts are specific to 25.04.4 from Central")
     from pynf._util import paths as _paths
-    from pynf.backends.local.resolve import CENTRAL, _context, _plan
+    from pynf.backends.local.maven import CENTRAL, _context, _plan
 
     subs, excluded = _plan(_context(_paths.maven_repo(), {"central": CENTRAL}, None), "25.04.4")
     assert subs == {"io.nextflow:nf-lang": "25.04.0"}

@@ -9,7 +9,7 @@ from ..paths import REPO
 sys.path.insert(0, str(REPO / "benchmarks"))
 
 import stub_sweep  # noqa: E402
-from pynf.stubs.shims import command_words  # noqa: E402
+from pynf.stubcheck.shims import command_words  # noqa: E402
 
 
 def test_command_words():

@@ -17,7 +17,7 @@ import pytest
 from pynf.errors import (RemoteRunFailed, SeqeraAuthError, SeqeraNotFound, SeqeraUnavailable,
                          SeqeraValidationError, SeqeraWaitTimeout)
 from pynf.seqera import SeqeraClient, SeqeraConfig, SeqeraPlatform, unique_run_name
-from pynf.backends.seqera.resolve import resolve_compute_env, resolve_workspace
+from pynf.backends.seqera.workspaces import lookup_compute_env, lookup_workspace
 
 from .fake_platform.bundles import upper_bundle
 from .fake_platform.fixtures import held_fake, seqera_env, wrapper_remote  # noqa: F401
@@ -41,23 +41,23 @@ def count(fake, method: str, path: str) -> int:
 
 def test_workspace_by_name_and_id(held_fake):
     c = client_for(held_fake)
-    ws = resolve_workspace(c, "acme/genomics")
+    ws = lookup_workspace(c, "acme/genomics")
     assert (ws.id, ws.org_name, ws.name) == (101, "acme", "genomics")
-    assert resolve_workspace(c, 102).name == "scratch"
+    assert lookup_workspace(c, 102).name == "scratch"
     with pytest.raises(SeqeraNotFound, match="acme/genomics"):
-        resolve_workspace(c, "acme/nope")
+        lookup_workspace(c, "acme/nope")
 
 
 def test_compute_env_by_id_name_and_primary(held_fake):
     c = client_for(held_fake)
-    assert resolve_compute_env(c, 101, None).id == "4xLocalPrimaryCe"
-    assert resolve_compute_env(c, 101, "primary").name == "local-primary"
-    assert resolve_compute_env(c, 101, "local-other").id == "6yOtherLocalCe"
-    assert resolve_compute_env(c, 101, "6yOtherLocalCe").name == "local-other"
+    assert lookup_compute_env(c, 101, None).id == "4xLocalPrimaryCe"
+    assert lookup_compute_env(c, 101, "primary").name == "local-primary"
+    assert lookup_compute_env(c, 101, "local-other").id == "6yOtherLocalCe"
+    assert lookup_compute_env(c, 101, "6yOtherLocalCe").name == "local-other"
     with pytest.raises(SeqeraNotFound, match="local-primary"):
-        resolve_compute_env(c, 101, "gpu-ce")
+        lookup_compute_env(c, 101, "gpu-ce")
     with pytest.raises(SeqeraNotFound, match="no primary"):
-        resolve_compute_env(c, 102, None)
+        lookup_compute_env(c, 102, None)
 
 
 # -- typed errors -----------------------------------------------------------------------------

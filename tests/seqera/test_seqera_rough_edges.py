@@ -78,7 +78,8 @@ def connects(monkeypatch):
     return calls
 
 
-@pytest.mark.parametrize("endpoint", [f"http://127.0.0.1:{_closed_port()}/api", "http://nonexistent.invalid/api"])
+@pytest.mark.parametrize("endpoint", [f"http://127.0.0.1:{_closed_port()}/api", "http://nonexistent.invalid/api"],
+                         ids=["closed-port", "unresolvable-host"])
 def test_unreachable_endpoint_fails_fast_with_two_attempts(endpoint, connects):
     client = SeqeraClient("t0k3n-x", endpoint)  # default retries (8) and backoff
     with pytest.raises(SeqeraUnavailable) as err:

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pynf.backends.seqera.staging import Stager, safe_name, stage_bundle
+from pynf.backends.staging.stage import Stager, safe_name, stage_bundle
 from pynf.render.compile import compile_bundle
 from pynf.render.inputs import Queue
 

@@ -18,7 +18,7 @@ from click.testing import CliRunner
 from pynf import Queue, load
 from pynf.backends.seqera.backend import SeqeraBackend
 from pynf.backends.seqera.config import SeqeraConfig
-from pynf.backends.seqera.staging import Stager, classify, input_paths, stage_bundle
+from pynf.backends.staging.stage import Stager, classify, input_paths, stage_bundle
 from pynf.errors import InputError, MissingExtraError, StagingError
 from pynf.render.compile import compile_bundle
 

@@ -162,22 +162,21 @@ def test_run_of_a_reviewed_local_module_that_lost_an_input(tmp_path, align):
 
 
 def test_compatible_drift_warns_and_unreviewed_modules_hint_once(tmp_path, align):
-    from pynf.backends.base import RunRequest
-    from pynf.dispatch import compile_request
+    from pynf.dispatch import ModuleTarget
     from pynf.interface import review as review_mod
 
     module = tmp_path / "align"
     module.mkdir()
     (module / "main.nf").write_text(MAIN.replace("OUTPUTS\n", ""))
     (module / "meta.yml").write_text(META.replace("DESCRIPTION", "Align reads"))
-    request = RunRequest(module=str(module), inputs={"meta": {"id": "s"}, "reads": str(module / "meta.yml"),
+    request = ModuleTarget(str(module), inputs={"meta": {"id": "s"}, "reads": str(module / "meta.yml"),
                                                      "index": str(module / "meta.yml")})
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        compile_request(request)
-        compile_request(request)
+        request.to_bundle()
+        request.to_bundle()
         review_mod._hinted.clear()  # as a new process would start: the marker in the cache still counts
-        compile_request(request)
+        request.to_bundle()
     hints = [w for w in caught if issubclass(w.category, NotReviewedHint)]
     assert len(hints) == 1 and "pynf modules review" in str(hints[0].message)
 
@@ -185,7 +184,7 @@ def test_compatible_drift_warns_and_unreviewed_modules_hint_once(tmp_path, align
     (module / "main.nf").write_text(MAIN.replace("OUTPUTS\n", '    path "*.log", emit: log, optional: true\n'))
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        bundle = compile_request(request)
+        bundle = request.to_bundle()
     drift = [w for w in caught if issubclass(w.category, InterfaceDriftWarning)]
     assert len(drift) == 1 and "output 'log': added" in str(drift[0].message)
     assert "emit: log" in bundle.main_nf or "log" in bundle.main_nf
@@ -201,11 +200,10 @@ def test_hand_edited_review_record_is_drift(align):
         {"kind": "path", "elements": [{"kind": "path", "pattern": "*.txt"}], "emit": "report", "optional": False,
          "topic": None})
     lock.put_review(key, record)
-    from pynf.backends.base import RunRequest
-    from pynf.dispatch import compile_request
+    from pynf.dispatch import ModuleTarget
 
     with pytest.raises(InterfaceDriftError, match="output 'report': removed"):
-        compile_request(RunRequest(module="align", inputs={}))
+        ModuleTarget("align", inputs={}).to_bundle()
 
 
 def test_content_unknown_to_the_registry_is_not_verified(align, tmp_path):

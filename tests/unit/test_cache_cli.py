@@ -74,3 +74,21 @@ def test_prune_by_age_keep_and_both(cache_dir):
 def test_prune_rejects_a_bad_age(cache_dir):
     res = pynf("cache", "prune", "--runs-older-than", "soon")
     assert res.exit_code == 1 and "expected an age such as 7d" in res.output
+
+
+@pytest.mark.parametrize("variable", ["PYNF_CACHE_DIR", "PYNF_HOME"])
+def test_info_measures_the_wrapper_repos_the_seqera_backend_uses(tmp_path, monkeypatch, variable):
+    """Issue 22 item 7: the wrapper-repos area follows PYNF_CACHE_DIR / PYNF_HOME like every other area."""
+    from pynf.backends.seqera.wrapper_repo import WrapperRepo
+
+    monkeypatch.delenv("PYNF_CACHE_DIR", raising=False)
+    monkeypatch.delenv("PYNF_HOME", raising=False)
+    monkeypatch.delenv("PYNF_WRAPPER_CACHE_DIR", raising=False)
+    monkeypatch.setenv(variable, str(tmp_path / "home"))
+    clone = WrapperRepo("https://git.example.org/acme/wrappers.git").local
+    (clone / ".git").mkdir(parents=True)
+    (clone / ".git" / "packed").write_bytes(b"w" * 700)
+    res = pynf("cache", "info", "--json")
+    assert res.exit_code == 0, res.output
+    area = json.loads(res.stdout)["areas"]["wrapper-repos"]
+    assert area["path"] == str(clone.parent) and area["bytes"] == 700

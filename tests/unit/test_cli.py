@@ -80,7 +80,7 @@ def test_inspect_json_lists_channels_with_docs():
     assert [c["key"] for c in info["inputs"]] == ["0", "1"]
     assert info["inputs"][0]["elements"][0] == {
         "name": "meta", "kind": "val", "type": "map",
-        "description": info["inputs"][0]["elements"][0]["description"], "pattern": None, "enum": []}
+        "description": "Groovy Map with sample information, e.g. [ id:'sample1' ]", "pattern": None, "enum": []}
     assert info["topics"] == ["versions"]
 
 
@@ -133,3 +133,15 @@ def test_usage_errors_exit_2():
 def test_missing_module_exit_1(tmp_path):
     result = CliRunner().invoke(cli, ["inspect", str(tmp_path / "nope" / "main.nf")])
     assert result.exit_code == 1 and "error:" in result.output
+
+
+@pytest.mark.parametrize("option", ["--config", "--input"])
+def test_a_file_that_is_not_utf8_is_reported_as_such(tmp_path, option):
+    """Issue 22 item 7: a non-UTF-8 file was reported as "is not a usable file name"."""
+    bad = tmp_path / "latin1.config"
+    bad.write_bytes("process.ext.args = 'caf\xe9'\n".encode("latin-1"))
+    value = str(bad) if option == "--config" else f"@{bad}"
+    result = CliRunner().invoke(cli, ["compile", str(MODULE_FIXTURES / "seqtk_seq"), option, value])
+    assert result.exit_code == 1, result.output
+    assert f"{bad} is not UTF-8 text" in result.output
+    assert "usable file name" not in result.output

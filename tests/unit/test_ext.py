@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from pynf.cli.main import cli
 from pynf.compiler import ExtUse, parse, parse_source
-from pynf.describe import describe
+from pynf.interface.describe import describe
 from pynf.errors import PynfWarning, UnknownExtKeyWarning
 from pynf.render.compile import compile_bundle
 from pynf.render.options import RunOptions

@@ -33,7 +33,7 @@ def test_importing_pynf_starts_no_jvm_and_loads_no_backend():
 
 def test_pynf_inspect_works_on_every_call():
     """Before the layout change, importing pynf/inspect.py replaced ``pynf.inspect`` after the first call."""
-    code = ("import pynf, pynf.describe, pynf.api\n"
+    code = ("import pynf, pynf.interface.describe, pynf.api\n"
             "a = pynf.inspect('fixtures/modules/seqtk_seq'); b = pynf.inspect('fixtures/modules/seqtk_seq')\n"
             "assert a == b and a['process'] == 'SEQTK_SEQ' and callable(pynf.inspect), a\n"
             "print('ok')")

@@ -133,3 +133,19 @@ def test_errors_name_the_position(src, line, col, words):
         tokens(src)
     assert (e.value.line, e.value.column) == (line, col), str(e.value)
     assert words in e.value.message
+
+
+def test_the_shared_scanning_loop_names_each_piece_of_code():
+    """Issue 22 item 4: ``Scanner.walk`` is the one loop the body capture, ``${…}`` and ``task.ext`` scans share."""
+    from pynf.compiler.scanner import Scanner, Source
+
+    text = 'x = a / 2 // c\n/re/ + "s${ b }" /* d */ ; f(1)\n'
+    pieces = [(kind, text[start:end]) for kind, start, end in Scanner(Source(text, "t.nf")).walk(0)]
+    assert pieces == [
+        ("name", "x"), ("char", "="), ("name", "a"), ("char", "/"), ("char", "2"), ("comment", "// c"),
+        ("newline", "\n"), ("string", "/re/"), ("char", "+"), ("string", '"s${ b }"'), ("comment", "/* d */"),
+        ("char", ";"), ("name", "f"), ("char", "("), ("char", "1"), ("char", ")"), ("newline", "\n")]
+    # stopping early: a piece that starts before ``stop`` is given whole
+    assert [k for k, _, _ in Scanner(Source(text, "t.nf")).walk(0, 3)] == ["name", "char"]
+    with pytest.raises(ModuleSyntaxError, match="unterminated string literal"):
+        list(Scanner(Source('a = "open\n', "t.nf")).walk(0))

@@ -240,7 +240,7 @@ def test_meta_enum_is_carried_into_the_docs(tmp_path):
     (tmp_path / "meta.yml").write_text(
         "name: p\ninput:\n  - mode:\n      type: string\n      description: how to run\n"
         "      enum: [\"dna\", \"protein\"]\n  - level:\n      type: integer\n      enum: [1, 2]\n")
-    from pynf.describe import describe
+    from pynf.interface.describe import describe
 
     module = parse(tmp_path)
     mode, level = (ch.elements[0].doc for ch in module.process().inputs)

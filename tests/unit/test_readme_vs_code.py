@@ -1,5 +1,6 @@
 """Issue 21 item 13: what the README promises exists -- ``pynf.describe(module)`` works as documented
-(also after ``import pynf.describe``), and every test file a README marker names is there."""
+(also after importing ``pynf.interface.describe``, which implements it), and every test file a README
+marker names is there."""
 
 from __future__ import annotations
 
@@ -12,8 +13,8 @@ from ..paths import REPO
 
 
 def test_pynf_describe_is_the_documented_function():
-    code = ("import pynf, pynf.describe\n"
-            "from pynf.describe import describe_module\n"
+    code = ("import pynf, pynf.interface.describe\n"
+            "from pynf.interface.describe import describe_module\n"
             "a = pynf.describe('fixtures/modules/seqtk_seq'); b = pynf.describe('fixtures/modules/seqtk_seq')\n"
             "assert a == b == pynf.inspect('fixtures/modules/seqtk_seq'), a\n"
             "assert a['process'] == 'SEQTK_SEQ' and [c['elements'][1]['name'] for c in a['inputs']] == ['fastx']\n"

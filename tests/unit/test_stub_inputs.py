@@ -1,4 +1,4 @@
-"""Stub-run input synthesis and version shims (pynf/stubs/inputs.py, pynf/stubs/shims.py)."""
+"""Stub-run input synthesis and version shims (pynf/stubcheck/inputs.py, pynf/stubcheck/shims.py)."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ import pytest
 from pynf.compiler import parse_source
 
 
-from pynf.stubs.inputs import VARIANTS, synthesize_inputs
-from pynf.stubs.shims import version_shims
+from pynf.stubcheck.inputs import VARIANTS, synthesize_inputs
+from pynf.stubcheck.shims import version_shims
 
 BY_NAME = {v.name: v for v in VARIANTS}
 

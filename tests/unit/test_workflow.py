@@ -238,15 +238,17 @@ def test_export_writes_the_workflow_bundle(tmp_path):
     assert out.commit and out.bundle.steps == ("seq", "sub")
 
 
-def test_run_requests_carry_a_workflow_or_a_precompiled_bundle():
-    from pynf.backends.base import RunRequest
-    from pynf.dispatch import compile_request
+def test_run_targets_are_a_workflow_with_its_params_or_a_precompiled_bundle():
+    from pynf.backends.spec import Target
+    from pynf.workflow.graph import BoundWorkflow
 
     wf = chain()
     bundle = wf.compile({"outdir": "/o"}, check_files=False)
-    assert compile_request(RunRequest(bundle=bundle)) is bundle
-    with pytest.raises(InputError, match="file not found"):  # a workflow is compiled with the request's params
-        compile_request(RunRequest(workflow=wf, params={"outdir": "/o"}))
+    assert isinstance(bundle, Target) and bundle.to_bundle() is bundle
+    target = BoundWorkflow(wf, {"outdir": "/o"})
+    assert isinstance(target, Target)
+    with pytest.raises(InputError, match="file not found"):  # a workflow is compiled with its params
+        target.to_bundle()
 
 
 def test_a_tuple_assembled_from_single_item_steps_stays_a_value_channel():

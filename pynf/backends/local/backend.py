@@ -27,7 +27,8 @@ from pynf.backends.local.items import in_input_order, partial_manifest, partial_
 from pynf.render.failures import failed_items
 from pynf.backends.local.observer import RunObserver, TaskRecord
 from pynf.errors import EvalOutputError, RunFailed, RunTimeout, TaskFailedError
-from pynf.backends.base import Backend, RunRequest
+from pynf.backends.base import Backend
+from pynf.backends.spec import RunPaths, RunSpec
 from pynf.backends.local.result import RunResult
 from pynf.backends.local.session import new_run_name, run_script
 from pynf.render.manifest import run_manifest, warn_layout
@@ -94,94 +95,91 @@ class LocalBackend(Backend):
                 return earlier[-1]
         return self._root() / (prefix + time.strftime("%Y%m%d-%H%M%S") + "-" + uuid.uuid4().hex[:6])
 
-    @classmethod
-    def from_request(cls, request: RunRequest) -> LocalBackend:
-        """The local backend (it has no settings of its own)."""
-        return cls()
-
-    def _submit(self, bundle: Bundle, request: RunRequest) -> RunResult:
+    def _submit(self, bundle: Bundle, spec: RunSpec) -> RunResult:
         """Run ``bundle``; return its RunResult or raise TaskFailedError / RunFailed (``check=False``: return it).
 
-        ``request.resume``: True reuses the last session of the run directory, a string is a session id.
-        ``request.progress``: called with a :class:`~pynf.backends.local.observer.Snapshot` on every task
-        event (from Nextflow's threads). A relative ``outdir`` in the request is relative to the current
+        ``spec.resume``: True reuses the last session of the run directory, a string is a session id.
+        ``spec.progress``: called with a :class:`~pynf.backends.local.observer.Snapshot` on every task
+        event (from Nextflow's threads). A relative ``outdir`` in the spec is relative to the current
         directory; a relative ``outdir`` in the bundle's params (default ``results``) to the run directory.
         """
-        run_dir, stub, resume, work_dir, outdir = (request.run_dir, request.stub, request.resume, request.work_dir,
-                                                   request.outdir)
-        progress, run_name, check = request.progress, request.run_name, request.check
-        rdir = self._run_dir(bundle, run_dir, resume)
+        rdir = self._run_dir(bundle, spec.run_dir, spec.resume)
         rdir.mkdir(parents=True, exist_ok=True)
-        params = bundle.params()
-        if outdir is not None:  # the caller's path: relative to the current directory
-            out = Path(outdir).expanduser().absolute()
-        else:  # the bundle's params: relative to the run directory
-            out = Path(params.get("outdir") or "results").expanduser()
-            out = out if out.is_absolute() else rdir / out
-        params["outdir"] = str(out)
-        stamp = params[STAMP_PARAM] = new_stamp(out)  # names this run's reports in outdir/pipeline_info
-        wdir = Path(work_dir).expanduser().absolute() if work_dir is not None else rdir / "work"
-
-        resume_id = None
-        if isinstance(resume, str) and resume:
-            resume_id = resume
-        elif resume:
-            runs = [r for r in _read_record(rdir).get("runs", []) if r.get("session_id")]
-            resume_id = runs[-1]["session_id"] if runs else None
-
-        bundle.write(rdir)
-        (rdir / "params.json").write_text(json.dumps(params, indent=2) + "\n")
-
-        observer = RunObserver(callback=progress)
-        name = run_name or new_run_name()
-        record = RunRecord(run_name=name, kind="workflow" if bundle.steps else "module", name=bundle.module_id,
-                           process=bundle.process, outdir=out, run_dir=rdir, work_dir=wdir)
-        record.data["report_stamp"] = params.get("pynf_run_stamp")  # names this run's files in pipeline_info/
+        paths = spec.local_paths(rdir, bundle.param_values.get("outdir"))
+        stamp = new_stamp(paths.outdir)  # names this run's reports in outdir/pipeline_info
+        resume_id = _resume_id(rdir, spec.resume)
+        bundle.with_params(outdir=str(paths.outdir), **{STAMP_PARAM: stamp}).write(rdir)
+        observer = RunObserver(callback=spec.progress)
+        name = spec.run_name or new_run_name()
+        record = RunRecord(run_name=name, kind="workflow" if bundle.steps else "module",
+                           name=bundle.module_id, process=bundle.process, outdir=paths.outdir, run_dir=rdir,
+                           work_dir=paths.work_dir)
+        record.data["report_stamp"] = stamp  # names this run's files in pipeline_info/
         record.start()
         try:
             run = run_script(rdir / "main.nf", run_dir=rdir, params_file=rdir / "params.json",
-                             config_file=rdir / "nextflow.config", work_dir=wdir, outdir=out, stub=stub,
-                             resume_id=resume_id, observer=observer, run_name=name, timeout=request.timeout,
-                             command_line=_report_command(request, bundle))
+                             config_file=rdir / "nextflow.config", work_dir=paths.work_dir, outdir=paths.outdir,
+                             stub=spec.stub, resume_id=resume_id, observer=observer, run_name=name,
+                             timeout=spec.timeout, command_line=_report_command(spec, bundle))
         except BaseException as exc:
             record.end("INTERRUPTED" if isinstance(exc, KeyboardInterrupt) else "FAILED", str(exc))
             raise
-        failed = failed_items(observer.failed_tasks)
-        status = ("PARTIAL" if failed else "SUCCEEDED") if run.success else "FAILED"
-        record.end(status, run.error)
-        unordered = "fair = false" in bundle.config_text  # error_strategy "ignore": items come as tasks end
-        partial = partial_outputs(observer.finished_items()) if failed or unordered or not run.success else {}
-        observer.done_tasks.clear()  # the Java tasks are not needed any more
-        if run.success:
-            manifest = run_manifest(out, run.run_name)
-            manifest = in_input_order(manifest, partial) if unordered else manifest
-        else:  # no manifest was written: the outputs of the items that finished
-            manifest = partial_manifest(bundle, partial)
-        _write_record(rdir, {"run_name": run.run_name, "session_id": run.session_id, "status": status,
-                             "stub": bool(stub), "resumed_from": resume_id, "bundle_hash": bundle.content_hash,
+        result = _result(bundle, spec, run, observer, paths, stamp, resume_id)
+        record.end(result.status, run.error)
+        _write_record(rdir, {"run_name": run.run_name, "session_id": run.session_id, "status": result.status,
+                             "stub": bool(spec.stub), "resumed_from": resume_id, "bundle_hash": bundle.content_hash,
                              "module_id": bundle.module_id, "process": bundle.process,
                              "started": time.strftime("%Y-%m-%dT%H:%M:%S"), "seconds": run.seconds})
-        result = RunResult(status=status, module_id=bundle.module_id, process=bundle.process, run_name=run.run_name,
-                           session_id=run.session_id, run_dir=rdir, work_dir=wdir, outdir=out, log_file=run.log_file,
-                           duration=run.seconds, stub=bool(stub), resumed=resume_id is not None,
-                           manifest=manifest,
-                           tasks=tuple(observer.tasks), counts=dict(observer.counts), stdout=run.stdout,
-                           error=_timeout_text(run, request.timeout) if run.timed_out else run.error,
-                           partial=partial, failed_items=tuple(failed), reports=Reports.at(out, stamp))
-        if failed and run.success:
-            warn_ignored(result.summary)
-        warn_layout(result.manifest)
-        if run.timed_out and check:
-            raise RunTimeout(result.error, timeout=float(request.timeout or 0), waiting_for=run.waiting_for,
-                             result=result)
-        if not run.success and check:
-            raise _failure(result, observer.failed_tasks, run.error, run.eval_failure)
-        return result
+        return _checked(result, spec, run, observer)
 
 
-def _report_command(request: RunRequest, bundle: Bundle) -> str:
+def _resume_id(run_dir: Path, resume: bool | str) -> str | None:
+    """The session a run resumes: the one given, the last recorded in ``run_dir`` (``resume=True``), or None."""
+    if isinstance(resume, str) and resume:
+        return resume
+    if resume:
+        runs = [r for r in _read_record(run_dir).get("runs", []) if r.get("session_id")]
+        return runs[-1]["session_id"] if runs else None
+    return None
+
+
+def _result(bundle: Bundle, spec: RunSpec, run, observer: RunObserver, paths: RunPaths, stamp: str,
+            resume_id: str | None) -> RunResult:
+    """The RunResult of a finished engine run: status, manifest (or the finished items' outputs), tasks."""
+    failed = failed_items(observer.failed_tasks)
+    status = ("PARTIAL" if failed else "SUCCEEDED") if run.success else "FAILED"
+    unordered = "fair = false" in bundle.config_text  # error_strategy "ignore": items come as tasks end
+    partial = partial_outputs(observer.finished_items()) if failed or unordered or not run.success else {}
+    observer.done_tasks.clear()  # the Java tasks are not needed any more
+    if run.success:
+        manifest = run_manifest(paths.outdir, run.run_name)
+        manifest = in_input_order(manifest, partial) if unordered else manifest
+    else:  # no manifest was written: the outputs of the items that finished
+        manifest = partial_manifest(bundle, partial)
+    return RunResult(status=status, module_id=bundle.module_id, process=bundle.process, run_name=run.run_name,
+                     session_id=run.session_id, run_dir=paths.run_dir, work_dir=paths.work_dir, outdir=paths.outdir,
+                     log_file=run.log_file, duration=run.seconds, stub=bool(spec.stub),
+                     resumed=resume_id is not None, manifest=manifest, tasks=tuple(observer.tasks),
+                     counts=dict(observer.counts), stdout=run.stdout,
+                     error=_timeout_text(run, spec.timeout) if run.timed_out else run.error,
+                     partial=partial, failed_items=tuple(failed), reports=Reports.at(paths.outdir, stamp))
+
+
+def _checked(result: RunResult, spec: RunSpec, run, observer: RunObserver) -> RunResult:
+    """``result``, after warnings; a timed-out or failed run raises unless ``spec.check`` is False."""
+    if result.failed_items and run.success:
+        warn_ignored(result.summary)
+    warn_layout(result.manifest)
+    if run.timed_out and spec.check:
+        raise RunTimeout(result.error, timeout=float(spec.timeout or 0), waiting_for=run.waiting_for, result=result)
+    if not run.success and spec.check:
+        raise _failure(result, observer.failed_tasks, run.error, run.eval_failure)
+    return result
+
+
+def _report_command(spec: RunSpec, bundle: Bundle) -> str:
     """The execution report's "Nextflow command": what was called (the report shows it as HTML, unescaped)."""
-    return html.escape(request.command_line or f"pynf: {bundle.module_id} ({bundle.process})", quote=False)
+    return html.escape(spec.command_line or f"pynf: {bundle.module_id} ({bundle.process})", quote=False)
 
 
 def _timeout_text(run, timeout: float | None) -> str:

@@ -27,7 +27,7 @@ from pynf._util import paths as _paths
 from pynf._util.files import atomic_write_json
 from pynf._util.locks import file_lock
 from pynf.backends.local.java import java_check
-from pynf.backends.local.resolve import CENTRAL, DEFAULT_SERIES, SEQERA_RELEASES, candidate_versions, resolve_engine, version_key
+from pynf.backends.local.maven import CENTRAL, DEFAULT_SERIES, SEQERA_RELEASES, candidate_versions, resolve_engine, version_key
 
 __all__ = ["EngineInfo", "install", "info", "classpath", "installed_versions", "RECORD_NAME", "MIN_VERSION"]
 

@@ -12,6 +12,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 __all__ = ["ProcessCounts", "TaskRecord", "Snapshot", "RunObserver", "make_proxy"]
 
@@ -258,94 +259,73 @@ def _guarded(method):
     return call
 
 
+def _task_moved(dst: str, name: str) -> Callable[..., None]:
+    def handle(obs: RunObserver, event) -> None:
+        task = event.getHandler().getTask()
+        obs.task_moved(str(task.getProcessor().getName()), _key(event), str(task.getName()), name, dst)
+
+    return handle
+
+
+def _task_complete(obs: RunObserver, event) -> None:
+    rec, _ = _record(event)
+    if rec.status == "FAILED":  # read at once: its meta names the failed item
+        rec = replace(rec, meta=getattr(_described(event), "meta", None))
+    elif rec.status == "COMPLETED":  # killed tasks have no outputs
+        obs.task_done(event.getHandler().getTask())
+    obs.task_finished(rec, _key(event))
+
+
+def _task_cached(obs: RunObserver, event) -> None:
+    rec, _ = _record(event, "CACHED")
+    if event.getHandler() is not None:
+        obs.task_done(event.getHandler().getTask())
+    obs.task_finished(rec, _key(event))
+
+
+def _flow_error(obs: RunObserver, event) -> None:
+    if event is None or (event.getHandler() is None and event.getTrace() is None):
+        return  # a run-level error (no task): the run's own error reports it
+    rec, _ = _record(event, "FAILED", items=_described(event))
+    obs.flow_error(rec)
+
+
+def _nothing(obs: RunObserver, *args) -> None:
+    return None
+
+
+#: Every ``TraceObserverV2`` callback and what the observer makes of it.
+_EVENTS: dict[str, Callable[..., None]] = {
+    "onFlowCreate": _nothing,
+    "onFlowBegin": _nothing,
+    "onFlowComplete": lambda obs: obs.flow_complete(),
+    "onProcessCreate": lambda obs, process: obs.process_created(str(process.getName())),
+    "onProcessTerminate": lambda obs, process: obs.process_terminated(str(process.getName())),
+    "onTaskPending": _task_moved("pending", "task_pending"),
+    "onTaskSubmit": _task_moved("submitted", "task_submit"),
+    "onTaskStart": _task_moved("running", "task_start"),
+    "onTaskComplete": _task_complete,
+    "onTaskCached": _task_cached,
+    "onFlowError": _flow_error,
+    "onWorkflowOutput": _nothing,
+    "onFilePublish": lambda obs, event: obs.file_published(str(event.getTarget())),
+}
+
+
+def _callback(name: str, handler: Callable[..., None]):
+    def method(self, *args):
+        handler(self._obs, *args)
+
+    method.__name__ = name
+    return _guarded(method)
+
+
 def make_proxy(obs: RunObserver):
     """A Java ``nextflow.trace.TraceObserverV2`` forwarding every event to ``obs`` (JVM must be running)."""
     from jpype import JImplements, JOverride
 
-    @JImplements("nextflow.trace.TraceObserverV2")
-    class _Proxy:
-        @JOverride
-        @_guarded
-        def onFlowCreate(self, session):
-            pass
-
-        @JOverride
-        @_guarded
-        def onFlowBegin(self):
-            pass
-
-        @JOverride
-        @_guarded
-        def onFlowComplete(self):
-            obs.flow_complete()
-
-        @JOverride
-        @_guarded
-        def onProcessCreate(self, process):
-            obs.process_created(str(process.getName()))
-
-        @JOverride
-        @_guarded
-        def onProcessTerminate(self, process):
-            obs.process_terminated(str(process.getName()))
-
-        def _moved(self, event, name, dst):
-            task = event.getHandler().getTask()
-            obs.task_moved(str(task.getProcessor().getName()), _key(event), str(task.getName()), name, dst)
-
-        @JOverride
-        @_guarded
-        def onTaskPending(self, event):
-            self._moved(event, "task_pending", "pending")
-
-        @JOverride
-        @_guarded
-        def onTaskSubmit(self, event):
-            self._moved(event, "task_submit", "submitted")
-
-        @JOverride
-        @_guarded
-        def onTaskStart(self, event):
-            self._moved(event, "task_start", "running")
-
-        @JOverride
-        @_guarded
-        def onTaskComplete(self, event):
-            rec, _ = _record(event)
-            if rec.status == "FAILED":  # read at once: its meta names the failed item
-                rec = replace(rec, meta=getattr(_described(event), "meta", None))
-            elif rec.status == "COMPLETED":  # killed tasks have no outputs
-                obs.task_done(event.getHandler().getTask())
-            obs.task_finished(rec, _key(event))
-
-        @JOverride
-        @_guarded
-        def onTaskCached(self, event):
-            rec, _ = _record(event, "CACHED")
-            if event.getHandler() is not None:
-                obs.task_done(event.getHandler().getTask())
-            obs.task_finished(rec, _key(event))
-
-        @JOverride
-        def enableMetrics(self):
-            return False
-
-        @JOverride
-        @_guarded
-        def onFlowError(self, event):
-            if event is None or (event.getHandler() is None and event.getTrace() is None):
-                return  # a run-level error (no task): the run's own error reports it
-            rec, _ = _record(event, "FAILED", items=_described(event))
-            obs.flow_error(rec)
-
-        @JOverride
-        @_guarded
-        def onWorkflowOutput(self, event):
-            pass
-
-        @JOverride
-        @_guarded
-        def onFilePublish(self, event):
-            obs.file_published(str(event.getTarget()))
-
-    return _Proxy()
+    methods: dict[str, Any] = {name: JOverride(_callback(name, handler)) for name, handler in _EVENTS.items()}
+    methods["enableMetrics"] = JOverride(lambda self: False)
+    methods["__init__"] = lambda self, observer: setattr(self, "_obs", observer)
+    proxy = JImplements("nextflow.trace.TraceObserverV2")(type("_Proxy", (), methods))
+    return proxy(obs)

@@ -13,12 +13,15 @@ import logging
 import threading
 import time
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from pynf.backends.local import signals
 from pynf.backends.local.leftovers import end_leftover_tasks, end_leftovers_at_exit
 from pynf.backends.local.jvm import start_jvm
+from pynf.backends.local.jvm_state import J, reset_script_state, reset_statics
 from pynf.backends.local.observer import RunObserver, make_proxy
 from pynf.backends.local.watch import Deadline, eval_failure as _eval_failure
 from pynf.backends.local.threads import await_actors_idle, launcher, stop_lingering_threads, thread_ids
@@ -58,38 +61,6 @@ def new_run_name() -> str:
     return "pynf_" + uuid.uuid4().hex[:12]
 
 
-class _J:
-    """Lazily looked-up Java classes."""
-
-    _cache: dict[str, object] = {}
-
-    def __getattr__(self, name: str):
-        from jpype import JClass
-
-        names = {
-            "ArrayList": "java.util.ArrayList", "HashMap": "java.util.HashMap", "Paths": "java.nio.file.Paths",
-            "System": "java.lang.System", "PrintStream": "java.io.PrintStream",
-            "BAOS": "java.io.ByteArrayOutputStream", "Signal": "sun.misc.Signal", "SignalHandler": "sun.misc.SignalHandler",
-            "Session": "nextflow.Session", "NextflowMeta": "nextflow.NextflowMeta", "NF": "nextflow.NF",
-            "Global": "nextflow.Global", "SysEnv": "nextflow.SysEnv", "ScriptFile": "nextflow.script.ScriptFile",
-            "ScriptLoaderFactory": "nextflow.script.ScriptLoaderFactory", "ScriptMeta": "nextflow.script.ScriptMeta",
-            "ExecutionStack": "nextflow.script.ExecutionStack", "TaskProcessor": "nextflow.processor.TaskProcessor",
-            "CmdRun": "nextflow.cli.CmdRun", "CliOptions": "nextflow.cli.CliOptions",
-            "ConfigBuilder": "nextflow.config.ConfigBuilder", "Plugins": "nextflow.plugin.Plugins",
-            "CH": "nextflow.extension.CH", "LoggerHelper": "nextflow.util.LoggerHelper",
-            "FileAppender": "ch.qos.logback.core.FileAppender",
-            "Encoder": "ch.qos.logback.classic.encoder.PatternLayoutEncoder",
-            "LoggerFactory": "org.slf4j.LoggerFactory", "Throwable": "java.lang.Throwable",
-            "Thread": "java.lang.Thread", "Dataflow": "groovyx.gpars.dataflow.Dataflow",
-        }
-        if name not in self._cache:
-            self._cache[name] = JClass(names[name])
-        return self._cache[name]
-
-
-J = _J()
-
-
 def _attach_log(path: Path):
     ctx = J.LoggerFactory.getILoggerFactory()
     enc = J.Encoder()
@@ -120,98 +91,10 @@ _AFTER_RUN: dict[str, set[int]] = {}
 
 def _tidy_previous_run() -> None:
     if "threads_before" in _AFTER_RUN:
-        _reset_statics()
+        reset_statics()
         stop_lingering_threads(_AFTER_RUN.pop("threads_before"))
     else:  # first run in this JVM: only what a parser oracle sharing the JVM could have touched
-        for step in (lambda: J.ScriptMeta.reset(), lambda: J.TaskProcessor.reset(), _reset_counters,
-                     _clear_channel_maps):
-            try:
-                step()
-            except Exception as exc:
-                _log.debug("reset step failed: %s", exc)
-
-
-def _reset_statics() -> None:
-    """Reset Nextflow's JVM-wide state the way its own test-suite does between runs."""
-    for step in (lambda: J.TaskProcessor.reset(), lambda: J.ScriptMeta.reset(), lambda: J.ExecutionStack.reset(),
-                 lambda: J.Global.reset(), lambda: J.NF.init(), lambda: J.Plugins.stop(),
-                 lambda: J.LoggerHelper.setAborted(False), _clear_channel_maps, _reset_counters,
-                 _clear_memoized, _clear_log_status, _flush_bean_caches):
-        try:
-            step()
-        except Exception as exc:
-            _log.debug("reset step failed: %s", exc)
-
-
-def _static_field(class_name: str, field_name: str):
-    from jpype import JClass
-
-    field = JClass(class_name).class_.getDeclaredField(field_name)
-    field.setAccessible(True)
-    return field.get(None)
-
-
-def _clear_channel_maps() -> None:
-    """Topic channels and queue->broadcast bridges are static maps Nextflow never clears."""
-    for name in ("allTopics", "bridges"):
-        _static_field("nextflow.extension.CH", name).clear()
-
-
-# Static counters a fresh `nextflow run` starts from zero. The eval-output counter names the
-# variables stored in `.command.env`, so it must restart for `resume` to find cached eval outputs.
-_COUNTERS = (("nextflow.script.params.CmdEvalParam", "counter"), ("nextflow.processor.TaskId", "allCount"))
-
-
-# Static @Memoized methods keyed by Session (they would keep every finished run's Session, with its
-# compiled script and AST, alive) or by config file path (stale content across runs).
-_MEMOIZED = ("nextflow.fusion.FusionHelper", "nextflow.file.PathVisitor", "nextflow.script.IncludeDef",
-             "nextflow.config.parser.v1.ConfigBase", "nextflow.config.parser.v2.ConfigDsl")
-
-
-def _clear_memoized() -> None:
-    from jpype import JClass
-
-    executor = JClass("java.util.concurrent.ExecutorService")
-    for class_name in _MEMOIZED:
-        try:
-            cls = JClass(class_name).class_
-        except Exception:  # not in this Nextflow version
-            continue
-        for field in cls.getDeclaredFields():
-            if not str(field.getName()).startswith("memoizedMethodClosure$"):
-                continue
-            field.setAccessible(True)
-            closure = field.get(None)
-            holder = closure.getClass() if closure is not None else None
-            while holder is not None:
-                try:
-                    cache_field = holder.getDeclaredField("cache")
-                    break
-                except Exception:
-                    holder = holder.getSuperclass()
-            if holder is None:
-                continue
-            cache_field.setAccessible(True)
-            cache = cache_field.get(closure)
-            for value in list(cache.clearAll().values()):
-                if isinstance(value, executor):
-                    value.shutdown()
-
-
-def _clear_log_status() -> None:
-    J.LoggerFactory.getILoggerFactory().getStatusManager().clear()  # statuses keep old appenders
-
-
-def _flush_bean_caches() -> None:
-    """The JDK's bean-introspection cache (filled by Groovy metaclasses) holds every run's script classes."""
-    from jpype import JClass
-
-    JClass("java.beans.Introspector").flushCaches()
-
-
-def _reset_counters() -> None:
-    for class_name, field_name in _COUNTERS:
-        _static_field(class_name, field_name).set(0)
+        reset_script_state()
 
 
 _SHUTDOWN_REGISTERED: list[bool] = []
@@ -320,6 +203,163 @@ def _build_config(script: Path, run_dir: Path, params_file: Path | None, config_
     return builder.build()
 
 
+@dataclass
+class _Run:
+    """What one run's parts hand on: the session, the first error, the timeout watch."""
+
+    session: Any = None
+    error: str | None = None
+    error_type: str | None = None
+    deadline: Deadline | None = None
+
+
+@contextmanager
+def _threads_recorded():
+    """The threads alive before the run, recorded when it ends (the next run stops those it left behind)."""
+    threads_before = thread_ids()
+    try:
+        yield
+    finally:
+        _AFTER_RUN["threads_before"] = threads_before  # tidied when the next run starts
+
+
+@contextmanager
+def _engine_env(run_dir: Path):
+    """Nextflow's environment for the run: its cache dir in the run dir, no resume history, no Tower token."""
+    env = J.HashMap(J.SysEnv.get())
+    env.put("NXF_CACHE_DIR", str(run_dir / ".nextflow"))
+    env.put("NXF_IGNORE_RESUME_HISTORY", "true")
+    env.remove("TOWER_ACCESS_TOKEN")
+    J.SysEnv.push(env)
+    try:
+        yield
+    finally:
+        J.SysEnv.pop()
+
+
+@contextmanager
+def _run_log(path: Path):
+    """Nextflow's log written to ``path`` while the run lasts."""
+    appender = _attach_log(path)
+    try:
+        yield
+    finally:
+        _detach_log(appender)
+
+
+@contextmanager
+def _captured_stdout():
+    """The JVM's ``System.out`` captured into the yielded buffer while the run lasts."""
+    orig_out = J.System.out
+    buffer = J.BAOS()
+    J.System.setOut(J.PrintStream(buffer, True, "UTF-8"))
+    try:
+        yield buffer
+    finally:
+        J.System.out.flush()
+        J.System.setOut(orig_out)
+
+
+class _IntHandler:
+    """The caller's Ctrl-C handler, remembered by :meth:`keep` (before ``session.start()`` installs Nextflow's
+    own: 1st press aborts the run; the System.exit of the 3rd press is blocked by the exit guard)."""
+
+    def __init__(self):
+        self.signal = J.Signal("INT")
+        self.previous = None
+
+    def keep(self) -> None:
+        self.previous = J.Signal.handle(self.signal, J.SignalHandler.SIG_DFL)
+        J.Signal.handle(self.signal, self.previous)
+
+
+@contextmanager
+def _caller_int_handler():
+    """The caller's Ctrl-C handler put back when the run ends (once the session is torn down)."""
+    handler = _IntHandler()
+    try:
+        yield handler
+    finally:
+        if handler.previous is not None:
+            J.Signal.handle(handler.signal, handler.previous)
+
+
+@contextmanager
+def _session_closed(run: _Run, work_dir: Path):
+    """The run's session destroyed and its plugins, globals and dataflow actors stopped when the run ends, and
+    the task processes it left running in ``work_dir`` ended."""
+    try:
+        yield
+    finally:
+        try:
+            if run.session is not None:
+                run.session.destroy()
+                J.Plugins.stop()
+                run.session.cleanup()
+                J.Global.cleanUp()
+                await_actors_idle()
+                end_leftover_tasks(work_dir)  # a task launched while the run was being aborted
+        except Exception as exc:
+            _log.debug("session teardown failed: %s", exc)
+
+
+@contextmanager
+def _errors_recorded(run: _Run):
+    """A failure to set up or run the session recorded on ``run`` (Ctrl-C goes through)."""
+    try:
+        yield
+    except KeyboardInterrupt:
+        raise
+    except Exception as exc:
+        run.error_type, run.error = _message(exc)
+
+
+@contextmanager
+def _watched(run: _Run, observer: RunObserver, timeout: float | None):
+    """The timeout watch of the started session (aborts it after ``timeout`` seconds), cancelled at the end."""
+    run.deadline = Deadline(run.session, observer, timeout)
+    try:
+        yield
+    finally:
+        run.deadline.cancel()
+
+
+@contextmanager
+def _aborted_on_error(run: _Run):
+    """Any exception while the script runs (Java's, Ctrl-C) aborts the session and is recorded; Ctrl-C is
+    raised again."""
+    try:
+        yield
+    except BaseException as exc:  # noqa: BLE001 - Java exceptions, KeyboardInterrupt: abort the session
+        run.session.abort(exc.__javaobject__ if hasattr(exc, "__javaobject__") else None)
+        run.error_type, run.error = _message(exc)
+        if isinstance(exc, KeyboardInterrupt):
+            raise
+
+
+def _new_session(config, script_file, command_line: str | None):
+    """A Nextflow session for ``script_file`` with ``config``, initialised (not started)."""
+    J.Plugins.load(config)
+    J.NextflowMeta.instance.enableDsl2()
+    session = J.Session(config)
+    if command_line:
+        session.setCommandLine(command_line)  # read into workflow.commandLine by session.init
+    session.init(script_file, J.ArrayList())
+    return session
+
+
+def _outcome(run: _Run) -> tuple[bool, str | None, str | None, dict | None]:
+    """(success, error type, error message, eval failure) of the ended run."""
+    session, error_type, error = run.session, run.error_type, run.error
+    success = session is not None and bool(session.isSuccess()) and error is None
+    eval_failure = None
+    if session is not None and error is None and not success:
+        err = session.getError()
+        error_type, error = _message(err) if err is not None else ("RunFailed", "the run was aborted")
+        eval_failure = _eval_failure(err) if err is not None else None
+    return success, error_type, error, eval_failure
+
+
 def run_script(script: Path, *, run_dir: Path, params_file: Path | None = None, config_file: Path | None = None,
                work_dir: Path | None = None, outdir: Path | None = None, stub: bool = False,
                resume_id: str | None = None, observer: RunObserver | None = None,
@@ -343,85 +383,27 @@ def run_script(script: Path, *, run_dir: Path, params_file: Path | None = None, 
         t0 = time.monotonic()
         _tidy_previous_run()
         _ensure_context_class_loader()
-        threads_before = thread_ids()
-        env = J.HashMap(J.SysEnv.get())
-        env.put("NXF_CACHE_DIR", str(run_dir / ".nextflow"))
-        env.put("NXF_IGNORE_RESUME_HISTORY", "true")
-        env.remove("TOWER_ACCESS_TOKEN")
-        J.SysEnv.push(env)
-        appender = _attach_log(log_file)
-        orig_out = J.System.out
-        buffer = J.BAOS()
-        J.System.setOut(J.PrintStream(buffer, True, "UTF-8"))
-        int_signal = J.Signal("INT")
-        previous_int = None
-        session = None
-        deadline = None
-        error = error_type = None
-        eval_failure = None
-        try:
+        run = _Run()
+        with (_threads_recorded(), _engine_env(run_dir), _run_log(log_file), _captured_stdout() as buffer,
+              _caller_int_handler() as int_handler, _session_closed(run, work_dir), _errors_recorded(run)):
             J.Plugins.init()
             config = _build_config(script, run_dir, params_file, config_file, work_dir, outdir, stub, resume_id,
                                    run_name)
-            J.Plugins.load(config)
-            J.NextflowMeta.instance.enableDsl2()
-            session = J.Session(config)
-            if command_line:
-                session.setCommandLine(command_line)  # read into workflow.commandLine by session.init
             script_file = J.ScriptFile(J.Paths.get(str(script)))
-            session.init(script_file, J.ArrayList())
-            _add_observer(session, make_proxy(observer))
-            # session.start() installs Nextflow's own Ctrl-C handler (1st press aborts the run; the System.exit
-            # of the 3rd press is blocked by the exit guard). The caller's handler is put back afterwards.
-            previous_int = J.Signal.handle(int_signal, J.SignalHandler.SIG_DFL)
-            J.Signal.handle(int_signal, previous_int)
-            session.start()
-            deadline = Deadline(session, observer, timeout)
-            try:
-                launcher().launch(session, script_file.getMain())
-                session.await_()
-            except BaseException as exc:  # noqa: BLE001 - Java exceptions, KeyboardInterrupt: abort the session
-                session.abort(exc.__javaobject__ if hasattr(exc, "__javaobject__") else None)
-                error_type, error = _message(exc)
-                if isinstance(exc, KeyboardInterrupt):
-                    raise
-        except KeyboardInterrupt:
-            raise
-        except Exception as exc:
-            error_type, error = _message(exc)
-        finally:
-            if deadline is not None:
-                deadline.cancel()
-            try:
-                if session is not None:
-                    session.destroy()
-                    J.Plugins.stop()
-                    session.cleanup()
-                    J.Global.cleanUp()
-                    await_actors_idle()
-                    end_leftover_tasks(work_dir)  # a task launched while the run was being aborted
-            except Exception as exc:
-                _log.debug("session teardown failed: %s", exc)
-            if previous_int is not None:
-                J.Signal.handle(int_signal, previous_int)
-            J.System.out.flush()
-            J.System.setOut(orig_out)
-            _detach_log(appender)
-            J.SysEnv.pop()
-            success = session is not None and bool(session.isSuccess()) and error is None
-            if session is not None and error is None and not success:
-                err = session.getError()
-                error_type, error = _message(err) if err is not None else ("RunFailed", "the run was aborted")
-                eval_failure = _eval_failure(err) if err is not None else None
-            session_id = str(session.getUniqueId()) if session is not None else None
-            _AFTER_RUN["threads_before"] = threads_before  # tidied when the next run starts
+            run.session = _new_session(config, script_file, command_line)
+            _add_observer(run.session, make_proxy(observer))
+            int_handler.keep()
+            run.session.start()
+            with _watched(run, observer, timeout), _aborted_on_error(run):
+                launcher().launch(run.session, script_file.getMain())
+                run.session.await_()
+        success, error_type, error, eval_failure = _outcome(run)
         if error_type == "nextflow.exception.AbortSignalException":
             raise KeyboardInterrupt(f"run {run_name} interrupted; the session was aborted ({log_file})")
         stdout = bytes(buffer.toByteArray()).decode("utf-8", "replace")
-        return EmbeddedRun(success=success, session_id=session_id, run_name=run_name, error=error,
-                           error_type=error_type, stdout=stdout, log_file=log_file,
+        session_id = str(run.session.getUniqueId()) if run.session is not None else None
+        return EmbeddedRun(success=success, session_id=session_id, run_name=run_name, error=error, error_type=error_type, stdout=stdout, log_file=log_file,
                            seconds=round(time.monotonic() - t0, 3), observer=observer,
-                           timed_out=deadline is not None and deadline.fired,
-                           waiting_for=deadline.waiting_for if deadline is not None else (),
+                           timed_out=run.deadline is not None and run.deadline.fired,
+                           waiting_for=run.deadline.waiting_for if run.deadline is not None else (),
                            eval_failure=eval_failure)
-

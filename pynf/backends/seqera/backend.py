@@ -2,30 +2,64 @@
 
 from __future__ import annotations
 
-from pynf.backends.base import Backend, RunRequest
+import dataclasses
+from typing import Any
+
+import click
+
+from pynf.backends.base import Backend
+from pynf.backends.spec import RunSpec
 from pynf.backends.seqera.config import SeqeraConfig
 from pynf.backends.seqera.launch import SeqeraPlatform
 from pynf.backends.seqera.result import SeqeraResult
 from pynf.backends.seqera.run import RemoteRun
-from pynf.backends.seqera.readable import check_readable
-from pynf.backends.seqera.staging import StagingReport, input_paths, local_path, stage_bundle
+from pynf.backends.staging.readable import check_readable
+from pynf.backends.staging.stage import StagingReport, input_paths, local_path, stage_bundle
 from pynf.errors import InputError
 from pynf.render.bundle import Bundle
 
 __all__ = ["SeqeraBackend"]
 
-#: Seqera-only extras a request may carry in ``backend_options``.
-LAUNCH_OPTIONS = frozenset({"config_profiles", "label_ids", "pre_run_script"})
-#: Seqera-only extras about local inputs (override the SeqeraConfig fields of the same names).
-STAGING_OPTIONS = frozenset({"stage_inputs", "staging_dir"})
+#: What ``pynf run`` offers for this backend (given to :meth:`SeqeraBackend.from_cli` by parameter name).
+CLI_OPTIONS = (
+    (("--workspace",), {"help": "Seqera workspace (id or Org/Workspace); default TOWER_WORKSPACE_ID."}),
+    (("--compute-env",), {"help": "Seqera compute environment (id or name); default TOWER_COMPUTE_ENV_ID."}),
+    (("--wrapper-repo",), {"help": "Git repository the Seqera workspace can read (default PYNF_WRAPPER_REPO)."}),
+    (("--request-timeout",), {"type": click.FloatRange(min=0, min_open=True), "default": None, "metavar": "S",
+                              "help": "Seqera: seconds one API call may take, retries included "
+                                      "(env PYNF_SEQERA_REQUEST_TIMEOUT; default 60)."}),
+    (("--staging-dir",), {"help": "Seqera: where local inputs are uploaded (e.g. s3://bucket/prefix); default "
+                                  "PYNF_SEQERA_STAGING_DIR, else the compute environment's work dir when it is a "
+                                  "cloud URI."}),
+    (("--stage-inputs/--no-stage-inputs",), {"default": None, "help": "Seqera: upload local inputs (default: when "
+                                                                       "a staging location is known)."}),
+)
+#: ``from_cli`` parameter -> SeqeraConfig field
+_CLI_FIELDS = {"workspace": "workspace_id", "compute_env": "compute_env_id", "wrapper_repo": "wrapper_repo",
+               "request_timeout": "request_timeout", "staging_dir": "staging_dir", "stage_inputs": "stage_inputs"}
 
 
 class SeqeraBackend(Backend):
-    """Runs bundles on Seqera Platform; waits for the result unless the request says ``wait=False``."""
+    """Runs bundles on Seqera Platform; waits for the result unless the spec says ``wait=False``.
+
+    Settings are a :class:`~pynf.backends.seqera.config.SeqeraConfig` and/or its fields as keywords
+    (``SeqeraBackend(config, config_profiles=("test",), staging_dir="s3://bucket/in")``), completed from the
+    environment and the user config file and checked here, before anything is compiled or sent.
+    """
 
     name = "seqera"
+    cli_options = CLI_OPTIONS
+    cli_progress = "line"
 
-    def __init__(self, config: SeqeraConfig | None = None, *, platform: SeqeraPlatform | None = None):
+    def __init__(self, config: SeqeraConfig | None = None, *, platform: SeqeraPlatform | None = None,
+                 **settings: Any):
+        if settings:
+            known = {f.name for f in dataclasses.fields(SeqeraConfig)}
+            unknown = sorted(set(settings) - known)
+            if unknown:
+                raise InputError(f"unknown setting(s) for the seqera backend: {', '.join(unknown)}; "
+                                 f"known: {', '.join(sorted(known))}")
+            config = dataclasses.replace(config or SeqeraConfig(), **settings)
         self.platform = platform or SeqeraPlatform(config)
         #: what staging did for the latest submit (local path -> staged URI, files uploaded)
         self.last_staging = StagingReport()
@@ -34,13 +68,12 @@ class SeqeraBackend(Backend):
         return f"SeqeraBackend(platform={self.platform!r})"
 
     @classmethod
-    def from_request(cls, request: RunRequest) -> SeqeraBackend:
-        """The platform from ``request.seqera``, the environment and the user config (checked now)."""
-        return cls(request.seqera)
+    def from_cli(cls, **values: Any) -> SeqeraBackend:
+        """The backend from ``pynf run``'s Seqera options (None: not given)."""
+        return cls(**{_CLI_FIELDS[k]: v for k, v in values.items() if v is not None})
 
-    def stage(self, bundle: Bundle, *, work_dir: str | None = None, stage_inputs: bool | None = None,
-              staging_dir: str | None = None) -> tuple[Bundle, StagingReport]:
-        """Check every input path and upload local ones (see :mod:`pynf.backends.seqera.staging`).
+    def stage(self, bundle: Bundle, *, work_dir: str | None = None) -> tuple[Bundle, StagingReport]:
+        """Check every input path and upload local ones (see :mod:`pynf.backends.staging`).
 
         Runs before anything is pushed or launched; a bundle with no local inputs needs no platform call.
         """
@@ -52,24 +85,16 @@ class SeqeraBackend(Backend):
         if not local:
             return bundle, StagingReport()
         ce = self.platform.compute_env
-        return stage_bundle(bundle, staging_dir=staging_dir or cfg.staging_dir,
-                            work_dir=work_dir or cfg.work_dir or ce.work_dir, shared_paths=shared,
-                            stage_inputs=cfg.stage_inputs if stage_inputs is None else stage_inputs,
-                            compute_env=ce.name or ce.id)
+        return stage_bundle(bundle, staging_dir=cfg.staging_dir, work_dir=self.platform.work_dir_for(work_dir),
+                            shared_paths=shared, stage_inputs=cfg.stage_inputs, compute_env=ce.name or ce.id)
 
-    def _submit(self, bundle: Bundle, request: RunRequest) -> SeqeraResult | RemoteRun:
+    def _submit(self, bundle: Bundle, spec: RunSpec) -> SeqeraResult | RemoteRun:  # type: ignore[override]
         """Launch ``bundle``; return a SeqeraResult (``wait=True``) or the RemoteRun handle."""
-        unknown = set(request.backend_options) - LAUNCH_OPTIONS - STAGING_OPTIONS
-        if unknown:
-            raise InputError(f"unknown option(s) for the seqera backend: {', '.join(sorted(unknown))}; "
-                             f"known: {', '.join(sorted(LAUNCH_OPTIONS | STAGING_OPTIONS))}")
-        text = (lambda v: None if v is None else str(v))
-        options = {k: v for k, v in request.backend_options.items() if k in LAUNCH_OPTIONS}
-        staging = {k: v for k, v in request.backend_options.items() if k in STAGING_OPTIONS}
-        bundle, self.last_staging = self.stage(bundle, work_dir=text(request.work_dir), **staging)
-        run = self.platform.launch(bundle, run_name=request.run_name, outdir=text(request.outdir), stub=request.stub,
-                                   resume=request.resume, work_dir=text(request.work_dir), **options)
+        outdir, work_dir = spec.remote_paths()
+        bundle, self.last_staging = self.stage(bundle, work_dir=work_dir)
+        run = self.platform.launch(bundle, run_name=spec.run_name, outdir=outdir, stub=spec.stub,
+                                   resume=spec.resume, work_dir=work_dir)
         run.process = bundle.process
-        if not request.wait:
+        if not spec.wait:
             return run
-        return run.wait(request.timeout, check=request.check, progress=request.progress)
+        return run.wait(spec.timeout, check=spec.check, progress=spec.progress)

@@ -187,10 +187,6 @@ class SeqeraConfig:
         raise SeqeraConfigError("Seqera settings missing (checked before contacting the platform):\n"
                                 + "\n".join(lines))
 
-    def web_url(self) -> str:
-        """The web UI base URL derived from the API endpoint (``api.`` host prefix and ``/api`` suffix dropped)."""
-        return web_url_for(self.api_endpoint or DEFAULT_API_ENDPOINT)
-
 
 def web_url_for(api_endpoint: str) -> str:
     """Web UI URL for an API endpoint: https://api.cloud.seqera.io -> https://cloud.seqera.io."""

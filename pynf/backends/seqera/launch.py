@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 import secrets
@@ -12,10 +11,10 @@ from urllib.parse import urlsplit
 
 from pynf.render.bundle import Bundle, params_from_text
 from pynf.render.reports import STAMP_PARAM, new_stamp
-from pynf.errors import BundleError, SeqeraConfigError, SeqeraError
+from pynf.errors import BundleError, SeqeraError
 from pynf.backends.seqera.client import SeqeraClient
 from pynf.backends.seqera.config import SeqeraConfig
-from pynf.backends.seqera.resolve import ComputeEnv, Workspace, resolve_compute_env, resolve_workspace
+from pynf.backends.seqera.workspaces import ComputeEnv, Workspace, lookup_compute_env, lookup_workspace
 from pynf.backends.seqera.run import RemoteRun, watch_url
 from pynf.backends.seqera.wrapper_repo import PublishedWrapper, WrapperRepo
 
@@ -62,14 +61,14 @@ class SeqeraPlatform:
     def workspace(self) -> Workspace:
         """The configured workspace, resolved to its numeric id and names (one lookup, cached)."""
         if self._workspace is None:
-            self._workspace = resolve_workspace(self.client, self.config.workspace_id or "")
+            self._workspace = lookup_workspace(self.client, self.config.workspace_id or "")
         return self._workspace
 
     @property
     def compute_env(self) -> ComputeEnv:
         """The configured compute environment (id, name or the primary one), resolved and cached."""
         if self._compute_env is None:
-            self._compute_env = resolve_compute_env(self.client, self.workspace.id, self.config.compute_env_id)
+            self._compute_env = lookup_compute_env(self.client, self.workspace.id, self.config.compute_env_id)
         return self._compute_env
 
     def wrapper_repo(self) -> WrapperRepo:
@@ -93,60 +92,79 @@ class SeqeraPlatform:
         same wrapper in the workspace: its session and work directory are reused so cached tasks are
         skipped (with no earlier run, the run starts afresh).
         """
-        cfg = self.config
         ws = self.workspace  # resolve first: a bad token or workspace fails before anything is pushed
         ce = self.compute_env
         published = self.publish(bundle)
         run_name = run_name or unique_run_name(bundle.module_id)
-        try:
-            params = bundle.params()
-        except BundleError as exc:
-            raise SeqeraConfigError(str(exc)) from None
-        base = work_dir or cfg.work_dir or ce.work_dir
-        final_outdir = _remote_outdir(outdir or cfg.outdir or params.get("outdir"), base, run_name)
-        if final_outdir is not None:
-            params["outdir"] = final_outdir
-        params.setdefault(STAMP_PARAM, new_stamp())  # names the run's reports in outdir/pipeline_info
+        work_dir = self.work_dir_for(work_dir)
+        launched_outdir, params = self._launch_params(bundle, outdir, work_dir, run_name)
         launch: dict = {
             "pipeline": published.repo_url,
             "revision": published.commit,
             "mainScript": published.main_script,
-            "paramsText": json.dumps(params, sort_keys=True),
+            "paramsText": params,
             "configText": bundle.config_text,
             "computeEnvId": ce.id,
             "runName": run_name,
             "pullLatest": False,
         }
-        if work_dir or cfg.work_dir:
-            launch["workDir"] = work_dir or cfg.work_dir
-        elif ce.work_dir:
-            launch["workDir"] = ce.work_dir
-        profiles = tuple(config_profiles if config_profiles is not None else cfg.config_profiles)
-        if profiles:
-            launch["configProfiles"] = list(profiles)
-        labels = tuple(label_ids if label_ids is not None else cfg.label_ids)
-        if labels:
-            launch["labelIds"] = [int(x) for x in labels]
-        script = pre_run_script if pre_run_script is not None else cfg.pre_run_script
-        if script:
-            launch["preRunScript"] = script
-        if stub:
-            launch["stubRun"] = True
-        previous_id = resume if isinstance(resume, str) else (
-            self._last_run_of(bundle, published.main_script) if resume else None)
-        if previous_id:
-            previous = self.client.describe_launch(previous_id, ws.id)
-            launch["resume"] = True
-            if previous.get("sessionId"):
-                launch["sessionId"] = previous["sessionId"]
-            if previous.get("resumeDir") or previous.get("workDir"):
-                launch["workDir"] = previous.get("resumeDir") or previous.get("workDir")
-        elif resume:
-            log.info("no earlier run of %s in this workspace: starting afresh", bundle.module_id)
+        if work_dir:
+            launch["workDir"] = work_dir
+        launch.update(self._extras(config_profiles, label_ids, pre_run_script, stub))
+        launch.update(self._resume(bundle, published.main_script, resume))
         workflow_id = self.client.launch(ws.id, launch)
         url = watch_url(self.client.api_endpoint, workflow_id, ws.org_name, ws.name)
         log.info("launched %s as %s: %s", run_name, workflow_id, url)
-        return self.attach(workflow_id, run_name=run_name, url=url, outdir=final_outdir)
+        return self.attach(workflow_id, run_name=run_name, url=url, outdir=launched_outdir)
+
+    def work_dir_for(self, work_dir: str | None = None) -> str | None:
+        """The run's work dir, resolved in one place: the one given, else the configured one, else the compute
+        environment's (a relative outdir and staged inputs go under it)."""
+        return work_dir or self.config.work_dir or self.compute_env.work_dir
+
+    def _launch_params(self, bundle: Bundle, outdir: str | None, work_dir: str | None,
+                       run_name: str) -> tuple[str | None, str]:
+        """The run's outdir and its paramsText: the bundle's params with the remote outdir and a report stamp,
+        serialized once."""
+        values = bundle.param_values
+        final_outdir = _remote_outdir(outdir or self.config.outdir or values.get("outdir"), work_dir, run_name)
+        changes: dict = {} if final_outdir is None else {"outdir": final_outdir}
+        if STAMP_PARAM not in values:
+            changes[STAMP_PARAM] = new_stamp()  # names the run's reports in outdir/pipeline_info
+        return final_outdir, bundle.with_params(**changes).params_text
+
+    def _extras(self, config_profiles: tuple[str, ...] | None, label_ids: tuple[int, ...] | None,
+                pre_run_script: str | None, stub: bool) -> dict:
+        """Launch fields for profiles, labels, the pre-run script and stub runs (arguments over the config)."""
+        cfg = self.config
+        out: dict = {}
+        profiles = tuple(config_profiles if config_profiles is not None else cfg.config_profiles)
+        if profiles:
+            out["configProfiles"] = list(profiles)
+        labels = tuple(label_ids if label_ids is not None else cfg.label_ids)
+        if labels:
+            out["labelIds"] = [int(x) for x in labels]
+        script = pre_run_script if pre_run_script is not None else cfg.pre_run_script
+        if script:
+            out["preRunScript"] = script
+        if stub:
+            out["stubRun"] = True
+        return out
+
+    def _resume(self, bundle: Bundle, main_script: str, resume: bool | str) -> dict:
+        """Launch fields that resume an earlier run: the given workflow id, or the latest of this wrapper."""
+        previous_id = resume if isinstance(resume, str) else (self._last_run_of(bundle, main_script) if resume else None)
+        if not previous_id:
+            if resume:
+                log.info("no earlier run of %s in this workspace: starting afresh", bundle.module_id)
+            return {}
+        previous = self.client.describe_launch(previous_id, self.workspace.id)
+        out: dict = {"resume": True}
+        if previous.get("sessionId"):
+            out["sessionId"] = previous["sessionId"]
+        if previous.get("resumeDir") or previous.get("workDir"):
+            out["workDir"] = previous.get("resumeDir") or previous.get("workDir")
+        return out
 
     def _last_run_of(self, bundle: Bundle, main_script: str) -> str | None:
         """Id of the newest run launched by pynf from the same wrapper script, if any."""

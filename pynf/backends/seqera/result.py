@@ -10,17 +10,36 @@ import shutil
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from pynf.render.manifest import MANIFEST_NAME, ManifestOutputs, read_manifest_file, warn_layout
 from pynf.render.reports import ReportLinks, Reports, reports_from_manifest
 from pynf.render.summary import result_html
 from pynf.errors import InputError, PynfError, RemoteRunFailed, SeqeraError
-from pynf.backends.seqera.storage import filesystem, is_uri, scheme_of, strip_scheme
+from pynf.backends.staging.storage import filesystem, is_uri, scheme_of, strip_scheme
 
-if TYPE_CHECKING:
-    from pynf.backends.seqera.run import RemoteRun
+
+
+class FinishedRun(Protocol):
+    """What a result reads from its run handle (:class:`~pynf.backends.seqera.run.RemoteRun` offers it)."""
+
+    workflow_id: str
+    process: str | None
+    outdir: str | None
+
+    @property
+    def url(self) -> str:
+        """The run's watch URL."""
+
+    def describe(self) -> dict:
+        """The platform's description of the run."""
+
+    def tasks(self) -> list[dict]:
+        """The run's tasks."""
+
+    def logs(self) -> Any:
+        """The run's log lines."""
 
 __all__ = ["SeqeraResult", "read_manifest"]
 
@@ -62,7 +81,7 @@ class SeqeraResult(ManifestOutputs, ReportLinks):
     """
 
     def __init__(self, *, workflow_id: str, url: str, status: str, report: dict, outdir: str | None,
-                 manifest: dict | None, tasks: list[dict] | None = None, run: RemoteRun | None = None):
+                 manifest: dict | None, tasks: list[dict] | None = None, run: FinishedRun | None = None):
         self.workflow_id = workflow_id
         self.url = url
         self.status = status
@@ -77,7 +96,7 @@ class SeqeraResult(ManifestOutputs, ReportLinks):
         return f"SeqeraResult(workflow_id={self.workflow_id!r}, status={self.status!r}, url={self.url!r})"
 
     @classmethod
-    def from_run(cls, run: RemoteRun, *, check: bool = True) -> SeqeraResult:
+    def from_run(cls, run: FinishedRun, *, check: bool = True) -> SeqeraResult:
         """Collect a finished run; FAILED/CANCELLED raise RemoteRunFailed unless ``check=False``."""
         d = run.describe()
         wf = d.get("workflow") or {}

@@ -28,7 +28,7 @@ from urllib.parse import urlsplit, urlunsplit
 from pynf._util.files import atomic_write
 from pynf._util.git import git_available, run_git
 from pynf._util.locks import file_lock
-from pynf._util.paths import cache_root
+from pynf._util.paths import wrapper_repos_root
 from pynf.errors import GitError, WrapperRepoError
 from pynf.render.bundle import Bundle
 
@@ -93,8 +93,7 @@ class WrapperRepo:
         self._username = username or url_user
         self.branch = branch
         self.push_attempts = push_attempts
-        base = Path(cache_dir or os.environ.get("PYNF_WRAPPER_CACHE_DIR")
-                    or cache_root() / "wrapper-repos")
+        base = Path(cache_dir or wrapper_repos_root())
         self.local = base / hashlib.sha256(self.url.encode()).hexdigest()[:16]
 
     def __repr__(self) -> str:

@@ -1,14 +1,15 @@
-"""Local inputs of remote runs: classify every input path, upload local files, rewrite paramsText.
+"""Local inputs of remote runs (any remote backend): classify every input path, upload local files, rewrite
+the bundle's params.
 
 Every ``path``/``file`` value in a bundle's ``pynf_inputs`` is one of:
 
 * ``uri`` -- ``s3://``, ``gs://``, ``az://``, ``https://`` ... : the compute environment reads it itself;
-* ``shared`` -- a local path under one of ``SeqeraConfig.shared_paths`` (a filesystem the compute
+* ``shared`` -- a local path under one of the backend's ``shared_paths`` (a filesystem the compute
   environment mounts at the same path): sent as it is;
 * ``local`` -- any other local file or directory: the compute environment cannot read it, so it is
   uploaded to ``<staging>/pynf-inputs/<sha256>/<name>`` and the staged URI goes into paramsText.
 
-The staging location is ``SeqeraConfig.staging_dir`` (``PYNF_SEQERA_STAGING_DIR``, ``--staging-dir``),
+The staging location is the backend's ``staging_dir`` (Seqera: ``PYNF_SEQERA_STAGING_DIR``, ``--staging-dir``),
 else the run's work dir (by default the compute environment's) when it is a cloud URI or a shared path.
 Uploads are content-addressed (a file already there is not uploaded again), run in a small thread pool
 and show a progress bar for large transfers. Without a usable location -- or with ``stage_inputs=False``
@@ -24,14 +25,13 @@ import sys
 import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pynf.errors import StagingError
 from pynf.render.bundle import Bundle
-from pynf.render.inputs import params_text
-from pynf.backends.seqera.storage import filesystem, is_uri, scheme_of
+from pynf.backends.staging.storage import filesystem, is_uri, scheme_of
 
 __all__ = ["local_path", "safe_name", "InputPath", "StagingReport", "Stager", "classify", "input_paths", "staging_location", "stage_bundle",
            "STAGING_PREFIX"]
@@ -107,16 +107,15 @@ def _looks_local(value: Any) -> bool:
     return isinstance(value, str) and (value.startswith("file://") or (os.path.isabs(value) and os.path.exists(value)))
 
 
-def _map_inputs(bundle: Bundle, fn: Callable[[str, str], str]) -> dict:
-    """The bundle's params with every path value of ``pynf_inputs`` replaced by ``fn(channel, value)``.
+def _map_inputs(bundle: Bundle, fn: Callable[[str, str], str]) -> list:
+    """The bundle's ``pynf_inputs`` entries with every path value replaced by ``fn(channel, value)``.
 
     Path elements are known from ``bundle.input_kinds``; for a bundle without them (hand-made), values
     that are ``file://`` URLs or absolute paths of existing local files are taken for paths.
     """
-    params = bundle.params()
     kinds = dict(bundle.input_kinds)
     entries = []
-    for entry in params.get("pynf_inputs") or []:
+    for entry in bundle.param_values.get("pynf_inputs") or []:
         if not isinstance(entry, dict):
             entries.append(entry)
             continue
@@ -136,9 +135,7 @@ def _map_inputs(bundle: Bundle, fn: Callable[[str, str], str]) -> dict:
                 out.append(_map_value(value, lambda v, n=name: fn(n, v)) if is_path else value)
             items.append(out)
         entries.append({**entry, "items": items})
-    if "pynf_inputs" in params:
-        params["pynf_inputs"] = entries
-    return params
+    return entries
 
 
 def input_paths(bundle: Bundle, shared_paths: Iterable[str] = ()) -> list[InputPath]:
@@ -346,5 +343,5 @@ def stage_bundle(bundle: Bundle, *, staging_dir: str | None, work_dir: str | Non
                            "object store URI (s3://, gs://, az://) or a shared path")
     report = Stager(location, workers=workers, progress=progress).stage(local_path(p.value) for p in local)
     staged = report.staged
-    params = _map_inputs(bundle, lambda _c, v: staged.get(local_path(v), v) if classify(v, shared) == "local" else v)
-    return replace(bundle, params_text=params_text(params)), report
+    entries = _map_inputs(bundle, lambda _c, v: staged.get(local_path(v), v) if classify(v, shared) == "local" else v)
+    return bundle.with_params(pynf_inputs=entries), report

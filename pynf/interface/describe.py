@@ -4,59 +4,59 @@ from __future__ import annotations
 
 from typing import Any
 
-from pynf.compiler import Channel, Module, Process
+from pynf.compiler import Module, Process, to_json_dict
+from pynf.interface.registry import lookup, module_content_hash
 
 __all__ = ["describe", "describe_module", "registry_status"]
 
+# Views over ``to_json_dict``'s data (the one IR serializer), in the shape ``pynf inspect --json`` documents.
 
-def _element(el) -> dict[str, Any]:
-    doc = el.doc
+
+def _element(el: dict[str, Any]) -> dict[str, Any]:
+    doc = el["doc"] or {}
     return {
-        "name": el.label,
-        "kind": el.kind,
-        "type": doc.type if doc else None,
-        "description": doc.description if doc else None,
-        "pattern": doc.pattern if doc else None,
-        "enum": list(doc.enum) if doc else [],
+        "name": el["name"] or el["pattern"] or el["kind"],
+        "kind": el["kind"],
+        "type": doc.get("type"),
+        "description": doc.get("description"),
+        "pattern": doc.get("pattern"),
+        "enum": list(doc.get("enum", [])),
     }
 
 
-def _channel(ch: Channel) -> dict[str, Any]:
+def _channel(ch: dict[str, Any]) -> dict[str, Any]:
     return {
-        "key": ch.key,
-        "kind": ch.kind,
-        "emit": ch.emit,
-        "topic": ch.topic,
-        "optional": ch.optional,
-        "elements": [_element(e) for e in ch.elements],
-        "line": ch.pos.line,
+        "key": ch["emit"] or str(ch["index"]),
+        "kind": ch["kind"],
+        "emit": ch["emit"],
+        "topic": ch["topic"],
+        "optional": ch["optional"],
+        "elements": [_element(e) for e in ch["elements"]],
+        "line": ch["pos"]["line"],
     }
 
 
-def _ext(process: Process) -> list[dict[str, Any]]:
+def _ext(uses: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """One entry per ``task.ext`` key: where the process reads it (section, file, line, column)."""
-    out = []
-    for key in process.ext_keys:
-        uses = [u for u in process.ext_uses if u.name == key]
-        out.append({"name": key, "uses": [{"section": u.section, "file": u.file, "line": u.position.line,
-                                           "column": u.position.column} for u in uses]})
-    return out
+    return [{"name": key, "uses": [{"section": u["section"], "file": u["file"], "line": u["position"]["line"],
+                                    "column": u["position"]["column"]} for u in uses if u["name"] == key]}
+            for key in sorted({u["name"] for u in uses})]
 
 
-def _process(process: Process) -> dict[str, Any]:
+def _process(process: dict[str, Any]) -> dict[str, Any]:
     return {
-        "name": process.name,
-        "inputs": [_channel(c) for c in process.inputs],
-        "outputs": [_channel(c) for c in process.outputs],
-        "topics": list(process.topics),
-        "ext": _ext(process),
-        "has_stub": process.stub is not None,
+        "name": process["name"],
+        "inputs": [_channel(c) for c in process["inputs"]],
+        "outputs": [_channel(c) for c in process["outputs"]],
+        "topics": sorted({c["topic"] for c in process["outputs"] if c["topic"]}),
+        "ext": _ext(process["ext_uses"]),
+        "has_stub": process["stub"] is not None,
     }
 
 
 def describe(module: Module, process: Process, *, module_id: str | None = None) -> dict[str, Any]:
     """One process's interface as plain data (what ``pynf inspect --json`` prints)."""
-    one = _process(process)
+    one = _process(to_json_dict(process))
     return {
         "module": module_id or module.path,
         "process": one.pop("name"),
@@ -80,15 +80,13 @@ def describe_module(module: Module, *, module_id: str | None = None, path: str |
         "description": module.description,
         "tools": list(module.tools),
         "keywords": list(module.keywords),
-        "processes": [_process(p) for p in module.processes],
+        "processes": [_process(p) for p in to_json_dict(module.processes)],
         "warnings": list(module.warnings),
     }
 
 
 def registry_status(directory: Any) -> dict[str, Any]:
     """Whether this exact module (by content hash) is in pynf's registry of verified modules."""
-    from pynf.interface.registry import lookup, module_content_hash
-
     digest = module_content_hash(directory)
     entry = lookup(digest)
     return {"content_hash": digest, "verified": bool(entry and entry.verified),

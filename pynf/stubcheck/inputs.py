@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pynf.stubs.shims import CORE_TOOLS, command_words, version_shims, with_shims  # noqa: F401  (re-exported)
+from pynf.stubcheck.shims import CORE_TOOLS, command_words, version_shims, with_shims  # noqa: F401  (re-exported)
 
 from pynf.compiler import Channel, Element, Process
 

@@ -1,4 +1,5 @@
-"""Resolve a module (local path or nf-core-style ID) to a directory, pinning Git modules in ``pynf.lock``."""
+"""Module checkouts: a module (local path or nf-core-style ID) to its directory, Git modules checked out at
+the commit pinned in ``pynf.lock``; listing a remote's modules; moving pins (``update``)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from pynf.sources.ids import (ModuleId, default_branch, default_remote, is_local
                   offline_default, parse_module_id)
 from pynf.sources.lock import LockEntry, LockFile, lock_key
 
-__all__ = ["ResolvedModule", "ModuleRef", "LockUpdate", "resolve", "list_modules", "update"]
+__all__ = ["ResolvedModule", "ModuleRef", "LockUpdate", "resolve", "list_modules", "update", "branch_head"]
 
 
 @dataclass(frozen=True)
@@ -28,11 +29,6 @@ class ResolvedModule:
     remote: str | None
     branch: str | None = None
     content_hash: str | None = None
-
-    @property
-    def is_local(self) -> bool:
-        """True for a module given as a local path."""
-        return self.sha is None
 
 
 @dataclass(frozen=True)
@@ -132,7 +128,8 @@ def _pick(mid: ModuleId, names: list[str], remote: str, branch: str, sha: str) -
                             f"(see `pynf modules list --filter TEXT`)")
 
 
-def _head(src: GitSource, branch: str) -> str:
+def branch_head(src: GitSource, branch: str) -> str:
+    """The commit at the tip of ``branch`` (the cached one, with a warning, when the remote cannot be reached)."""
     if not src.offline:
         try:
             return src.remote_head(branch)
@@ -210,7 +207,7 @@ def resolve(module: str | os.PathLike[str], *, remote: str | None = None, branch
                                 f"online (e.g. `pynf modules pull {mid.text}`)")
     with src.cache.lock():
         src.ensure_repo()
-        commit = src.expand_sha(sha, branch_n) if sha else _head(src, branch_n)
+        commit = src.expand_sha(sha, branch_n) if sha else branch_head(src, branch_n)
         name = _pick(mid, src.module_names(commit), remote_n, branch_n, commit)
     path = f"modules/{name}"
     digest = _materialize(src, commit, path, None)
@@ -230,7 +227,7 @@ def list_modules(filter: str | None = None, *, remote: str | None = None, branch
         raise ModuleSourceError(f"offline and nothing from {remote_n} is cached")
     with src.cache.lock():
         src.ensure_repo()
-        commit = src.expand_sha(sha, branch_n) if sha else _head(src, branch_n)
+        commit = src.expand_sha(sha, branch_n) if sha else branch_head(src, branch_n)
         names = src.module_names(commit)
     needle = (filter or "").lower()
     refs = []
@@ -271,7 +268,7 @@ def update(module: str | None = None, *, remote: str | None = None, branch: str 
         if (entry.remote, target_branch) not in heads:
             with src.cache.lock():
                 src.ensure_repo()
-                heads[(entry.remote, target_branch)] = _head(src, target_branch)
+                heads[(entry.remote, target_branch)] = branch_head(src, target_branch)
         new = heads[(entry.remote, target_branch)]
         if new == entry.sha and target_branch == entry.branch:
             results.append(LockUpdate(key, entry.sha, new))

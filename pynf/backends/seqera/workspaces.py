@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pynf.errors import SeqeraConfigError, SeqeraNotFound
 from pynf.backends.seqera.client import SeqeraClient
 
-__all__ = ["Workspace", "ComputeEnv", "resolve_workspace", "resolve_compute_env"]
+__all__ = ["Workspace", "ComputeEnv", "lookup_workspace", "lookup_compute_env"]
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,7 @@ class ComputeEnv:
     work_dir: str | None
 
 
-def resolve_workspace(client: SeqeraClient, ref: int | str) -> Workspace:
+def lookup_workspace(client: SeqeraClient, ref: int | str) -> Workspace:
     """Find a workspace by numeric id or by ``Organization/Workspace`` among the token's workspaces."""
     text = str(ref).strip()
     by_id = text.isdigit()
@@ -52,7 +52,7 @@ def resolve_workspace(client: SeqeraClient, ref: int | str) -> Workspace:
                          + (", ".join(known) or "none"))
 
 
-def resolve_compute_env(client: SeqeraClient, workspace_id: int, ref: str | None) -> ComputeEnv:
+def lookup_compute_env(client: SeqeraClient, workspace_id: int, ref: str | None) -> ComputeEnv:
     """Find an AVAILABLE compute environment by id or name; ``None`` or ``"primary"`` means the primary one."""
     envs = client.compute_envs(workspace_id, status="AVAILABLE")
     if ref in (None, "", "primary"):

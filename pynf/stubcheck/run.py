@@ -15,8 +15,8 @@ from pynf.compiler import Module, Process
 from pynf.errors import PynfError, TaskFailedError
 from pynf.render.compile import compile_bundle
 from pynf.render.options import RunOptions
-from pynf.stubs.inputs import VARIANTS, Variant, synthesize_inputs
-from pynf.stubs.shims import version_shims, with_shims
+from pynf.stubcheck.inputs import VARIANTS, Variant, synthesize_inputs
+from pynf.stubcheck.shims import version_shims, with_shims
 
 __all__ = ["STUB_RESOURCES", "attempt", "stub_check"]
 

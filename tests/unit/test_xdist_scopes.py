@@ -1,0 +1,24 @@
+"""How xdist shares the suite (tests/xdist_scopes.py): unit tests one by one, other files whole, the slurm
+and containers tiers together on one worker; and the default command line really runs on xdist."""
+
+from __future__ import annotations
+
+import tomllib
+
+from ..paths import REPO
+from ..xdist_scopes import scope_of
+
+
+def test_unit_tests_spread_files_stay_whole_and_cluster_tiers_share_one_worker():
+    assert scope_of("tests/unit/test_cli.py::test_a") != scope_of("tests/unit/test_cli.py::test_b")
+    assert scope_of("tests/engine/test_outputs.py::test_a[x]") == scope_of("tests/engine/test_outputs.py::test_b")
+    assert scope_of("tests/engine/test_outputs.py::test_a") != scope_of("tests/engine/test_reports.py::test_a")
+    assert scope_of("tests/sources/test_sources.py::T::test_m") == scope_of("tests/sources/test_sources.py::test_f")
+    serial = {scope_of("tests/slurm/test_slurm.py::test_a"), scope_of("tests/containers/test_modules.py::test_b"),
+              scope_of("tests/containers/test_slurm_podman.py::test_c")}
+    assert len(serial) == 1 and serial != {scope_of("tests/engine/test_outputs.py::test_a")}
+
+
+def test_the_default_options_run_the_suite_on_xdist_with_these_scopes():
+    options = tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["pytest"]["ini_options"]["addopts"]
+    assert options[options.index("-n") + 1] == "auto" and options[options.index("--dist") + 1] == "loadgroup"

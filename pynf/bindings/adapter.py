@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pynf.api import run as _run
+from pynf.backends.base import Backend
 from pynf.compiler.ir import Module, Process
 from pynf.errors import InterfaceDriftError
 from pynf.interface import diff_interfaces, interface_of, load_interface
@@ -19,7 +20,7 @@ from pynf.sources.load import ModuleSource, load_module
 from pynf.sources import LockFile
 from pynf.workflow import ChannelRef, Gather, Workflow
 
-__all__ = ["Loaded", "load", "check_pin", "interface_diff", "lock_modules", "retype", "run_module", "add_step", "available_ids", "ChannelRef", "Gather",
+__all__ = ["Loaded", "load", "check_pin", "interface_diff", "lock_modules", "retype", "run_module", "add_step", "available_ids", "Backend", "ChannelRef", "Gather",
            "Workflow", "RunOptions", "Queue"]
 
 _SOURCE_KEYS = ("remote", "branch", "sha", "offline")

@@ -17,8 +17,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
-from pynf.bindings.runtime import (Binding, BindingOutputs, BindingResult, BindingStep, Chan, Flow, Meta, PathArg,
-                                   PathLike, Pin, Queue, RunOptions, Scalar, Workflow)
+from pynf.bindings.runtime import (Backend, Binding, BindingOutputs, BindingResult, BindingStep, Chan, Flow, Meta,
+                                   PathArg, PathLike, Pin, Queue, RunOptions, Scalar, Workflow)
 '''
 
 

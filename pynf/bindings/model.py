@@ -21,7 +21,7 @@ RUN_CONTROLS: tuple[tuple[str, str, str], ...] = (
     ("outdir", "PathLike | None", "None"),
     ("stub", "bool", "False"),
     ("resume", "bool | str", "False"),
-    ("backend", "str", '"local"'),
+    ("backend", "str | Backend | None", "None"),
     ("check", "bool", "True"),
     ("timeout", "float | None", "None"),
     ("run_args", "Mapping[str, Any] | None", "None"),
@@ -37,7 +37,7 @@ RESULT_FIELDS = frozenset({"run", "status", "outdir", "summary", "failed_items",
 #: Names generated annotations use: a class attribute or field with one of them would shadow it in the class body.
 SHADOWING = frozenset({"list", "dict", "tuple", "str", "int", "float", "bool", "type", "object", "Path", "Any",
                        "Literal", "Chan", "Mapping", "Sequence", "Meta", "PathArg", "PathLike", "Scalar", "Queue",
-                       "Flow", "NamedTuple"})
+                       "Flow", "NamedTuple", "Backend", "RunOptions", "Workflow"})
 #: NamedTuple field names that would shadow tuple methods or annotation names.
 _BAD_FIELDS = frozenset({"count", "index"}) | SHADOWING
 _VERSION_FIELDS = ("process", "tool", "version")

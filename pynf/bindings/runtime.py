@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, TypeVar, Union
 
 from . import adapter
-from .adapter import ChannelRef, Gather, Queue, RunOptions, Workflow
+from .adapter import Backend, ChannelRef, Gather, Queue, RunOptions, Workflow
 
 __all__ = ["Meta", "PathLike", "PathArg", "Scalar", "Flow", "Pin", "Binding", "BindingResult", "BindingStep",
-           "BindingOutputs", "Chan", "Queue", "RunOptions", "Workflow"]
+           "BindingOutputs", "Chan", "Queue", "RunOptions", "Workflow", "Backend"]
 
 #: A ``meta`` map (``{"id": "s1", "single_end": True}``).
 Meta = Mapping[str, Any]

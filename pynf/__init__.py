@@ -16,6 +16,7 @@ from pynf.render.values import file  # noqa: E402
 from pynf.types import ExecutionRequest  # noqa: E402
 from pynf.workflow import Workflow, collect  # noqa: E402
 from pynf.reload import load  # noqa: E402
+from pynf.bindings.interactive import nf  # noqa: E402
 
 __all__ = [
     "__version__",
@@ -33,4 +34,5 @@ __all__ = [
     "Workflow",
     "collect",
     "load",
+    "nf",
 ]

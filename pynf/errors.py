@@ -25,6 +25,7 @@ __all__ = [
     "ExportError",
     "BundleError",
     "InterfaceDriftError",
+    "BindingsError",
     "SeqeraError",
     "SeqeraAuthError",
     "SeqeraValidationError",
@@ -217,6 +218,10 @@ class InterfaceDriftError(PynfError):
     def __init__(self, message: str, *, diff: Any = None):
         super().__init__(message)
         self.diff = diff
+
+
+class BindingsError(PynfError):
+    """Typed bindings could not be generated (two modules would get one Python name, a target that is not ours)."""
 
 
 class SeqeraError(PynfError):

@@ -35,6 +35,7 @@ _LAZY = {
     "runs": "pynf.cli.runs:runs",
     "nextflow": "pynf.cli.nextflow:nextflow_command",
     "cache": "pynf.cli.cache:cache",
+    "bindings": "pynf.cli.bindings:bindings_command",
 }
 
 

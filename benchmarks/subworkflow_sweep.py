@@ -16,7 +16,7 @@ strict v2 parser (one JVM each).
 Prints ``{"subworkflows", "loaded", "compiled", "stub_eligible", "stub_passed", "v2_run", "v2_passed",
 "failed": [{"subworkflow", "stage", "error"}], "seconds"}``.
 
-Measured on the 45 shared subworkflows (2 shared cores; 243-260 s): 44 loaded and compiled (the 45th,
+Measured on the 45 shared subworkflows (2 shared cores; 243-372 s a run): 44 loaded and compiled (the 45th,
 fastq_align_dedup_bwamem, includes bam_sort_stats_samtools and fastq_align_bwa, absent from the corpus);
 44 stub-eligible, 27 stub runs passed; the 17 failures are the subworkflows' own code rejecting the
 synthesized inputs (closures destructuring more elements, required meta fields or choice values, a join

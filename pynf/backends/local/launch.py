@@ -41,6 +41,10 @@ def nextflow_env(base: Mapping[str, str] | None = None, *, offline: bool = True,
     home = _paths.nxf_home()
     home.mkdir(parents=True, exist_ok=True)
     env["NXF_HOME"] = str(home)
+    if env.get("NXF_CACHE_DIR") == str(home / "default-cache"):
+        # the embedded engine's own fallback (set in this process once its JVM started): a Nextflow command keeps
+        # its cache in its launch dir, as Nextflow does; shared, two commands at once fight over its history lock
+        del env["NXF_CACHE_DIR"]
     env["NXF_PLUGINS_DEFAULT"] = "false"
     if offline:
         env["NXF_OFFLINE"] = "true"

@@ -42,7 +42,7 @@ def _refused_push(tmp: Path) -> dict:
     hook = remote / "hooks" / "pre-receive"
     hook.write_text("#!/bin/sh\necho 'protected branch' >&2\nexit 1\n")
     hook.chmod(0o755)
-    bundle = Bundle(module_id="bench/x", process="X", main_nf="workflow { }\n", params_text="{}", config_text="")
+    bundle = Bundle(module_id="bench/x", process="X", main_nf="workflow { }\n", param_values={}, config_text="")
     start = time.monotonic()
     try:
         WrapperRepo(remote.as_uri(), cache_dir=tmp / "cache").publish(bundle)

@@ -8,10 +8,10 @@ the same commit SHA (fixed identity and dates; user and system Git config are ig
 
 from __future__ import annotations
 
-import json
 import os
 import shlex
 import shutil
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -47,6 +47,11 @@ class ExportResult:
     bundle: Bundle
     source: LoadedModule | None = None
 
+    @property
+    def is_template(self) -> bool:
+        """Whether the params file still holds ``<FILL IN ...>`` placeholders (exported without inputs)."""
+        return _holds_placeholder(self.bundle.param_values)
+
     def __repr__(self) -> str:
         """One line: where the bundle went, how many files, the commit."""
         return (f"ExportResult(directory={str(self.directory)!r}, files={len(self.files)}, "
@@ -61,11 +66,22 @@ def _source_line(source: LoadedModule | None, bundle: Bundle) -> str:
     return f"module `{source.module_id}` from {source.remote} at commit `{source.sha}`"
 
 
+def _holds_placeholder(value: Any) -> bool:
+    """Whether a ``<FILL IN ...>`` placeholder is anywhere in the params data ``value`` (keys included)."""
+    if isinstance(value, str):
+        return PLACEHOLDER in value
+    if isinstance(value, Mapping):
+        return any(_holds_placeholder(k) or _holds_placeholder(v) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return any(_holds_placeholder(v) for v in value)
+    return False
+
+
 def _fill_in(bundle: Bundle, params_file: str) -> list[str]:
     """README lines listing the inputs still holding a ``<FILL IN ...>`` placeholder (a params template)."""
     entries = bundle.param_values.get("pynf_inputs") or []
-    names = [e.get("name") for e in entries if isinstance(e, dict) and PLACEHOLDER in json.dumps(e)]
-    if not names and PLACEHOLDER not in bundle.params_text:
+    names = [e.get("name") for e in entries if isinstance(e, Mapping) and _holds_placeholder(e)]
+    if not names and not _holds_placeholder(bundle.param_values):
         return []
     return [
         "## Fill in the inputs first",

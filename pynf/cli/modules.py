@@ -129,7 +129,7 @@ def export_command(module: str, out: str, process: str | None, params_format: st
     click.echo(f"wrote {len(result.files)} files to {result.directory}", err=True)
     if result.commit:
         click.echo(f"commit {result.commit}", err=True)
-    if "<FILL IN" in result.bundle.params_text:
+    if result.is_template:
         click.echo(f"note: no --input given: {result.directory / result.params_file} is a template; fill in its "
                    "<FILL IN ...> placeholders (see README.md) before running", err=True)
     args = f"run {result.directory / 'main.nf'} -params-file {result.directory / result.params_file}"

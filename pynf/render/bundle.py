@@ -1,41 +1,29 @@
 """A compiled bundle: the wrapper ``main.nf``, its params and config text, and sidecar files.
 
 A bundle is what every backend runs.  ``content_hash`` covers the wrapper and the sidecars
-(not params or config), so the same module always maps to the same hash.  Its params are data: parsed once
-when the bundle is made (``param_values``, read-only); a backend that changes them (outdir, staged inputs)
-makes a new bundle with :meth:`Bundle.with_params`, which serializes them once.
+(not params or config), so the same module always maps to the same hash.  Its params are data: a deeply
+immutable mapping (``param_values``, a :class:`~pynf.render.params.Params`) copied from what it is given; a
+backend that changes them (outdir, staged inputs) makes a new bundle with :meth:`Bundle.with_params`.  They
+become text once, when the bundle is written (``params.json``) or sent (``params_text``, cached).
 """
 
 from __future__ import annotations
 
-import copy
-import json
 import hashlib
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from types import MappingProxyType
+from functools import cached_property
 from typing import Any
 from pathlib import Path
 
-from pynf._util.files import json_object
 from pynf.errors import BundleError
+from pynf.render.params import Params, freeze_params, params_from_text, params_text
 
-__all__ = ["Bundle", "MANIFEST_NAME", "params_from_text", "params_text"]
+__all__ = ["Bundle", "MANIFEST_NAME", "Params", "params_from_text", "params_text"]
 
 #: File name of the output manifest the wrapper writes into the outdir.
 MANIFEST_NAME = "pynf-manifest.json"
-
-
-def params_from_text(text: str) -> dict:
-    """Params text (a bundle's, or one the platform returns) as a dict; ``BundleError`` unless a JSON object."""
-    return json_object(text, error=BundleError, invalid="bundle params are not valid JSON",
-                       not_object="bundle params must be a JSON object")
-
-
-def params_text(data: Mapping[str, Any]) -> str:
-    """paramsText: JSON with sorted keys, 2-space indent, ASCII escapes and a trailing newline."""
-    return json.dumps(dict(data), sort_keys=True, indent=2, ensure_ascii=True, allow_nan=False) + "\n"
 
 
 @dataclass(frozen=True)
@@ -45,7 +33,8 @@ class Bundle:
     module_id: str
     process: str
     main_nf: str
-    params_text: str
+    #: the params: given as any mapping with string keys and JSON values, kept as a frozen copy (a ``Params``)
+    param_values: Mapping[str, Any]
     config_text: str
     sidecars: tuple[tuple[str, bytes], ...] = ()
     executables: frozenset[str] = field(default_factory=frozenset)
@@ -57,29 +46,24 @@ class Bundle:
     steps: tuple[str, ...] = ()  # a workflow's step names (empty for one module); ``process`` lists their processes
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "_params", params_from_text(self.params_text))  # parsed once; BundleError if bad
-
-    @classmethod
-    def from_params(cls, params: Mapping[str, Any], **fields: Any) -> Bundle:
-        """A bundle whose params are ``params`` (serialized here, once)."""
-        return cls(params_text=params_text(params), **fields)
-
-    @property
-    def param_values(self) -> Mapping[str, Any]:
-        """The params as a read-only mapping (parsed once, when the bundle was made)."""
-        return MappingProxyType(self._params)  # type: ignore[attr-defined]
+        object.__setattr__(self, "param_values", freeze_params(self.param_values))  # BundleError unless JSON
 
     def with_params(self, params: Mapping[str, Any] | None = None, **changes: Any) -> Bundle:
-        """A copy whose params are ``params`` (default: these) updated with ``changes``, serialized once."""
-        data = dict(self._params if params is None else params)  # type: ignore[attr-defined]
+        """A copy whose params are ``params`` (default: these) updated with ``changes``."""
+        data = dict(self.param_values if params is None else params)
         data.update(changes)
-        return replace(self, params_text=params_text(data))
+        return replace(self, param_values=data)
+
+    @cached_property
+    def params_text(self) -> str:
+        """The params as JSON text (:func:`~pynf.render.params.params_text`), serialized once, on first use."""
+        return params_text(self.param_values)
 
     def __repr__(self) -> str:
         """One line: what the bundle wraps and its content hash (never the script itself)."""
         steps = f", steps={len(self.steps)}" if self.steps else ""
         return (f"Bundle(module_id={self.module_id!r}, process={self.process!r}, content_hash={self.content_hash!r}, "
-                f"files={len(self.files())}{steps})")
+                f"files={len({'main.nf', 'params.json', 'nextflow.config', *dict(self.sidecars)})}{steps})")
 
     @property
     def content_hash(self) -> str:
@@ -93,7 +77,7 @@ class Bundle:
 
     def params(self) -> dict:
         """The params as a fresh dict of their own (change it freely; see :attr:`param_values`)."""
-        return copy.deepcopy(self._params)  # type: ignore[attr-defined]
+        return self.param_values.to_dict()
 
     def params_file_text(self, name: str = "params.json") -> str:
         """The params as the file ``name`` holds them: YAML for ``.yaml``/``.yml``, else the JSON params text."""

@@ -25,7 +25,7 @@ from pynf.compiler.ir import Channel, Module, Process
 from pynf.errors import RenderWarning, UnknownExtKeyWarning
 from pynf.render.bundle import MANIFEST_NAME, Bundle
 from pynf.render.includes import LOCAL_INCLUDE, include_target, local_include_files
-from pynf.render.inputs import build_params, params_text, signature
+from pynf.render.inputs import build_params, signature
 from pynf.render.options import RenderOptions, RunOptions
 from pynf.render.reports import config_context
 from pynf.sources.ids import local_module_id
@@ -233,7 +233,7 @@ def render(module: Module, options: RenderOptions | None = None) -> Bundle:
         module_id=module_id,
         process=process.name,
         main_nf=render_wrapper(module, process, module_id=module_id),
-        params_text=params_text(params),
+        param_values=params,
         config_text=render_config(process, options.run),
         sidecars=sidecars,
         executables=executables,

@@ -23,7 +23,7 @@ from pynf.compiler.subworkflow_module import ANY, SubworkflowModule
 from pynf.errors import UnknownExtKeyWarning
 from pynf.render.bundle import MANIFEST_NAME, Bundle
 from pynf.render.includes import local_include_files
-from pynf.render.inputs import Queue, build_params, params_text, signature
+from pynf.render.inputs import Queue, build_params, signature
 from pynf.render.options import RenderOptions
 from pynf.render.renderer import RESERVED_FOLDERS, collect_sidecars, ext_warnings, per_task_rule, render_config
 from pynf.sources.ids import local_module_id
@@ -162,7 +162,7 @@ def render_subworkflow(module: SubworkflowModule, options: RenderOptions) -> Bun
         warnings.warn(UnknownExtKeyWarning(note), stacklevel=3)
     return Bundle(
         module_id=module_id, process=process.name, main_nf=render_subworkflow_wrapper(module, module_id),
-        params_text=params_text(params), config_text=render_subworkflow_config(module, options),
+        param_values=params, config_text=render_subworkflow_config(module, options),
         sidecars=tuple(sidecars.items()), executables=executables, warnings=notes,
         input_kinds=tuple((ch.key, tuple(e.kind for e in ch.elements)) for ch in process.inputs))
 

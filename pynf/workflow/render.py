@@ -16,7 +16,7 @@ from pynf._version import __version__
 from pynf.compiler.ir import Process
 from pynf.errors import OptionsError, WiringError
 from pynf.render.bundle import MANIFEST_NAME, Bundle
-from pynf.render.inputs import build_params, params_text
+from pynf.render.inputs import build_params
 from pynf.render.options import RunOptions
 from pynf.render.renderer import _channel_context
 from pynf.render.reports import config_context
@@ -121,6 +121,6 @@ def render_workflow(wf: StepGraph, *, params: Mapping[str, Any] | None = None, c
     kinds = tuple([(key, tuple(ctx["kinds"])) for s in step_ctx for _, key, ctx in s["literals"]]
                   + [(key, (kind,)) for s in step_ctx for _, key, kind in s["consts"]])
     return Bundle(module_id=wf.name, process=",".join(procs[s.name] for s in steps), main_nf=main_nf,
-                  params_text=params_text(data), config_text=config, sidecars=tuple(sorted(layout.files.items())),
+                  param_values=data, config_text=config, sidecars=tuple(sorted(layout.files.items())),
                   executables=frozenset(layout.executables), steps=tuple(s.name for s in steps),
                   input_kinds=kinds)

@@ -74,7 +74,7 @@ process.publishDir = [path: { params.outdir }, mode: 'copy']
 
 def echo_bundle(items, *, config_extra: str = "", main_nf: str = ECHO_NF) -> Bundle:
     return Bundle(module_id="test/echo", process="ECHO", main_nf=main_nf,
-                  params_text=json.dumps({"items": items}), config_text=ECHO_CONFIG + config_extra)
+                  param_values={"items": items}, config_text=ECHO_CONFIG + config_extra)
 
 
 def items(*pairs):

@@ -24,7 +24,7 @@ from pynf.render.bundle import Bundle
 from pynf.backends.local.backend import LocalBackend
 
 def bundle(main):
-    return Bundle(module_id="t/sig", process="P", main_nf=main, params_text="{}", config_text="")
+    return Bundle(module_id="t/sig", process="P", main_nf=main, param_values={}, config_text="")
 
 root = sys.argv[1]
 backend = LocalBackend()

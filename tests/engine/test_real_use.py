@@ -122,7 +122,7 @@ workflow {
 
 
 def test_timeout_names_a_process_that_never_got_a_task(tmp_path):
-    bundle = Bundle(module_id="never", process="WAITS", main_nf=NEVER_STARTS, params_text="{}\n",
+    bundle = Bundle(module_id="never", process="WAITS", main_nf=NEVER_STARTS, param_values={},
                     config_text="")
     with pytest.raises(RunTimeout) as info:
         LocalBackend().submit(bundle, run_dir=tmp_path / "never", timeout=8)

@@ -26,7 +26,7 @@ def bare(tmp_path: Path, name: str = "w.git", branch: str = "main") -> Path:
 
 
 def bundle(text: str = "workflow { }\n", module_id: str = "nf-core/samtools/sort", **kw) -> Bundle:
-    return Bundle(module_id=module_id, process="SAMTOOLS_SORT", main_nf=text, params_text='{"a": 1}',
+    return Bundle(module_id=module_id, process="SAMTOOLS_SORT", main_nf=text, param_values={"a": 1},
                   config_text="process.cpus = 1\n", **kw)
 
 

@@ -28,7 +28,7 @@ def make_bundle(**changes) -> Bundle:
               "pynf_inputs": [{"name": "0", "mode": "value", "items": [[{"id": "s1"}, "/data/s1.fq"]]}]}
     fields = dict(module_id="demo/tool", process="DEMO_TOOL",
                   main_nf="// pynf wrapper\nworkflow {\n    println 'hello'\n}\n",
-                  params_text=json.dumps(params, indent=2, sort_keys=True) + "\n",
+                  param_values=params,
                   config_text="process {\n    cpus = 2\n}\n",
                   sidecars=(("bin/tool.sh", b"#!/bin/sh\necho tool\n"), ("templates/run.sh", b"echo ${x}\n"),
                             ("environment.yml", b"dependencies:\n  - bash\n")),

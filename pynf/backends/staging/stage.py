@@ -23,7 +23,7 @@ import logging
 import os
 import sys
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -96,13 +96,13 @@ def classify(value: str, shared_paths: Iterable[str] = ()) -> str:
 def _map_value(value: Any, fn: Callable[[str], str]) -> Any:
     if isinstance(value, str):
         return fn(value)
-    if isinstance(value, list):
+    if isinstance(value, (list, tuple)):
         return [_map_value(v, fn) for v in value]
     return value
 
 
 def _looks_local(value: Any) -> bool:
-    if isinstance(value, list):
+    if isinstance(value, (list, tuple)):
         return bool(value) and all(_looks_local(v) for v in value)
     return isinstance(value, str) and (value.startswith("file://") or (os.path.isabs(value) and os.path.exists(value)))
 
@@ -116,14 +116,14 @@ def _map_inputs(bundle: Bundle, fn: Callable[[str, str], str]) -> list:
     kinds = dict(bundle.input_kinds)
     entries = []
     for entry in bundle.param_values.get("pynf_inputs") or []:
-        if not isinstance(entry, dict):
+        if not isinstance(entry, Mapping):
             entries.append(entry)
             continue
         name = str(entry.get("name"))
         element_kinds = kinds.get(name)
         items = []
         for item in entry.get("items") or []:
-            if not isinstance(item, list):
+            if not isinstance(item, (list, tuple)):
                 items.append(item)
                 continue
             out = []

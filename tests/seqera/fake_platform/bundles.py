@@ -6,7 +6,6 @@ They follow CONTRACTS.md: inputs arrive as ``params.pynf_inputs``, outputs are p
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from pynf.render.bundle import Bundle
@@ -111,19 +110,19 @@ def upper_bundle(reads: dict[str, Path], *, outdir: str | None = None, module_id
     params: dict = {"pynf_inputs": [{"name": "0", "mode": "queue", "items": items}]}
     if outdir is not None:
         params["outdir"] = outdir
-    return Bundle(module_id=module_id, process="UPPER", main_nf=UPPER_NF, params_text=json.dumps(params),
+    return Bundle(module_id=module_id, process="UPPER", main_nf=UPPER_NF, param_values=params,
                   config_text=CONFIG)
 
 
 def failing_bundle() -> Bundle:
     """A process that exits 3 (the run ends FAILED)."""
     params = {"pynf_inputs": [{"name": "0", "mode": "value", "items": [["x"]]}], "outdir": "results"}
-    return Bundle(module_id="test/broken", process="BROKEN", main_nf=FAIL_NF, params_text=json.dumps(params),
+    return Bundle(module_id="test/broken", process="BROKEN", main_nf=FAIL_NF, param_values=params,
                   config_text="")
 
 
 def sleepy_bundle(seconds: int = 120) -> Bundle:
     """A process that sleeps (for cancel and interrupt tests)."""
     params = {"pynf_inputs": [{"name": "0", "mode": "value", "items": [[seconds]]}], "outdir": "results"}
-    return Bundle(module_id="test/nap", process="NAP", main_nf=SLEEP_NF, params_text=json.dumps(params),
+    return Bundle(module_id="test/nap", process="NAP", main_nf=SLEEP_NF, param_values=params,
                   config_text="")

@@ -226,7 +226,7 @@ def export_bundle(bundle: Bundle, directory: str | os.PathLike[str], *, params_f
         raise ExportError(f"cannot export into {str(directory)!r}: {exc}") from None
     params_file = f"params.{params_format}"
     out = bundle  # its params are serialized as the file name says (JSON or YAML) when written
-    names = sorted([*out.files(params_name=params_file), "README.md"])
+    names = sorted([*out.file_names(params_name=params_file), "README.md"])
     readme = _readme(out, params_file=params_file, source=source, repo_url=repo_url, git=git, files=names)
     if "README.md" in dict(out.sidecars):
         raise ExportError("the bundle already has a README.md sidecar; cannot add the export README")

@@ -147,7 +147,7 @@ def compile_command(module: str, process: str | None, emit: str, out: str | None
         if out is None:
             raise click.UsageError("--emit all writes a bundle directory: give --out DIR")
         bundle.write(out)
-        click.echo(f"wrote {len(bundle.files())} files to {out}", err=True)
+        click.echo(f"wrote {len(bundle.file_names())} files to {out}", err=True)
         return
     text, name = {"wrapper": (bundle.main_nf, "main.nf"), "params": (bundle.params_text, "params.json"),
                   "config": (bundle.config_text, "nextflow.config")}[emit]

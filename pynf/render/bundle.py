@@ -63,7 +63,7 @@ class Bundle:
         """One line: what the bundle wraps and its content hash (never the script itself)."""
         steps = f", steps={len(self.steps)}" if self.steps else ""
         return (f"Bundle(module_id={self.module_id!r}, process={self.process!r}, content_hash={self.content_hash!r}, "
-                f"files={len({'main.nf', 'params.json', 'nextflow.config', *dict(self.sidecars)})}{steps})")
+                f"files={len(self.file_names())}{steps})")
 
     @property
     def content_hash(self) -> str:
@@ -87,6 +87,10 @@ class Bundle:
             return yaml.safe_dump(self.params(), sort_keys=False, allow_unicode=True, default_flow_style=False,
                                   width=1000)
         return self.params_text
+
+    def file_names(self, *, params_name: str = "params.json", config_name: str = "nextflow.config") -> list[str]:
+        """The relative paths :meth:`files` gives, sorted (without making the files' contents)."""
+        return sorted({"main.nf", params_name, config_name, *dict(self.sidecars)})
 
     def files(self, *, params_name: str = "params.json", config_name: str = "nextflow.config") -> dict[str, bytes]:
         """All files of the bundle by relative path, sorted."""

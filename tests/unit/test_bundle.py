@@ -143,7 +143,7 @@ def test_a_compiled_bundle_run_locally_serializes_its_params_once(serializations
     assert written == {**bundle.params(), "outdir": str(tmp_path / "out"), STAMP_PARAM: "s"}
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(st.dictionaries(st.text(), JSONISH, max_size=5))
 def test_the_params_text_is_byte_identical_to_the_old_serialization(data):
     b = _bundle(data)
@@ -161,3 +161,19 @@ def test_params_are_written_as_json_or_yaml_by_file_name(tmp_path):
     assert (tmp_path / "j" / "params.json").read_text() == b.params_text
     assert yaml.safe_load((tmp_path / "y" / "params.yaml").read_text()) == b.params()
     assert isinstance(b.param_values, Params)
+
+
+@pytest.mark.parametrize("params_format", ["json", "yaml"])
+def test_an_export_serializes_its_params_once(serializations, monkeypatch, tmp_path, params_format):
+    import yaml
+
+    from pynf.export import export_bundle
+
+    dumps: list[str] = []
+    real_dump = yaml.safe_dump
+    monkeypatch.setattr(yaml, "safe_dump", lambda *a, **k: dumps.append(real_dump(*a, **k)) or dumps[-1])
+    b = _bundle({"outdir": "out", "pynf_inputs": [{"name": "0", "mode": "value", "items": [["<FILL IN: a path>"]]}]})
+    result = export_bundle(b, tmp_path / "out", params_format=params_format)
+    assert result.is_template and "## Fill in the inputs first" in (tmp_path / "out" / "README.md").read_text()
+    written = (tmp_path / "out" / f"params.{params_format}").read_text()
+    assert (serializations, dumps) == (([written], []) if params_format == "json" else ([], [written]))

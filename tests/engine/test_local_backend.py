@@ -329,6 +329,32 @@ def test_publish_mode_symlink_stores_outputs_once(engine, tmp_path):
     assert fasta.resolve().is_relative_to((tmp_path / "run" / "work").resolve())
 
 
+def test_a_run_serializes_its_params_once(engine, tmp_path, monkeypatch):
+    """Params stay data from rendering to the run directory: rendering and setting the run's outdir and
+    report stamp make no text; writing params.json makes it, once."""
+    from collections.abc import Mapping
+
+    import pynf
+
+    from ..paths import MODULE_FIXTURES
+
+    made: list[str] = []
+    real = json.dumps
+
+    def counting(obj, *args, **kwargs):
+        text = real(obj, *args, **kwargs)
+        if isinstance(obj, Mapping) and "pynf_inputs" in obj:  # a params object (not a run record)
+            made.append(text + "\n")
+        return text
+
+    monkeypatch.setattr(json, "dumps", counting)
+    result = pynf.run(MODULE_FIXTURES / "val_null", x=5, flag=True, run_dir=tmp_path / "run", timeout=120)
+    assert result.outputs["seen"] == ["x=value 5 flag=true\n"]
+    written = (tmp_path / "run" / "params.json").read_text()
+    assert made == [written]
+    assert json.loads(written)["outdir"] == str(result.outdir)
+
+
 def test_piped_cli_output_keeps_progress_and_results_on_separate_lines(engine, tmp_path):
     """Issue 11, item 11: with stdout/stderr piped, the progress table and the result table never share a line."""
     import os

@@ -236,6 +236,28 @@ def test_uris_pass_through_untouched(held_fake, seqera_env, wrapper_remote, data
     assert sent["pynf_inputs"][0]["items"] == [[{"id": "r"}, ["s3://elsewhere/r1.fq", "https://example.org/r2.fq"]]]
 
 
+def test_a_staged_launch_serializes_its_params_once(held_fake, seqera_env, wrapper_remote, data, s3, monkeypatch):
+    """Params stay data through rendering, staging and the launch's outdir/stamp; paramsText is made once."""
+    from collections.abc import Mapping
+
+    seqera_env(held_fake, shared=False)
+    _aws_ce(held_fake)
+    made: list[str] = []
+    real = json.dumps
+
+    def counting(obj, *args, **kwargs):
+        text = real(obj, *args, **kwargs)
+        if isinstance(obj, Mapping) and "pynf_inputs" in obj:  # a params object
+            made.append(text + "\n")
+        return text
+
+    monkeypatch.setattr(json, "dumps", counting)
+    run = SeqeraBackend(SeqeraConfig(compute_env_id="aws-batch")).submit(_bundle(data), wait=False)
+    sent = held_fake.runs[run.workflow_id].launch["paramsText"]
+    assert made == [sent]
+    assert str(data["a"].parent) not in sent and len(s3.puts(f"{BUCKET}/work/pynf-inputs/")) == 3
+
+
 def test_settings_from_environment(monkeypatch, tmp_path):
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
     monkeypatch.setenv("PYNF_SEQERA_STAGING_DIR", "s3://b/stage")

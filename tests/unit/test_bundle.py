@@ -6,12 +6,12 @@ import copy
 import dataclasses
 import json
 import pickle
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings, strategies as st
 
-import pynf.render.bundle as bundle_module
 from pynf.render.bundle import Bundle
 from pynf.render.params import Params, params_from_text
 from pynf.render.reports import STAMP_PARAM
@@ -31,15 +31,17 @@ def _old_params_text(data) -> str:
 
 @pytest.fixture
 def serializations(monkeypatch):
-    """Every text the bundle module's one serializer makes."""
+    """Every params text made (any ``json.dumps`` of a mapping with ``pynf_inputs``), wherever it is made."""
     made: list[str] = []
-    real = bundle_module.params_text
+    real = json.dumps
 
-    def counting(data):
-        made.append(real(data))
-        return made[-1]
+    def counting(obj, *args, **kwargs):
+        text = real(obj, *args, **kwargs)
+        if isinstance(obj, Mapping) and "pynf_inputs" in obj:
+            made.append(text + "\n")  # the serializer adds the final newline
+        return text
 
-    monkeypatch.setattr(bundle_module, "params_text", counting)
+    monkeypatch.setattr(json, "dumps", counting)
     return made
 
 
@@ -115,14 +117,14 @@ def test_equality_hash_and_repr_follow_the_params_data():
 
 
 def test_params_are_serialized_once_when_written(serializations, tmp_path):
-    b = _bundle({"outdir": "out", "x": 1})
+    b = _bundle({"outdir": "out", "x": 1, "pynf_inputs": []})
     moved = b.with_params(outdir="/abs/out", stamp="s")  # what the local backend does before it writes
     assert b.param_values["outdir"] == "out"  # the original is untouched
-    assert moved.param_values == {"outdir": "/abs/out", "x": 1, "stamp": "s"}
+    assert moved.param_values == {"outdir": "/abs/out", "x": 1, "stamp": "s", "pynf_inputs": []}
     assert moved.content_hash == b.content_hash
     assert serializations == []  # making and changing bundles serializes nothing
     moved.write(tmp_path / "run")
-    assert moved.params_text == '{\n  "outdir": "/abs/out",\n  "stamp": "s",\n  "x": 1\n}\n'
+    assert moved.params_text == '{\n  "outdir": "/abs/out",\n  "pynf_inputs": [],\n  "stamp": "s",\n  "x": 1\n}\n'
     assert len(moved.files()) == 3
     assert serializations == [moved.params_text]
     assert (tmp_path / "run" / "params.json").read_text() == serializations[0]

@@ -50,7 +50,7 @@ def _thaw(value: Any) -> Any:
 def _key(value: Any) -> Any:
     """What equality means for JSON data: ``1``, ``1.0`` and ``true`` differ (their text differs)."""
     if isinstance(value, Params):
-        return tuple(sorted((k, _key(v)) for k, v in value.items()))
+        return value._compare_key()
     if isinstance(value, tuple):
         return ("[", *(_key(v) for v in value))
     if isinstance(value, bool):
@@ -69,7 +69,7 @@ class Params(Mapping[str, Any]):
     ``BundleError`` if a value is not JSON data.  Equal to a mapping holding the same JSON.
     """
 
-    __slots__ = ("_data", "_hash")
+    __slots__ = ("_data", "_cmp")
 
     def __init__(self, data: Mapping[str, Any] | None = None, *, where: str = "params") -> None:
         frozen = {}
@@ -78,7 +78,7 @@ class Params(Mapping[str, Any]):
                 raise BundleError(f"bundle param {where}: keys must be strings, got {key!r}")
             frozen[key] = _freeze(value, f"{where}.{key}")
         object.__setattr__(self, "_data", frozen)
-        object.__setattr__(self, "_hash", None)
+        object.__setattr__(self, "_cmp", None)
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError("Params cannot change; make new ones (Bundle.with_params)")
@@ -102,12 +102,15 @@ class Params(Mapping[str, Any]):
             other = freeze_params(other)
         except BundleError:
             return False
-        return _key(self) == _key(other)
+        return self._compare_key() == other._compare_key()
 
     def __hash__(self) -> int:
-        if self._hash is None:
-            object.__setattr__(self, "_hash", hash(_key(self)))
-        return self._hash
+        return hash(self._compare_key())
+
+    def _compare_key(self) -> tuple:
+        if self._cmp is None:  # made on first comparison, then kept (the data cannot change)
+            object.__setattr__(self, "_cmp", tuple(sorted((k, _key(v)) for k, v in self._data.items())))
+        return self._cmp
 
     def __repr__(self) -> str:
         return f"Params({self.to_dict()!r})"

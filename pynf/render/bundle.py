@@ -1,4 +1,4 @@
-"""A compiled bundle: the wrapper ``main.nf``, its params and config text, and sidecar files.
+"""A compiled bundle: the wrapper ``main.nf``, its params (data) and config text, and sidecar files.
 
 A bundle is what every backend runs.  ``content_hash`` covers the wrapper and the sidecars
 (not params or config), so the same module always maps to the same hash.  Its params are data: a deeply

@@ -31,14 +31,15 @@ from __future__ import annotations
 QUICK_ARGS = ["--subworkflows", "{corpus}/../nf-core-subworkflows", "--modules", "{corpus}",
               "--names", "bam_stats_samtools,fasta_bgzip_index_dict_samtools", "--json"]
 #: Keys the JSON report always has.
-EXPECTED_KEYS = frozenset({"subworkflows", "loaded", "compiled", "stub_eligible", "stub_passed", "v2_run",
-                           "v2_passed", "failed", "seconds"})
+EXPECTED_KEYS = frozenset({"subworkflows", "loaded", "compiled", "stub_eligible", "stub_passed", "parsers",
+                           "failed", "seconds"})
 #: What the quick mode needs from the machine.
 NEEDS = ("engine", "corpus")
 #: The test that runs the quick mode with its own checks.
 TESTED_BY = "tests/subworkflows/test_sweep.py"
 
 import argparse
+import contextlib
 import dataclasses
 import json
 import re
@@ -60,6 +61,8 @@ from pynf.stubcheck.run import STUB_RESOURCES  # noqa: E402
 from pynf.stubcheck.shims import version_shims, with_shims  # noqa: E402
 
 
+#: Nextflow's syntax parsers: v1 (the default) and the strict v2 (``NXF_SYNTAX_PARSER=v2``).
+PARSERS = ("v1", "v2")
 #: Seconds a stub run may take (a subworkflow whose operators wait for more items never ends on its own).
 STUB_TIMEOUT = 300
 
@@ -95,14 +98,33 @@ def inputs_for(module: SubworkflowModule, work: Path) -> list:
     return inputs
 
 
-def stub_run(module: SubworkflowModule, bundle, work: Path, backend) -> str | None:
-    """One stub run with version shims; None when it succeeded with a manifest, else why not."""
+@contextlib.contextmanager
+def syntax_parser(parser: str):
+    """Nextflow's script and config parser for the embedded runs inside: ``NXF_SYNTAX_PARSER`` pushed onto the
+    engine's environment (Nextflow reads it when it loads a script)."""
+    from pynf.backends.local.jvm import start_jvm
+    from pynf.backends.local.jvm_state import J
+
+    start_jvm()
+    env = J.HashMap(J.SysEnv.get())
+    env.put("NXF_SYNTAX_PARSER", parser)
+    J.SysEnv.push(env)
+    try:
+        yield
+    finally:
+        J.SysEnv.pop()
+
+
+def stub_run(module: SubworkflowModule, bundle, work: Path, backend, parser: str) -> str | None:
+    """One stub run with version shims under ``parser``; None when it succeeded with a manifest, else why not."""
     merged = dataclasses.replace(module.processes[0], outputs=tuple(o for p in module.inner for o in p.outputs))
     shims = version_shims(merged)
     extra = shims.install_lib(work / "lib")
     bundle = dataclasses.replace(bundle, config_text=bundle.config_text + "\n" + extra + "\n")
     try:
-        result = backend.submit(with_shims(bundle, shims), stub=True, run_dir=work / "run", timeout=STUB_TIMEOUT)
+        with syntax_parser(parser):
+            result = backend.submit(with_shims(bundle, shims), stub=True, run_dir=work / f"run-{parser}",
+                                    timeout=STUB_TIMEOUT)
     except PynfError as e:
         return f"{type(e).__name__}: {str(e)[:300]}"
     if result.manifest is None:
@@ -110,14 +132,16 @@ def stub_run(module: SubworkflowModule, bundle, work: Path, backend) -> str | No
     return None
 
 
-def v2_run(bundle, work: Path) -> str | None:
-    """Nextflow's CLI under NXF_SYNTAX_PARSER=v2 with -stub; None when it exits 0."""
+def preview(bundle, work: Path, parser: str) -> str | None:
+    """``nextflow run -preview`` (the script compiled and its workflow wired, no task run) with Nextflow's CLI
+    under ``parser``; None when it exits 0, else the last lines it printed."""
     from pynf.backends.local.launch import java_cmd_for_cli, nextflow_env
 
-    bundle.write(work / "bundle")
-    env = {**nextflow_env(), "NXF_SYNTAX_PARSER": "v2"}
-    proc = subprocess.run(java_cmd_for_cli(work / "bundle", ["-stub"]), cwd=work, env=env, capture_output=True,
-                          text=True, timeout=900)
+    folder = work / f"preview-{parser}"
+    bundle.write(folder / "bundle")
+    env = {**nextflow_env(), "NXF_SYNTAX_PARSER": parser}
+    proc = subprocess.run(java_cmd_for_cli(folder / "bundle", ["-preview"]), cwd=folder, env=env,
+                          capture_output=True, text=True, timeout=900)
     if proc.returncode == 0:
         return None
     lines = [line for line in (proc.stdout + proc.stderr).splitlines() if line.strip() and "WARN" not in line]
@@ -129,11 +153,32 @@ def has_stubs(processes: tuple[Process, ...]) -> bool:
     return all(p.stub is not None for p in processes)
 
 
-def run(subworkflows: Path, modules: Path, names: list[str] | None, *, stub: bool = True, v2: int = 0) -> dict:
+def _nextflow(module: SubworkflowModule, bundle, work: Path, parsers: tuple[str, ...], counts: dict,
+              failed: list[dict], backend, stub: bool) -> None:
+    """Stub-run the wrapper under each parser (where every process has a stub); where no stub run passed,
+    ``-preview`` tells whether Nextflow compiles it. Counts and failures are added in place."""
+    name = Path(module.path).parent.name
+    eligible = stub and has_stubs(module.inner)
+    for parser in parsers:
+        error = stub_run(module, bundle, work, backend, parser) if eligible else None
+        passed = eligible and error is None
+        counts[parser]["stub_passed"] += passed
+        if error:
+            failed.append({"subworkflow": name, "stage": f"stub ({parser})", "error": error})
+        why = None if passed else preview(bundle, work, parser)
+        counts[parser]["nextflow_compiled"] += why is None
+        counts[parser]["previewed"] += not passed
+        if why:
+            failed.append({"subworkflow": name, "stage": f"preview ({parser})", "error": why})
+
+
+def run(subworkflows: Path, modules: Path, names: list[str] | None, *, stub: bool = True,
+        parsers: tuple[str, ...] = PARSERS) -> dict:
     """Sweep the subworkflows (all, or ``names``) and return the JSON report."""
     folders = sorted(p.parent for p in subworkflows.glob("*/main.nf") if names is None or p.parent.name in names)
     failed: list[dict] = []
-    counts = dict.fromkeys(("loaded", "compiled", "stub_eligible", "stub_passed", "v2_run", "v2_passed"), 0)
+    counts = dict.fromkeys(("loaded", "compiled", "stub_eligible"), 0)
+    by_parser = {parser: dict.fromkeys(("stub_passed", "nextflow_compiled", "previewed"), 0) for parser in parsers}
     start = time.perf_counter()
     backend = None
     with tempfile.TemporaryDirectory(prefix="pynf-subworkflows-") as tmp:
@@ -158,21 +203,13 @@ def run(subworkflows: Path, modules: Path, names: list[str] | None, *, stub: boo
                     from pynf.backends.local.backend import LocalBackend
 
                     backend = LocalBackend()
-                error = stub_run(module, bundle, work, backend)
-                counts["stub_passed"] += error is None
-                if error:
-                    failed.append({"subworkflow": folder.name, "stage": "stub (v1)", "error": error})
             elif stub:
                 missing = [p.name for p in module.inner if p.stub is None]
-                failed.append({"subworkflow": folder.name, "stage": "stub (v1)",
+                failed.append({"subworkflow": folder.name, "stage": "stub",
                                "error": f"not stub-run: no stub block in {', '.join(missing)}"})
-            if counts["v2_run"] < v2:
-                counts["v2_run"] += 1
-                error = v2_run(bundle, work / "v2")
-                counts["v2_passed"] += error is None
-                if error:
-                    failed.append({"subworkflow": folder.name, "stage": "v2", "error": error})
-    return {"subworkflows": len(folders), **counts, "failed": failed, "seconds": round(time.perf_counter() - start, 1)}
+            _nextflow(module, bundle, work, parsers, by_parser, failed, backend, stub)
+    return {"subworkflows": len(folders), **counts, "stub_passed": by_parser.get("v1", {}).get("stub_passed", 0),
+            "parsers": by_parser, "failed": failed, "seconds": round(time.perf_counter() - start, 1)}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -180,21 +217,29 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--subworkflows", required=True, type=Path)
     ap.add_argument("--modules", required=True, type=Path)
     ap.add_argument("--names", help="comma-separated subworkflow names (default: all)")
-    ap.add_argument("--no-stub", action="store_true", help="parse and compile only")
-    ap.add_argument("--v2", type=int, default=0, help="also run the first N wrappers under the strict v2 parser")
+    ap.add_argument("--no-stub", action="store_true", help="parse and compile only (no Nextflow run)")
+    ap.add_argument("--parsers", default=",".join(PARSERS),
+                    help="Nextflow syntax parsers to run the wrappers under (default: v1,v2)")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
     for folder in (args.subworkflows, args.modules):
         if not folder.is_dir():
             print(f"corpus folder not found: {folder}", file=sys.stderr)
             return 2
+    parsers = tuple(p for p in args.parsers.split(",") if p)
+    if not set(parsers) <= set(PARSERS):
+        print(f"--parsers: expected a comma-separated subset of {', '.join(PARSERS)}", file=sys.stderr)
+        return 2
     names = args.names.split(",") if args.names else None
-    report = run(args.subworkflows, args.modules, names, stub=not args.no_stub, v2=args.v2)
+    report = run(args.subworkflows, args.modules, names, stub=not args.no_stub, parsers=() if args.no_stub else parsers)
     if args.json:
         print(json.dumps(report, indent=2))
     else:
         print(f"{report['loaded']}/{report['subworkflows']} loaded, {report['compiled']} compiled, "
-              f"{report['stub_passed']}/{report['stub_eligible']} stub runs passed in {report['seconds']} s")
+              f"{report['stub_eligible']} stub-eligible in {report['seconds']} s")
+        for parser, figures in report["parsers"].items():
+            print(f"  {parser}: {figures['stub_passed']} stub runs passed, {figures['nextflow_compiled']} compiled by "
+                  f"Nextflow ({figures['previewed']} checked with -preview)")
         for f in report["failed"]:
             print(f"  {f['subworkflow']} [{f['stage']}]: {f['error']}")
     return 0

@@ -34,7 +34,7 @@ from pynf.sources.ids import local_module_id
 from pynf.templates import render_template
 
 __all__ = ["JSON_FILE_KEY", "render_subworkflow", "subworkflow_step_files", "subworkflow_root", "subworkflow_files", "take_inputs",
-           "rewritten_emits"]
+           "rewritten_emits", "subworkflow_own_config"]
 
 _TOPIC_PREFIX = "@topic:"
 
@@ -159,19 +159,31 @@ def render_subworkflow_wrapper(module: SubworkflowModule, module_id: str) -> str
         reserved=sorted(RESERVED_FOLDERS), per_task_rule=per_task_rule(process))
 
 
-def render_subworkflow_config(module: SubworkflowModule, options: RenderOptions) -> str:
-    """configText: the subworkflow's own nextflow.config (each one it includes, verbatim), then pynf's
-    run options for every process it runs."""
-    names = "|".join(module.process_names) or module.processes[0].name
-    ours = render_config(dataclasses.replace(module.processes[0], name=names), options.run)
-    own = [f"// ---- {Path(f.path).parent.name}/nextflow.config (the subworkflow's own, verbatim) ----\n{f.config.rstrip()}\n"
-           for f in module.files if f.config]
+def subworkflow_own_config(modules: list[SubworkflowModule]) -> str:
+    """The own nextflow.config of each subworkflow in ``modules`` and of those they include (each once, verbatim),
+    after ``params.NAME = null`` for each param they read and none sets; empty when none has one."""
+    seen: dict[str, str] = {}
+    for module in modules:
+        for f in module.files:
+            if f.config and f.path not in seen:
+                seen[f.path] = (f"// ---- {Path(f.path).parent.name}/nextflow.config (the subworkflow's own, verbatim) "
+                                f"----\n{f.config.rstrip()}\n")
+    own = list(seen.values())
     text = "\n".join(own)
     unset = sorted(set(_CONFIG_PARAM.findall(text)) - set(_CONFIG_PARAM_SET.findall(text)))
     if unset:  # a pipeline defines them; here they default to null (params= sets them)
         own.insert(0, "// params the subworkflow's config reads (a pipeline defines them; set them with params=)\n"
                    + "".join(f"params.{name} = null\n" for name in unset))
-    return "\n".join(own + [ours]) if own else ours
+    return "\n".join(own)
+
+
+def render_subworkflow_config(module: SubworkflowModule, options: RenderOptions) -> str:
+    """configText: the subworkflow's own nextflow.config (each one it includes, verbatim), then pynf's
+    run options for every process it runs."""
+    names = "|".join(module.process_names) or module.processes[0].name
+    ours = render_config(dataclasses.replace(module.processes[0], name=names), options.run)
+    own = subworkflow_own_config([module])
+    return f"{own}\n{ours}" if own else ours
 
 
 def render_subworkflow(module: SubworkflowModule, options: RenderOptions) -> Bundle:

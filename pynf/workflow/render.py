@@ -14,12 +14,14 @@ from typing import Any
 
 from pynf._version import __version__
 from pynf.compiler.ir import Process
+from pynf.compiler.subworkflow_module import SubworkflowModule
 from pynf.errors import OptionsError, WiringError
 from pynf.render.bundle import MANIFEST_NAME, Bundle
 from pynf.render.inputs import build_params, params_text
 from pynf.render.options import RunOptions
 from pynf.render.renderer import _channel_context
 from pynf.render.reports import config_context
+from pynf.render.subworkflow import subworkflow_own_config
 from pynf.templates import render_template
 from pynf.workflow.modules import module_layout
 from pynf.workflow.ops import Chain, Topic
@@ -81,14 +83,16 @@ def _step_context(step: Step, plan: StepPlan, process: str) -> dict[str, Any]:
 
 
 def _config_text(wf: StepGraph, steps: list[Step], procs: Mapping[str, str], options: dict[str, RunOptions]) -> str:
-    """The run's nextflow.config: every step's process settings, and the settings the steps share."""
+    """The run's nextflow.config: the own nextflow.config of each subworkflow step (first, so pynf's settings
+    win), every step's process settings, and the settings the steps share."""
     limits = dict(_common(steps, options, "resource_limits") or ())
     extra: list[str] = []
     for step in steps:
         text = options[step.name].extra_config.rstrip("\n")
         if text and text not in extra:
             extra.append(text)
-    return render_template(
+    own = subworkflow_own_config([s.module for s in steps if isinstance(s.module, SubworkflowModule)])
+    return (f"{own}\n" if own else "") + render_template(
         "workflow.config.j2", version=__version__, workflow_name=wf.name,
         steps=[{"name": s.name, "process": procs[s.name], "run": options[s.name],
                 "ext": sorted(options[s.name].ext.items()), "cluster_options": _cluster(options[s.name])}

@@ -38,3 +38,19 @@ def test_the_versions_of_a_subworkflow_steps_processes_are_the_workflows(tmp_pat
                                                                             "FASTQ_SAMPLE_FASTA:SEQTK_SEQ"]
     written = (tmp_path / "out" / SOFTWARE_VERSIONS_NAME).read_text()
     assert "SEQTK_SAMPLE:" in written and "SEQTK_SEQ:" in written
+
+
+def test_a_subworkflow_steps_own_config_applies_in_the_workflow(tmp_path):
+    require_engine()
+    require_tools("seqtk")
+    wf = pynf.Workflow("configured")
+    sub = wf.add(FIXTURES / "subworkflows" / "fastq_sample_fasta_config", ch_reads=[{"id": "a"}, _reads(tmp_path), 3],
+                 name="sub")
+    wf.add(CONCAT, meta={"id": "all"}, files=pynf.collect(sub.out.fasta), name="all")
+    assert "ext.prefix = 'named_by_own_config'" in wf.compile().config_text
+    result = wf.run(run_dir=tmp_path / "run", outdir=tmp_path / "out", timeout=600)
+    (meta, fasta), = result["sub"].outputs["fasta"]
+    assert meta == {"id": "a"} and fasta.name == "named_by_own_config.seqtk-seq.fasta"
+    assert fasta.read_text().count(">") == 3
+    (_, concat), = result["all"].outputs["concat"]
+    assert "== named_by_own_config.seqtk-seq.fasta" in concat.read_text()

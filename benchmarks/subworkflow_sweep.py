@@ -5,24 +5,29 @@ The corpus folders are linked into a temporary tree in the nf-core/modules layou
 load it with every module and subworkflow it includes (a missing include is reported), compile the
 wrapper with synthesized inputs (``pynf.stubcheck.inputs``; a take whose shape pynf could not infer gets a
 queue of one ``[meta, file, ...]`` sized by the first closure over it, a plain-value take ``false``),
-and, when every process it runs has a ``stub:`` block, stub-run it on the embedded engine (Nextflow's v1
-parser, one long-lived JVM, at most ``STUB_TIMEOUT`` seconds) with version shims for the ``eval``
-version commands. ``--v2 N`` also runs the first N compiled wrappers with Nextflow's CLI under the
-strict v2 parser (one JVM each).
+and, when every process it runs has a ``stub:`` block, stub-run it on the embedded engine (one long-lived JVM,
+at most ``STUB_TIMEOUT`` seconds) with version shims for the ``eval`` version commands, under each of
+Nextflow's syntax parsers (``--parsers v1,v2``: ``NXF_SYNTAX_PARSER`` pushed onto the engine's environment
+for each run). Where no stub run passed, ``nextflow run -preview`` (Nextflow's CLI, one JVM each) under that
+parser tells whether Nextflow compiles the wrapper.
 
     python benchmarks/subworkflow_sweep.py --subworkflows ../shared/corpus/nf-core-subworkflows \\
-        --modules ../shared/corpus/nf-core-modules [--names a,b] [--no-stub] [--v2 N] [--json]
+        --modules ../shared/corpus/nf-core-modules [--names a,b] [--no-stub] [--parsers v1,v2] [--json]
 
-Prints ``{"subworkflows", "loaded", "compiled", "stub_eligible", "stub_passed", "v2_run", "v2_passed",
-"failed": [{"subworkflow", "stage", "error"}], "seconds"}``.
+Prints ``{"subworkflows", "loaded", "compiled", "stub_eligible", "stub_passed" (v1), "parsers": {parser:
+{"stub_passed", "nextflow_compiled", "previewed"}}, "failed": [{"subworkflow", "stage", "error"}], "seconds"}``.
 
-Measured on the 45 shared subworkflows (2 shared cores; 243-372 s a run): 44 loaded and compiled (the 45th,
-fastq_align_dedup_bwamem, includes bam_sort_stats_samtools and fastq_align_bwa, absent from the corpus);
-44 stub-eligible, 27 stub runs passed; the 17 failures are the subworkflows' own code rejecting the
-synthesized inputs (closures destructuring more elements, required meta fields or choice values, a join
-of takes with different keys). ``--v2 3``: 1 of 3 passed (archive_extract); bam_applybqsr fails on its
-synthesized input as under v1, bam_dedup_stats_samtools_umitools on Nextflow 25.04's v2 parser rejecting
-``emit: name = expr`` for a name that is not a variable of ``main:``.
+Measured on the 45 shared subworkflows (2 shared cores; 1306 s with both parsers): 44 loaded and compiled
+(the 45th, fastq_align_dedup_bwamem, includes bam_sort_stats_samtools and fastq_align_bwa, absent from the
+corpus); 44 stub-eligible. v1: 27 stub runs passed, 41 passed a stub run or -preview; the 3 other previews
+fail in the subworkflows' own code at run time (choice values, ``Channel.empty`` on a boolean take), so
+44/44 compile. The 17 stub failures are the subworkflows' own code rejecting the synthesized inputs
+(closures destructuring more elements, required meta fields or choice values, a join of takes with
+different keys). v2: 24 stub runs passed, 34 passed a stub run or -preview, 2 previews fail at run time as
+under v1 (36/44 compile); 8 do not compile, on nf-core code the strict parser rejects: 5 subworkflows' own
+nextflow.config reading ``meta``/``quant_type`` in closures, 2 nested closures using the implicit ``it``,
+``groovy.json.JsonGenerator.Options`` in utils_nextflow_pipeline. No failure is the wrapper's, and none is
+``emit: name = expr`` any more (pynf stages those rewritten, see pynf.compiler.subworkflow_emits).
 """
 
 from __future__ import annotations

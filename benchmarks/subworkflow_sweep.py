@@ -3,8 +3,8 @@
 The corpus folders are linked into a temporary tree in the nf-core/modules layout (``modules/nf-core``,
 ``subworkflows/nf-core``) so the subworkflows' relative includes resolve. For each subworkflow: parse and
 load it with every module and subworkflow it includes (a missing include is reported), compile the
-wrapper with synthesized inputs (``pynf.stubcheck.inputs``; a take whose shape pynf could not infer gets a
-queue of one ``[meta, file, ...]`` sized by the first closure over it, a plain-value take ``false``),
+wrapper with synthesized inputs (``pynf.stubcheck.subworkflow``: a take whose shape pynf could not infer gets
+a queue of one ``[meta, file, ...]`` sized by the first closure over it, a plain-value take ``false``),
 and, when every process it runs has a ``stub:`` block, stub-run it on the embedded engine (one long-lived JVM,
 at most ``STUB_TIMEOUT`` seconds) with version shims for the ``eval`` version commands, under each of
 Nextflow's syntax parsers (``--parsers v1,v2``: ``NXF_SYNTAX_PARSER`` pushed onto the engine's environment
@@ -57,13 +57,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from pynf.compiler.ir import Process  # noqa: E402
-from pynf.compiler.subworkflow_module import ANY, SubworkflowModule, load_subworkflow  # noqa: E402
+from pynf.compiler.subworkflow_module import SubworkflowModule, load_subworkflow  # noqa: E402
 from pynf.errors import PynfError  # noqa: E402
 from pynf.render.compile import compile_bundle  # noqa: E402
-from pynf.render.inputs import Queue  # noqa: E402
-from pynf.stubcheck.inputs import synthesize_inputs  # noqa: E402
 from pynf.stubcheck.run import STUB_RESOURCES  # noqa: E402
-from pynf.stubcheck.shims import version_shims, with_shims  # noqa: E402
+from pynf.stubcheck.subworkflow import subworkflow_inputs, subworkflow_stub_check  # noqa: E402
 
 
 #: Nextflow's syntax parsers: v1 (the default) and the strict v2 (``NXF_SYNTAX_PARSER=v2``).
@@ -78,29 +76,6 @@ def tree(root: Path, subworkflows: Path, modules: Path) -> Path:
         (root / kind).mkdir(parents=True, exist_ok=True)
         (root / kind / "nf-core").symlink_to(target.resolve(), target_is_directory=True)
     return root
-
-
-def _arity(source: str, take: str) -> int:
-    """How many elements the first closure applied to ``take`` destructures (``ch.map { meta, reads -> }``: 2)."""
-    m = re.search(r"\b" + re.escape(take) + r"\s*\.\s*\w+\s*\{\s*([A-Za-z_][\w\s,]*?)->", source)
-    return max(2, len(m.group(1).split(","))) if m else 2
-
-
-def inputs_for(module: SubworkflowModule, work: Path) -> list:
-    """Synthesized inputs: module inputs as the stub sweep makes them; for an as-given take a queue of one
-    ``[meta, file, ...]`` (as many elements as the first closure over it destructures)."""
-    process = module.processes[0]
-    inputs = synthesize_inputs(process, work / "inputs")
-    source = Path(module.path).read_text()
-    for i, ch in enumerate(process.inputs):
-        if ch.elements[0].kind == ANY:
-            files = []
-            for k in range(_arity(source, ch.key) - 1):
-                files.append(work / "inputs" / f"take{i}_{k}.txt")
-                files[-1].write_text("placeholder\n")
-            # a queue of one sample: operators such as join wait for a queue's end (a value channel has none)
-            inputs[i] = False if ch.key in module.plain_takes else Queue([[{"id": "test"}, *files]])
-    return inputs
 
 
 @contextlib.contextmanager
@@ -122,19 +97,9 @@ def syntax_parser(parser: str):
 
 def stub_run(module: SubworkflowModule, bundle, work: Path, backend, parser: str) -> str | None:
     """One stub run with version shims under ``parser``; None when it succeeded with a manifest, else why not."""
-    merged = dataclasses.replace(module.processes[0], outputs=tuple(o for p in module.inner for o in p.outputs))
-    shims = version_shims(merged)
-    extra = shims.install_lib(work / "lib")
-    bundle = dataclasses.replace(bundle, config_text=bundle.config_text + "\n" + extra + "\n")
-    try:
-        with syntax_parser(parser):
-            result = backend.submit(with_shims(bundle, shims), stub=True, run_dir=work / f"run-{parser}",
-                                    timeout=STUB_TIMEOUT)
-    except PynfError as e:
-        return f"{type(e).__name__}: {str(e)[:300]}"
-    if result.manifest is None:
-        return "no manifest written"
-    return None
+    with syntax_parser(parser):
+        return subworkflow_stub_check(module, module.processes[0].name, work, backend, bundle=bundle,
+                                      run_dir=work / f"run-{parser}", timeout=STUB_TIMEOUT)
 
 
 def preview(bundle, work: Path, parser: str) -> str | None:
@@ -196,7 +161,7 @@ def run(subworkflows: Path, modules: Path, names: list[str] | None, *, stub: boo
                 module = load_subworkflow(root / "subworkflows" / "nf-core" / folder.name)
                 counts["loaded"] += 1
                 stage = "compile"
-                bundle = compile_bundle(module, inputs=inputs_for(module, work), module_id=folder.name,
+                bundle = compile_bundle(module, inputs=subworkflow_inputs(module, work), module_id=folder.name,
                                         options=STUB_RESOURCES)
                 counts["compiled"] += 1
             except PynfError as e:

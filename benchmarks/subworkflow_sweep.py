@@ -3,26 +3,31 @@
 The corpus folders are linked into a temporary tree in the nf-core/modules layout (``modules/nf-core``,
 ``subworkflows/nf-core``) so the subworkflows' relative includes resolve. For each subworkflow: parse and
 load it with every module and subworkflow it includes (a missing include is reported), compile the
-wrapper with synthesized inputs (``pynf.stubcheck.inputs``; a take whose shape pynf could not infer gets a
-queue of one ``[meta, file, ...]`` sized by the first closure over it, a plain-value take ``false``),
-and, when every process it runs has a ``stub:`` block, stub-run it on the embedded engine (Nextflow's v1
-parser, one long-lived JVM, at most ``STUB_TIMEOUT`` seconds) with version shims for the ``eval``
-version commands. ``--v2 N`` also runs the first N compiled wrappers with Nextflow's CLI under the
-strict v2 parser (one JVM each).
+wrapper with synthesized inputs (``pynf.stubcheck.subworkflow``: a take whose shape pynf could not infer gets
+a queue of one ``[meta, file, ...]`` sized by the first closure over it, a plain-value take ``false``),
+and, when every process it runs has a ``stub:`` block, stub-run it on the embedded engine (one long-lived JVM,
+at most ``STUB_TIMEOUT`` seconds) with version shims for the ``eval`` version commands, under each of
+Nextflow's syntax parsers (``--parsers v1,v2``: ``NXF_SYNTAX_PARSER`` pushed onto the engine's environment
+for each run). Where no stub run passed, ``nextflow run -preview`` (Nextflow's CLI, one JVM each) under that
+parser tells whether Nextflow compiles the wrapper.
 
     python benchmarks/subworkflow_sweep.py --subworkflows ../shared/corpus/nf-core-subworkflows \\
-        --modules ../shared/corpus/nf-core-modules [--names a,b] [--no-stub] [--v2 N] [--json]
+        --modules ../shared/corpus/nf-core-modules [--names a,b] [--no-stub] [--parsers v1,v2] [--json]
 
-Prints ``{"subworkflows", "loaded", "compiled", "stub_eligible", "stub_passed", "v2_run", "v2_passed",
-"failed": [{"subworkflow", "stage", "error"}], "seconds"}``.
+Prints ``{"subworkflows", "loaded", "compiled", "stub_eligible", "stub_passed" (v1), "parsers": {parser:
+{"stub_passed", "nextflow_compiled", "previewed"}}, "failed": [{"subworkflow", "stage", "error"}], "seconds"}``.
 
-Measured on the 45 shared subworkflows (2 shared cores; 243-372 s a run): 44 loaded and compiled (the 45th,
-fastq_align_dedup_bwamem, includes bam_sort_stats_samtools and fastq_align_bwa, absent from the corpus);
-44 stub-eligible, 27 stub runs passed; the 17 failures are the subworkflows' own code rejecting the
-synthesized inputs (closures destructuring more elements, required meta fields or choice values, a join
-of takes with different keys). ``--v2 3``: 1 of 3 passed (archive_extract); bam_applybqsr fails on its
-synthesized input as under v1, bam_dedup_stats_samtools_umitools on Nextflow 25.04's v2 parser rejecting
-``emit: name = expr`` for a name that is not a variable of ``main:``.
+Measured on the 45 shared subworkflows (2 shared cores; 1306 s with both parsers): 44 loaded and compiled
+(the 45th, fastq_align_dedup_bwamem, includes bam_sort_stats_samtools and fastq_align_bwa, absent from the
+corpus); 44 stub-eligible. v1: 27 stub runs passed, 41 passed a stub run or -preview; the 3 other previews
+fail in the subworkflows' own code at run time (choice values, ``Channel.empty`` on a boolean take), so
+44/44 compile. The 17 stub failures are the subworkflows' own code rejecting the synthesized inputs
+(closures destructuring more elements, required meta fields or choice values, a join of takes with
+different keys). v2: 24 stub runs passed, 34 passed a stub run or -preview, 2 previews fail at run time as
+under v1 (36/44 compile); 8 do not compile, on nf-core code the strict parser rejects: 5 subworkflows' own
+nextflow.config reading ``meta``/``quant_type`` in closures, 2 nested closures using the implicit ``it``,
+``groovy.json.JsonGenerator.Options`` in utils_nextflow_pipeline. No failure is the wrapper's, and none is
+``emit: name = expr`` any more (pynf stages those rewritten, see pynf.compiler.subworkflow_emits).
 """
 
 from __future__ import annotations
@@ -31,14 +36,15 @@ from __future__ import annotations
 QUICK_ARGS = ["--subworkflows", "{corpus}/../nf-core-subworkflows", "--modules", "{corpus}",
               "--names", "bam_stats_samtools,fasta_bgzip_index_dict_samtools", "--json"]
 #: Keys the JSON report always has.
-EXPECTED_KEYS = frozenset({"subworkflows", "loaded", "compiled", "stub_eligible", "stub_passed", "v2_run",
-                           "v2_passed", "failed", "seconds"})
+EXPECTED_KEYS = frozenset({"subworkflows", "loaded", "compiled", "stub_eligible", "stub_passed", "parsers",
+                           "failed", "seconds"})
 #: What the quick mode needs from the machine.
 NEEDS = ("engine", "corpus")
 #: The test that runs the quick mode with its own checks.
 TESTED_BY = "tests/subworkflows/test_sweep.py"
 
 import argparse
+import contextlib
 import dataclasses
 import json
 import re
@@ -51,15 +57,15 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from pynf.compiler.ir import Process  # noqa: E402
-from pynf.compiler.subworkflow_module import ANY, SubworkflowModule, load_subworkflow  # noqa: E402
+from pynf.compiler.subworkflow_module import SubworkflowModule, load_subworkflow  # noqa: E402
 from pynf.errors import PynfError  # noqa: E402
 from pynf.render.compile import compile_bundle  # noqa: E402
-from pynf.render.inputs import Queue  # noqa: E402
-from pynf.stubcheck.inputs import synthesize_inputs  # noqa: E402
 from pynf.stubcheck.run import STUB_RESOURCES  # noqa: E402
-from pynf.stubcheck.shims import version_shims, with_shims  # noqa: E402
+from pynf.stubcheck.subworkflow import subworkflow_inputs, subworkflow_stub_check  # noqa: E402
 
 
+#: Nextflow's syntax parsers: v1 (the default) and the strict v2 (``NXF_SYNTAX_PARSER=v2``).
+PARSERS = ("v1", "v2")
 #: Seconds a stub run may take (a subworkflow whose operators wait for more items never ends on its own).
 STUB_TIMEOUT = 300
 
@@ -72,52 +78,40 @@ def tree(root: Path, subworkflows: Path, modules: Path) -> Path:
     return root
 
 
-def _arity(source: str, take: str) -> int:
-    """How many elements the first closure applied to ``take`` destructures (``ch.map { meta, reads -> }``: 2)."""
-    m = re.search(r"\b" + re.escape(take) + r"\s*\.\s*\w+\s*\{\s*([A-Za-z_][\w\s,]*?)->", source)
-    return max(2, len(m.group(1).split(","))) if m else 2
+@contextlib.contextmanager
+def syntax_parser(parser: str):
+    """Nextflow's script and config parser for the embedded runs inside: ``NXF_SYNTAX_PARSER`` pushed onto the
+    engine's environment (Nextflow reads it when it loads a script)."""
+    from pynf.backends.local.jvm import start_jvm
+    from pynf.backends.local.jvm_state import J
 
-
-def inputs_for(module: SubworkflowModule, work: Path) -> list:
-    """Synthesized inputs: module inputs as the stub sweep makes them; for an as-given take a queue of one
-    ``[meta, file, ...]`` (as many elements as the first closure over it destructures)."""
-    process = module.processes[0]
-    inputs = synthesize_inputs(process, work / "inputs")
-    source = Path(module.path).read_text()
-    for i, ch in enumerate(process.inputs):
-        if ch.elements[0].kind == ANY:
-            files = []
-            for k in range(_arity(source, ch.key) - 1):
-                files.append(work / "inputs" / f"take{i}_{k}.txt")
-                files[-1].write_text("placeholder\n")
-            # a queue of one sample: operators such as join wait for a queue's end (a value channel has none)
-            inputs[i] = False if ch.key in module.plain_takes else Queue([[{"id": "test"}, *files]])
-    return inputs
-
-
-def stub_run(module: SubworkflowModule, bundle, work: Path, backend) -> str | None:
-    """One stub run with version shims; None when it succeeded with a manifest, else why not."""
-    merged = dataclasses.replace(module.processes[0], outputs=tuple(o for p in module.inner for o in p.outputs))
-    shims = version_shims(merged)
-    extra = shims.install_lib(work / "lib")
-    bundle = dataclasses.replace(bundle, config_text=bundle.config_text + "\n" + extra + "\n")
+    start_jvm()
+    env = J.HashMap(J.SysEnv.get())
+    env.put("NXF_SYNTAX_PARSER", parser)
+    J.SysEnv.push(env)
     try:
-        result = backend.submit(with_shims(bundle, shims), stub=True, run_dir=work / "run", timeout=STUB_TIMEOUT)
-    except PynfError as e:
-        return f"{type(e).__name__}: {str(e)[:300]}"
-    if result.manifest is None:
-        return "no manifest written"
-    return None
+        yield
+    finally:
+        J.SysEnv.pop()
 
 
-def v2_run(bundle, work: Path) -> str | None:
-    """Nextflow's CLI under NXF_SYNTAX_PARSER=v2 with -stub; None when it exits 0."""
+def stub_run(module: SubworkflowModule, bundle, work: Path, backend, parser: str) -> str | None:
+    """One stub run with version shims under ``parser``; None when it succeeded with a manifest, else why not."""
+    with syntax_parser(parser):
+        return subworkflow_stub_check(module, module.processes[0].name, work, backend, bundle=bundle,
+                                      run_dir=work / f"run-{parser}", timeout=STUB_TIMEOUT)
+
+
+def preview(bundle, work: Path, parser: str) -> str | None:
+    """``nextflow run -preview`` (the script compiled and its workflow wired, no task run) with Nextflow's CLI
+    under ``parser``; None when it exits 0, else the last lines it printed."""
     from pynf.backends.local.launch import java_cmd_for_cli, nextflow_env
 
-    bundle.write(work / "bundle")
-    env = {**nextflow_env(), "NXF_SYNTAX_PARSER": "v2"}
-    proc = subprocess.run(java_cmd_for_cli(work / "bundle", ["-stub"]), cwd=work, env=env, capture_output=True,
-                          text=True, timeout=900)
+    folder = work / f"preview-{parser}"
+    bundle.write(folder / "bundle")
+    env = {**nextflow_env(), "NXF_SYNTAX_PARSER": parser}
+    proc = subprocess.run(java_cmd_for_cli(folder / "bundle", ["-preview"]), cwd=folder, env=env,
+                          capture_output=True, text=True, timeout=900)
     if proc.returncode == 0:
         return None
     lines = [line for line in (proc.stdout + proc.stderr).splitlines() if line.strip() and "WARN" not in line]
@@ -129,11 +123,32 @@ def has_stubs(processes: tuple[Process, ...]) -> bool:
     return all(p.stub is not None for p in processes)
 
 
-def run(subworkflows: Path, modules: Path, names: list[str] | None, *, stub: bool = True, v2: int = 0) -> dict:
+def _nextflow(module: SubworkflowModule, bundle, work: Path, parsers: tuple[str, ...], counts: dict,
+              failed: list[dict], backend, stub: bool) -> None:
+    """Stub-run the wrapper under each parser (where every process has a stub); where no stub run passed,
+    ``-preview`` tells whether Nextflow compiles it. Counts and failures are added in place."""
+    name = Path(module.path).parent.name
+    eligible = stub and has_stubs(module.inner)
+    for parser in parsers:
+        error = stub_run(module, bundle, work, backend, parser) if eligible else None
+        passed = eligible and error is None
+        counts[parser]["stub_passed"] += passed
+        if error:
+            failed.append({"subworkflow": name, "stage": f"stub ({parser})", "error": error})
+        why = None if passed else preview(bundle, work, parser)
+        counts[parser]["nextflow_compiled"] += why is None
+        counts[parser]["previewed"] += not passed
+        if why:
+            failed.append({"subworkflow": name, "stage": f"preview ({parser})", "error": why})
+
+
+def run(subworkflows: Path, modules: Path, names: list[str] | None, *, stub: bool = True,
+        parsers: tuple[str, ...] = PARSERS) -> dict:
     """Sweep the subworkflows (all, or ``names``) and return the JSON report."""
     folders = sorted(p.parent for p in subworkflows.glob("*/main.nf") if names is None or p.parent.name in names)
     failed: list[dict] = []
-    counts = dict.fromkeys(("loaded", "compiled", "stub_eligible", "stub_passed", "v2_run", "v2_passed"), 0)
+    counts = dict.fromkeys(("loaded", "compiled", "stub_eligible"), 0)
+    by_parser = {parser: dict.fromkeys(("stub_passed", "nextflow_compiled", "previewed"), 0) for parser in parsers}
     start = time.perf_counter()
     backend = None
     with tempfile.TemporaryDirectory(prefix="pynf-subworkflows-") as tmp:
@@ -146,7 +161,7 @@ def run(subworkflows: Path, modules: Path, names: list[str] | None, *, stub: boo
                 module = load_subworkflow(root / "subworkflows" / "nf-core" / folder.name)
                 counts["loaded"] += 1
                 stage = "compile"
-                bundle = compile_bundle(module, inputs=inputs_for(module, work), module_id=folder.name,
+                bundle = compile_bundle(module, inputs=subworkflow_inputs(module, work), module_id=folder.name,
                                         options=STUB_RESOURCES)
                 counts["compiled"] += 1
             except PynfError as e:
@@ -158,21 +173,13 @@ def run(subworkflows: Path, modules: Path, names: list[str] | None, *, stub: boo
                     from pynf.backends.local.backend import LocalBackend
 
                     backend = LocalBackend()
-                error = stub_run(module, bundle, work, backend)
-                counts["stub_passed"] += error is None
-                if error:
-                    failed.append({"subworkflow": folder.name, "stage": "stub (v1)", "error": error})
             elif stub:
                 missing = [p.name for p in module.inner if p.stub is None]
-                failed.append({"subworkflow": folder.name, "stage": "stub (v1)",
+                failed.append({"subworkflow": folder.name, "stage": "stub",
                                "error": f"not stub-run: no stub block in {', '.join(missing)}"})
-            if counts["v2_run"] < v2:
-                counts["v2_run"] += 1
-                error = v2_run(bundle, work / "v2")
-                counts["v2_passed"] += error is None
-                if error:
-                    failed.append({"subworkflow": folder.name, "stage": "v2", "error": error})
-    return {"subworkflows": len(folders), **counts, "failed": failed, "seconds": round(time.perf_counter() - start, 1)}
+            _nextflow(module, bundle, work, parsers, by_parser, failed, backend, stub)
+    return {"subworkflows": len(folders), **counts, "stub_passed": by_parser.get("v1", {}).get("stub_passed", 0),
+            "parsers": by_parser, "failed": failed, "seconds": round(time.perf_counter() - start, 1)}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -180,21 +187,29 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--subworkflows", required=True, type=Path)
     ap.add_argument("--modules", required=True, type=Path)
     ap.add_argument("--names", help="comma-separated subworkflow names (default: all)")
-    ap.add_argument("--no-stub", action="store_true", help="parse and compile only")
-    ap.add_argument("--v2", type=int, default=0, help="also run the first N wrappers under the strict v2 parser")
+    ap.add_argument("--no-stub", action="store_true", help="parse and compile only (no Nextflow run)")
+    ap.add_argument("--parsers", default=",".join(PARSERS),
+                    help="Nextflow syntax parsers to run the wrappers under (default: v1,v2)")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
     for folder in (args.subworkflows, args.modules):
         if not folder.is_dir():
             print(f"corpus folder not found: {folder}", file=sys.stderr)
             return 2
+    parsers = tuple(p for p in args.parsers.split(",") if p)
+    if not set(parsers) <= set(PARSERS):
+        print(f"--parsers: expected a comma-separated subset of {', '.join(PARSERS)}", file=sys.stderr)
+        return 2
     names = args.names.split(",") if args.names else None
-    report = run(args.subworkflows, args.modules, names, stub=not args.no_stub, v2=args.v2)
+    report = run(args.subworkflows, args.modules, names, stub=not args.no_stub, parsers=() if args.no_stub else parsers)
     if args.json:
         print(json.dumps(report, indent=2))
     else:
         print(f"{report['loaded']}/{report['subworkflows']} loaded, {report['compiled']} compiled, "
-              f"{report['stub_passed']}/{report['stub_eligible']} stub runs passed in {report['seconds']} s")
+              f"{report['stub_eligible']} stub-eligible in {report['seconds']} s")
+        for parser, figures in report["parsers"].items():
+            print(f"  {parser}: {figures['stub_passed']} stub runs passed, {figures['nextflow_compiled']} compiled by "
+                  f"Nextflow ({figures['previewed']} checked with -preview)")
         for f in report["failed"]:
             print(f"  {f['subworkflow']} [{f['stage']}]: {f['error']}")
     return 0

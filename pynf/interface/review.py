@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from pynf.compiler import Module
+from pynf.compiler.subworkflow_module import SubworkflowModule
 from pynf.compiler.subworkflow_module import parse_component as parse  # a module or a subworkflow
 from pynf.errors import InterfaceDriftError, InterfaceDriftWarning, NotReviewedHint
 from pynf.sources.checkout import resolve
@@ -72,9 +73,24 @@ class Review:
         return out
 
 
+def _subworkflow_stub(parsed: SubworkflowModule, module_id: str, backend: Any) -> tuple[bool | None, str | None]:
+    """A subworkflow is stub-run as a whole when every process it runs has a stub block."""
+    from pynf.stubcheck.subworkflow import missing_stubs, subworkflow_stub_check
+
+    missing = missing_stubs(parsed)
+    if missing:
+        return None, f"no stub block in {', '.join(missing)}: not stub-run"
+    with tempfile.TemporaryDirectory(prefix="pynf-review-") as tmp:
+        error = subworkflow_stub_check(parsed, module_id, Path(tmp), backend)
+    name = parsed.processes[0].name
+    return (True, f"{name}: passed (synthesized inputs)") if error is None else (False, f"{name}: failed: {error}")
+
+
 def _stub(parsed: Module, module_id: str, process: str | None, backend: Any) -> tuple[bool | None, str | None]:
     from pynf.stubcheck.run import stub_check
 
+    if isinstance(parsed, SubworkflowModule):
+        return _subworkflow_stub(parsed, module_id, backend)
     processes = [parsed.process(process)] if process else list(parsed.processes)
     with_stub = [p for p in processes if p.stub is not None]
     if not with_stub:

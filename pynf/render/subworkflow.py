@@ -5,12 +5,15 @@ The bundle carries the subworkflow and every module and subworkflow it includes 
 so the includes resolve as in nf-core/modules; the wrapper includes the workflow from there, builds
 each take channel from ``params.pynf_inputs`` (the Queue rule as for modules), and publishes every
 emit and every topic (``versions``) of its processes.  The subworkflow's own ``nextflow.config`` comes
-first in the config (pynf's run options after it, so they win).
+first in the config (pynf's run options after it, so they win).  Each subworkflow file is staged with its
+``emit: name = expr`` rewritten for Nextflow's strict parser (:mod:`pynf.compiler.subworkflow_emits`); the
+wrapper's header lists the files rewritten.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
 import re
 import warnings
@@ -19,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from pynf._version import __version__
+from pynf.compiler.subworkflow_emits import strict_emits
 from pynf.compiler.subworkflow_module import ANY, SubworkflowModule
 from pynf.errors import UnknownExtKeyWarning
 from pynf.render.bundle import MANIFEST_NAME, Bundle
@@ -29,7 +33,8 @@ from pynf.render.renderer import RESERVED_FOLDERS, collect_sidecars, ext_warning
 from pynf.sources.ids import local_module_id
 from pynf.templates import render_template
 
-__all__ = ["JSON_FILE_KEY", "render_subworkflow", "subworkflow_step_files", "subworkflow_root", "subworkflow_files", "take_inputs"]
+__all__ = ["JSON_FILE_KEY", "render_subworkflow", "subworkflow_step_files", "subworkflow_root", "subworkflow_files", "take_inputs",
+           "rewritten_emits", "subworkflow_own_config"]
 
 _TOPIC_PREFIX = "@topic:"
 
@@ -55,6 +60,25 @@ def subworkflow_root(module: SubworkflowModule) -> Path:
     return Path(os.path.commonpath([os.path.dirname(os.path.normpath(f.path)) for f in module.files]))
 
 
+@functools.lru_cache(maxsize=256)
+def _staged(text: str, filename: str) -> tuple[str, tuple[str, ...]]:
+    return strict_emits(text, filename)
+
+
+def _staged_bytes(path: Path) -> tuple[bytes, tuple[str, ...]]:
+    """A subworkflow file as staged: its emits rewritten for the strict parser (which workflows were)."""
+    data = path.read_bytes()
+    text, names = _staged(data.decode("utf-8-sig"), str(path))
+    return (text.encode() if names else data), names
+
+
+def rewritten_emits(module: SubworkflowModule) -> list[str]:
+    """The bundle paths of the subworkflow files whose emits were rewritten for the strict parser."""
+    root = subworkflow_root(module)
+    paths = [Path(os.path.normpath(inc.path)) for inc in module.files if inc.kind != "process"]
+    return [p.relative_to(root).as_posix() for p in paths if _staged_bytes(p)[1]]
+
+
 def subworkflow_files(module: SubworkflowModule) -> tuple[dict[str, bytes], frozenset[str]]:
     """Every file of the bundle besides the wrapper: each component's main.nf and the files its folder
     needs (environment.yml, templates/, module-local includes), resources/usr/bin as ``bin/``."""
@@ -70,6 +94,7 @@ def subworkflow_files(module: SubworkflowModule) -> tuple[dict[str, bytes], froz
                 rel = extra.relative_to(path.parent)
                 if extra.is_file() and rel.parts[0] not in _NOT_CARRIED:
                     files[f"{folder}/{rel.as_posix()}"] = extra.read_bytes()
+            files[path.relative_to(root).as_posix()] = _staged_bytes(path)[0]
             continue
         sidecars, exe = collect_sidecars(path.parent)
         for rel, data in sidecars:
@@ -126,7 +151,7 @@ def render_subworkflow_wrapper(module: SubworkflowModule, module_id: str) -> str
     include = Path(os.path.normpath(module.path)).relative_to(subworkflow_root(module)).as_posix()
     return render_template(
         "subworkflow.nf.j2", version=__version__, module_id=module_id.replace("\n", " "),
-        source_hash=module.source_hash, workflow_name=process.name, process_names=list(module.process_names),
+        source_hash=module.source_hash, workflow_name=process.name, rewritten=rewritten_emits(module), process_names=list(module.process_names),
         manifest_name=MANIFEST_NAME, include_path="./" + include.removesuffix(".nf"),
         inputs=[_channel(ch, module.plain_takes) for ch in process.inputs], outputs=outputs,
         topic_keys=[(t, _TOPIC_PREFIX + t) for t in topics], topic_map={_TOPIC_PREFIX + t: t for t in topics},
@@ -134,19 +159,31 @@ def render_subworkflow_wrapper(module: SubworkflowModule, module_id: str) -> str
         reserved=sorted(RESERVED_FOLDERS), per_task_rule=per_task_rule(process))
 
 
-def render_subworkflow_config(module: SubworkflowModule, options: RenderOptions) -> str:
-    """configText: the subworkflow's own nextflow.config (each one it includes, verbatim), then pynf's
-    run options for every process it runs."""
-    names = "|".join(module.process_names) or module.processes[0].name
-    ours = render_config(dataclasses.replace(module.processes[0], name=names), options.run)
-    own = [f"// ---- {Path(f.path).parent.name}/nextflow.config (the subworkflow's own, verbatim) ----\n{f.config.rstrip()}\n"
-           for f in module.files if f.config]
+def subworkflow_own_config(modules: list[SubworkflowModule]) -> str:
+    """The own nextflow.config of each subworkflow in ``modules`` and of those they include (each once, verbatim),
+    after ``params.NAME = null`` for each param they read and none sets; empty when none has one."""
+    seen: dict[str, str] = {}
+    for module in modules:
+        for f in module.files:
+            if f.config and f.path not in seen:
+                seen[f.path] = (f"// ---- {Path(f.path).parent.name}/nextflow.config (the subworkflow's own, verbatim) "
+                                f"----\n{f.config.rstrip()}\n")
+    own = list(seen.values())
     text = "\n".join(own)
     unset = sorted(set(_CONFIG_PARAM.findall(text)) - set(_CONFIG_PARAM_SET.findall(text)))
     if unset:  # a pipeline defines them; here they default to null (params= sets them)
         own.insert(0, "// params the subworkflow's config reads (a pipeline defines them; set them with params=)\n"
                    + "".join(f"params.{name} = null\n" for name in unset))
-    return "\n".join(own + [ours]) if own else ours
+    return "\n".join(own)
+
+
+def render_subworkflow_config(module: SubworkflowModule, options: RenderOptions) -> str:
+    """configText: the subworkflow's own nextflow.config (each one it includes, verbatim), then pynf's
+    run options for every process it runs."""
+    names = "|".join(module.process_names) or module.processes[0].name
+    ours = render_config(dataclasses.replace(module.processes[0], name=names), options.run)
+    own = subworkflow_own_config([module])
+    return f"{own}\n{ours}" if own else ours
 
 
 def render_subworkflow(module: SubworkflowModule, options: RenderOptions) -> Bundle:

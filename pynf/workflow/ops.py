@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar, Union
 
-__all__ = ["Output", "Var", "Mix", "Wrap", "Join", "Combine", "First", "Row", "MapRow", "Pick", "Files",
+__all__ = ["Output", "Topic", "Var", "Mix", "Wrap", "Join", "Combine", "First", "Row", "MapRow", "Pick", "Files",
            "Concat", "ToList", "VersionsOf", "VersionsFile", "Chain", "Line"]
 
 
@@ -23,6 +23,16 @@ class Output:
     op: ClassVar[str] = "output"
     process: str
     index: int
+
+
+@dataclass(frozen=True)
+class Topic:
+    """``channel.topic(name)`` filtered to the tasks of one included subworkflow (``task.process`` starts
+    with ``workflow:``): the topic items of a subworkflow step."""
+
+    op: ClassVar[str] = "topic"
+    name: str
+    workflow: str
 
 
 @dataclass(frozen=True)
@@ -134,7 +144,7 @@ class VersionsFile:
     name: str
 
 
-Source = Union[Output, Var, Mix]
+Source = Union[Output, Var, Mix, Topic]
 Operator = Union[Wrap, Join, Combine, First, MapRow, Pick, Files, Concat, ToList, VersionsOf, VersionsFile]
 
 

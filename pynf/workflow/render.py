@@ -14,18 +14,24 @@ from typing import Any
 
 from pynf._version import __version__
 from pynf.compiler.ir import Process
+from pynf.compiler.subworkflow_module import SubworkflowModule
 from pynf.errors import OptionsError, WiringError
 from pynf.render.bundle import MANIFEST_NAME, Bundle
 from pynf.render.inputs import build_params
 from pynf.render.options import RunOptions
 from pynf.render.renderer import _channel_context
 from pynf.render.reports import config_context
+from pynf.render.subworkflow import subworkflow_own_config
 from pynf.templates import render_template
 from pynf.workflow.modules import module_layout
+from pynf.workflow.ops import Chain, Topic
 from pynf.workflow.step import Step, StepGraph
 from pynf.workflow.wiring import StepPlan, plan_step
 
-__all__ = ["render_workflow", "STEP_MANIFEST_DIR"]
+__all__ = ["render_workflow", "STEP_MANIFEST_DIR", "TOPIC_KEY"]
+
+#: Key under which a subworkflow step publishes a topic its processes send to (not one of its outputs).
+TOPIC_KEY = "@topic:{topic}"
 
 #: Folder of the outdir where each finished step's part of the manifest is written as soon as it ends.
 STEP_MANIFEST_DIR = ".pynf-steps"
@@ -57,26 +63,36 @@ def _step_context(step: Step, plan: StepPlan, process: str) -> dict[str, Any]:
     for ch in step.process.outputs:
         if ch.topic:
             topics.setdefault(ch.topic, []).append(ch.key)
+    channels = {o["key"]: {"kinds": o["kinds"], "tuple": o["tuple"]} for o in outputs}
+    inner = []  # a subworkflow step: each topic its processes send to, read from the topic channel
+    for i, (topic, kinds) in enumerate(sorted(step.inner_topics().items())):
+        key = TOPIC_KEY.format(topic=topic)
+        inner.append({"var": f"pynf_topic_{step.name}_{i}", "key": key, "source": Chain(Topic(topic, process))})
+        channels[key] = {"kinds": list(kinds), "tuple": len(kinds) > 1}
+        topics.setdefault(topic, []).append(key)
     return {
         "name": step.name, "process": process, "module_id": step.module_id.replace("\n", " "),
         "source_hash": step.module.source_hash, "many": plan.many,
         "literals": [(var, key, _channel_context(ch)) for var, key, ch in plan.literals],
         "consts": plan.consts, "lines": plan.lines, "args": plan.args, "outputs": outputs,
-        "channels": {o["key"]: {"kinds": o["kinds"], "tuple": o["tuple"]} for o in outputs},
+        "channels": channels, "inner_topics": inner,
+        "publish_keys": [o["key"] for o in outputs] + [t["key"] for t in inner],
         "info": {"name": step.name, "process": process, "module": step.module_id,
                  "keys": [o["key"] for o in outputs], "topics": {t: topics[t] for t in sorted(topics)}},
     }
 
 
 def _config_text(wf: StepGraph, steps: list[Step], procs: Mapping[str, str], options: dict[str, RunOptions]) -> str:
-    """The run's nextflow.config: every step's process settings, and the settings the steps share."""
+    """The run's nextflow.config: the own nextflow.config of each subworkflow step (first, so pynf's settings
+    win), every step's process settings, and the settings the steps share."""
     limits = dict(_common(steps, options, "resource_limits") or ())
     extra: list[str] = []
     for step in steps:
         text = options[step.name].extra_config.rstrip("\n")
         if text and text not in extra:
             extra.append(text)
-    return render_template(
+    own = subworkflow_own_config([s.module for s in steps if isinstance(s.module, SubworkflowModule)])
+    return (f"{own}\n" if own else "") + render_template(
         "workflow.config.j2", version=__version__, workflow_name=wf.name,
         steps=[{"name": s.name, "process": procs[s.name], "run": options[s.name],
                 "ext": sorted(options[s.name].ext.items()), "cluster_options": _cluster(options[s.name])}

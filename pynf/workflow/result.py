@@ -17,7 +17,7 @@ from pynf.render.manifest import ManifestOutputs
 from pynf.render.reports import ReportLinks, Reports
 from pynf.render.summary import result_html
 from pynf.workflow.modules import process_names
-from pynf.workflow.render import STEP_MANIFEST_DIR
+from pynf.workflow.render import STEP_MANIFEST_DIR, TOPIC_KEY
 from pynf.workflow.step import StepGraph
 
 
@@ -75,6 +75,8 @@ class WorkflowResult(ManifestOutputs, ReportLinks):
             for ch in s.process.outputs:
                 if ch.topic:
                     topics.setdefault(ch.topic, []).append(ch.key)
+            for topic in sorted(s.inner_topics()):  # a subworkflow step: its processes' topics
+                topics.setdefault(topic, []).append(TOPIC_KEY.format(topic=topic))
             steps[s.name] = {"process": procs[s.name], "module": s.module_id, "topics": topics}
         return cls(workflow=wf.name, run=run, steps=steps)
 
@@ -112,7 +114,7 @@ class WorkflowResult(ManifestOutputs, ReportLinks):
             info = (manifest.get("steps") or {}).get(name) or {}
             outputs = manifest.get("outputs") or {}
             mine = {key: outputs.get(f"{name}.{key}", []) for key in info.get("outputs", [])}
-            return {"outputs": mine, "topics": {}}
+            return {"outputs": mine, "topics": {}, "topic_items": info.get("topic_items") or {}}
         outdir = getattr(self.run, "outdir", None)
         counts = (getattr(self.run, "counts", None) or {}).get(self.steps[name]["process"])
         if outdir is None or (counts is not None and (counts.failed or counts.pending or counts.submitted
@@ -124,7 +126,9 @@ class WorkflowResult(ManifestOutputs, ReportLinks):
             return None
         if not isinstance(data, dict) or data.get("run") not in (None, getattr(self.run, "run_name", None)):
             return None  # another run's part (an earlier run into the same outdir)
-        return {"outputs": data.get("outputs") or {}, "topics": {}}
+        outputs = data.get("outputs") or {}
+        hidden = {k: v for k, v in outputs.items() if k.startswith(TOPIC_KEY.format(topic=""))}
+        return {"outputs": {k: v for k, v in outputs.items() if k not in hidden}, "topics": {}, "topic_items": hidden}
 
     def _finished_items(self, name: str) -> dict | None:
         """A step cut off by a failure: the outputs of its tasks that finished (work-dir paths), None if none."""
@@ -170,7 +174,8 @@ class WorkflowResult(ManifestOutputs, ReportLinks):
         if part is not None:
             # topics of this step: its outputs that declare a topic, as listed by the manifest's step info
             for topic, keys in self._step_topics(name).items():
-                part["topics"][topic] = [i for k in keys for i in part["outputs"].get(k, [])]
+                part["topics"][topic] = [i for k in keys
+                                         for i in part["outputs"].get(k, part.get("topic_items", {}).get(k, []))]
         tasks = getattr(self.run, "tasks", ())
         tasks = tuple(t for t in tasks if t.process == info["process"]) if isinstance(tasks, (tuple, list)) else ()
         process = info["process"]

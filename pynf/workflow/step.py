@@ -251,6 +251,11 @@ class Step:
         return [i for i, ch in enumerate(self.process.outputs)
                 if ch.topic == "versions" or (ch.key == "versions" and ch.kind in ("path", "file"))]
 
+    def inner_topics(self) -> dict[str, tuple[str, ...]]:
+        """A subworkflow step's topics (its processes send to them; its emits do not carry them): name -> the
+        element kinds of an item. Empty for a module step (its topics are outputs)."""
+        return dict(getattr(self.module, "topics", ()) or ())
+
     def versions_steps(self) -> list[Step]:
         """The steps whose versions ``wf.versions`` holds for this step: none unless this step takes it; else every
         other step with versions outputs that does not take this step's outputs (directly or not) and does not

@@ -35,11 +35,19 @@ _WORK_DIRS: set[Path] = set()
 def _stat(pid: int) -> tuple[int, str, int] | None:
     """(parent pid, state, start time in clock ticks since boot) of ``pid``; None once it is gone."""
     try:
-        text = (_PROC / str(pid) / "stat").read_text()
+        with open(f"{_PROC}/{pid}/stat", "rb") as handle:
+            text = handle.read()
     except OSError:
         return None
-    fields = text[text.rindex(")") + 2:].split()  # the command name may hold spaces and parentheses
-    return int(fields[1]), fields[0], int(fields[19])
+    fields = text[text.rindex(b")") + 2:].split()  # the command name may hold spaces and parentheses
+    return int(fields[1]), fields[0].decode(), int(fields[19])
+
+
+def _pids() -> list[int]:
+    try:
+        return [int(name) for name in os.listdir(_PROC) if name.isdigit()]
+    except OSError:
+        return []
 
 
 def _mark() -> str:
@@ -56,10 +64,10 @@ def mark_engine_environment() -> None:
 
 def _children_by_parent() -> dict[int, list[int]]:
     children: dict[int, list[int]] = {}
-    for entry in _PROC.glob("[0-9]*"):
-        stat = _stat(int(entry.name))
+    for pid in _pids():
+        stat = _stat(pid)
         if stat is not None and stat[1] != "Z":
-            children.setdefault(stat[0], []).append(int(entry.name))
+            children.setdefault(stat[0], []).append(pid)
     return children
 
 
@@ -72,19 +80,22 @@ def _descendants(root: int, children: dict[int, list[int]]) -> list[int]:
     return found
 
 
-def _cwd(pid: int) -> Path | None:
+def _in(pid: int, work: str) -> bool:
+    """``pid`` runs in ``work`` (a real path) or below it."""
     try:
-        return Path(os.readlink(_PROC / str(pid) / "cwd"))
+        cwd = os.readlink(f"{_PROC}/{pid}/cwd")
     except OSError:
-        return None
+        return False
+    return cwd == work or cwd.startswith(work + "/")
 
 
 def _marked(pid: int, mark: bytes) -> bool:
     """``pid`` is this user's and was started (through any number of processes) by this process's engine."""
     try:
-        if os.stat(_PROC / str(pid)).st_uid != os.getuid():
+        if os.stat(f"{_PROC}/{pid}").st_uid != os.getuid():
             return False
-        return mark in (_PROC / str(pid) / "environ").read_bytes().split(b"\0")
+        with open(f"{_PROC}/{pid}/environ", "rb") as handle:
+            return mark in handle.read().split(b"\0")
     except OSError:
         return False
 
@@ -94,19 +105,35 @@ def leftover_tasks(work_dir: Path, parent: int | None = None) -> list[int]:
     by its engine), or with ``parent`` the descendants of that pid (0: anyone's)."""
     if not _PROC.is_dir():
         return []
-    work = Path(os.path.realpath(work_dir))
-    children = _children_by_parent()
-    ours = set(_descendants(os.getpid() if parent is None else parent, children))
+    work, mine = os.path.realpath(work_dir), _ancestry()
+    candidates = [pid for pid in _pids() if pid not in mine and _in(pid, work)]
+    if not candidates:  # the usual case, cheap: no process's state read
+        return []
+    root = os.getpid() if parent is None else parent
     mark = f"{ENGINE_MARK}={os.environ[ENGINE_MARK]}".encode() if parent is None and ENGINE_MARK in os.environ \
         else None
-    found: list[int] = []
-    for pid in sorted({p for kids in children.values() for p in kids} - _ancestry()):
-        cwd = _cwd(pid)
-        if pid in found or cwd is None or not cwd.is_relative_to(work):
-            continue
-        if pid in ours or (mark is not None and _marked(pid, mark)):
-            found.extend([pid, *(p for p in _descendants(pid, children) if p not in found)])
-    return found
+    children = _children_by_parent()
+    found: dict[int, None] = {}  # in order, once each
+    for pid in candidates:
+        if pid not in found and (_descends(pid, root) or (mark is not None and _marked(pid, mark))):
+            found.update(dict.fromkeys([pid, *_descendants(pid, children)]))
+    return list(found)
+
+
+def _descends(pid: int, root: int) -> bool:
+    """``pid`` is a descendant of ``root`` (every process is of 0)."""
+    seen: set[int] = set()
+    while pid not in seen:
+        seen.add(pid)
+        stat = _stat(pid)
+        if stat is None:
+            return False
+        pid = stat[0]
+        if pid == root:
+            return True
+        if pid == 0:
+            return False
+    return False
 
 
 def _ancestry() -> set[int]:
@@ -144,7 +171,7 @@ def _freeze(pids: list[int]) -> list[int]:
     return frozen
 
 
-def end_leftover_tasks(work_dir: Path, grace: float = 5.0, *, quiet_sweeps: int = 2, interval: float = 0.05,
+def end_leftover_tasks(work_dir: Path, grace: float = 5.0, *, quiet_sweeps: int = 2, interval: float = 0.02,
                        limit: float = 60.0) -> list[int]:
     """End the tasks still running in ``work_dir`` (see :func:`leftover_tasks`): frozen, SIGTERM, SIGKILL for
     what is left after ``grace`` seconds. Sweeps until ``quiet_sweeps`` sweeps in a row find nothing (a task

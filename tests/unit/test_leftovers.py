@@ -4,6 +4,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 
 import pytest
@@ -126,3 +127,19 @@ def _ancestors(pid: int) -> set[int]:
         pid = int(text[text.rindex(")") + 2:].split()[1])
         found.add(pid)
     return found
+
+
+def test_tasks_started_while_a_teardown_runs_are_ended_once_asked(tmp_path, marked):
+    from pynf.backends.local.launches import tasks_ended_meanwhile
+
+    work = tmp_path / "work"
+    work.mkdir()
+    asked = threading.Event()
+    with tasks_ended_meanwhile(work, when=asked.is_set, every=0.05):
+        early = _start(work)  # the run still going: left alone
+        time.sleep(0.5)
+        assert early.poll() is None
+        asked.set()  # the run is aborted: this task, and one that starts later, are ended while the block runs
+        late = _start(work)
+        assert early.wait(timeout=20) != 0 and late.wait(timeout=20) != 0
+    assert _in_work(work) == []

@@ -13,16 +13,63 @@ run's last sweep. A pool that would not stop in time is tried again at exit.
 from __future__ import annotations
 
 import logging
+import threading
 import time
+from collections.abc import Callable
+from contextlib import contextmanager
 from pathlib import Path
 
 from pynf.backends.local.leftovers import end_leftover_tasks
 
-__all__ = ["launch_pool", "stop_launches", "stop_launches_at_exit"]
+__all__ = ["launch_pool", "stop_launches", "stop_launches_at_exit", "tasks_ended_meanwhile"]
 
 _log = logging.getLogger("pynf.backends.local.engine")
 #: (pool, work dir) of runs whose pool had not stopped when the run ended
 _UNSTOPPED: list[tuple[object, Path]] = []
+
+
+@contextmanager
+def tasks_ended_meanwhile(work_dir: Path, when: Callable[[], bool] = lambda: True, every: float = 0.1):
+    """While the block runs, a background thread ends the task processes in ``work_dir`` whenever ``when()``
+    holds (checked every ``every`` seconds).
+
+    For a run being torn down: a launch under way when Nextflow killed the run's tasks starts its task
+    later and holds a pool thread while it runs, and Nextflow renders the execution report on that same
+    pool when the run ends, so it waited for such a task to end (a ``sleep 120`` task kept an interrupted
+    run from returning for two minutes).
+    """
+    stop = threading.Event()
+
+    def sweep() -> None:
+        _java_thread("attachAsDaemon")  # ``when`` may ask the engine: never a thread the JVM waits for
+        try:
+            while not stop.wait(every):
+                try:
+                    if when():
+                        end_leftover_tasks(work_dir, grace=1.0, quiet_sweeps=1)
+                except Exception as exc:  # noqa: BLE001 - the sweeps after the teardown still run
+                    _log.debug("sweep during teardown failed: %s", exc)
+        finally:
+            _java_thread("detach")
+
+    thread = threading.Thread(target=sweep, name="pynf-task-sweep", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+
+
+def _java_thread(action: str) -> None:
+    """Attach this thread to the JVM as a daemon, or detach it (JPype's ``java.lang.Thread`` helpers)."""
+    try:
+        import jpype
+
+        if jpype.isJVMStarted():
+            getattr(jpype.java.lang.Thread, action)()
+    except Exception as exc:  # noqa: BLE001 - an older JPype: attached on first use as before
+        _log.debug("thread %s failed: %s", action, exc)
 
 
 def launch_pool(session):

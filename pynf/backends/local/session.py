@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from pynf.backends.local import signals
-from pynf.backends.local.launches import launch_pool, stop_launches, stop_launches_at_exit
+from pynf.backends.local.launches import (launch_pool, stop_launches, stop_launches_at_exit,
+                                          tasks_ended_meanwhile)
 from pynf.backends.local.leftovers import end_leftover_tasks, end_leftovers_at_exit
 from pynf.backends.local.jvm import start_jvm
 from pynf.backends.local.jvm_state import J, reset_script_state, reset_statics
@@ -292,24 +293,39 @@ def _caller_int_handler():
 @contextmanager
 def _session_closed(run: _Run, work_dir: Path):
     """The run's session destroyed and its plugins, globals and dataflow actors stopped when the run ends, and
-    the task processes it left running in ``work_dir`` ended."""
+    the task processes it left running in ``work_dir`` ended (from the moment it is aborted or ends)."""
+    ended = threading.Event()
+    pool = None
     try:
-        yield
+        with tasks_ended_meanwhile(work_dir, when=lambda: ended.is_set() or _aborted(run.session)):
+            try:
+                yield
+            finally:
+                ended.set()
+                pool = _destroyed(run.session)
     finally:
-        pool = None
-        try:
-            if run.session is not None:
-                pool = launch_pool(run.session)  # destroy drops the session's reference to it
-                run.session.destroy()
-                J.Plugins.stop()
-                run.session.cleanup()
-                J.Global.cleanUp()
-                await_actors_idle()
-        except Exception as exc:
-            _log.debug("session teardown failed: %s", exc)
-        finally:
-            if run.session is not None:
-                _end_tasks(pool, work_dir)
+        if run.session is not None:
+            _end_tasks(pool, work_dir)
+
+
+def _aborted(session) -> bool:
+    return session is not None and bool(session.isAborted())
+
+
+def _destroyed(session):
+    """Destroy ``session`` and stop its plugins, globals and dataflow actors; its task launch pool."""
+    if session is None:
+        return None
+    pool = launch_pool(session)  # destroy drops the session's reference to it
+    try:
+        session.destroy()
+        J.Plugins.stop()
+        session.cleanup()
+        J.Global.cleanUp()
+        await_actors_idle()
+    except Exception as exc:
+        _log.debug("session teardown failed: %s", exc)
+    return pool
 
 
 def _end_tasks(pool, work_dir: Path) -> None:

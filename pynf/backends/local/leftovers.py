@@ -159,6 +159,15 @@ def _signal(pids: list[int], sig: int) -> None:
             pass
 
 
+def _await_stopped(pids: list[int], timeout: float = 1.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        states = [_stat(p) for p in pids]
+        if all(stat is None or stat[1] in "TtZX" for stat in states):
+            return
+        time.sleep(0.005)
+
+
 def _freeze(pids: list[int]) -> list[int]:
     """Stop ``pids`` and every child they forked until they were stopped; all of them."""
     frozen: list[int] = []
@@ -166,6 +175,7 @@ def _freeze(pids: list[int]) -> list[int]:
     while todo:
         _signal(todo, signal.SIGSTOP)
         frozen.extend(todo)
+        _await_stopped(todo)  # a stop takes effect a moment after kill() returns: a fork may finish meanwhile
         children = _children_by_parent()
         todo = [c for p in frozen for c in _descendants(p, children) if c not in frozen]
     return frozen

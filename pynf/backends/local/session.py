@@ -335,7 +335,10 @@ def _end_tasks(pool, work_dir: Path) -> None:
         stop_launches(pool, work_dir)
     except Exception as exc:  # noqa: BLE001 - the sweep below still ends what was started
         _log.debug("stopping the task launches failed: %s", exc)
-    end_leftover_tasks(work_dir)
+    try:
+        end_leftover_tasks(work_dir)
+    except Exception as exc:  # noqa: BLE001 - never hides the run's own outcome; swept again at exit
+        _log.debug("ending the run's leftover tasks failed: %s", exc)
 
 
 @contextmanager

@@ -16,6 +16,7 @@ import pytest
 import pynf
 import pynf.errors
 import pynf.workflow
+from pynf.backends.local.leftovers import leftover_tasks
 from pynf.errors import PublishLayoutWarning
 from pynf.render.bundle import MANIFEST_NAME
 
@@ -171,6 +172,8 @@ def test_ctrl_c_on_a_rerun_keeps_the_last_complete_manifest(tmp_path, mode):
         if rerun.poll() is None:
             rerun.kill()
     assert "INTERRUPTED" in out, out
+    # no task outlives the run (one launched while the run was being aborted kept the process from exiting)
+    assert leftover_tasks(tmp_path / "run" / "work", parent=0) == []
     assert (tmp_path / "out" / MANIFEST_NAME).read_text() == manifest  # untouched, byte for byte
     listed = [item[1]["value"] for item in json.loads(manifest)["outputs"][report]]
     assert [Path(p).read_text() for p in listed] == (["s1\n", "s2\n", "s3\n", "s4\n"] if mode == "module"

@@ -1,12 +1,16 @@
 """Task processes left running in a run's work directory are found by their working directory and ended."""
 
+import os
+import signal
 import subprocess
 import sys
+import threading
 import time
 
 import pytest
 
-from pynf.backends.local.leftovers import end_leftover_tasks, leftover_tasks
+from pynf.backends.local.leftovers import (ENGINE_MARK, end_leftover_tasks, leftover_tasks,
+                                          mark_engine_environment)
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 
@@ -55,3 +59,87 @@ def test_a_process_ignoring_sigterm_is_killed_after_the_grace(tmp_path):
 
 def test_nothing_running_means_nothing_found(tmp_path):
     assert end_leftover_tasks(tmp_path / "missing") == []
+
+
+def _in_work(work) -> list[int]:
+    return leftover_tasks(work, parent=0)  # anyone's processes
+
+
+@pytest.fixture
+def marked(monkeypatch):
+    """This process's engine mark in its environment (the JVM's children inherit it)."""
+    monkeypatch.delenv(ENGINE_MARK, raising=False)
+    mark_engine_environment()
+    yield os.environ[ENGINE_MARK]
+
+
+def test_a_task_whose_parent_is_gone_is_found_by_the_engine_mark(tmp_path, marked):
+    work = tmp_path / "work"
+    work.mkdir()
+    # the wrapper exits at once: its child is handed to init (or a subreaper), no descendant of this process
+    subprocess.run(["bash", "-c", "sleep 60 >/dev/null 2>&1 & exit 0"], cwd=work, check=True)
+    foreign = subprocess.run(["bash", "-c", "sleep 60 >/dev/null 2>&1 & echo $!"], cwd=work, check=True, text=True,
+                             capture_output=True, env={**os.environ, ENGINE_MARK: "another.1"})
+    other = int(foreign.stdout)
+    try:
+        orphans = [p for p in _in_work(work) if p != other]
+        assert len(orphans) == 1 and os.getpid() not in _ancestors(orphans[0])
+        assert leftover_tasks(work) == orphans  # ours by the mark; another engine's task is not
+        assert end_leftover_tasks(work, grace=5) == orphans
+        assert _in_work(work) == [other]
+    finally:
+        for pid in _in_work(work):
+            os.kill(pid, signal.SIGKILL)
+
+
+def test_a_task_forking_while_it_is_ended_leaves_nothing_behind(tmp_path, marked):
+    work = tmp_path / "work"
+    work.mkdir()
+    # like a task wrapper's memory watch: keeps starting children, some of them handed to init at once
+    spawner = _start(work, "while :; do (sleep 30 &); sleep 0.01 & wait; done")
+    try:
+        deadline = time.monotonic() + 10
+        while len(_in_work(work)) < 4 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert any(os.getpid() not in _ancestors(p) for p in _in_work(work))  # orphans among them
+        end_leftover_tasks(work, grace=5)
+        spawner.wait(timeout=10)
+        assert _in_work(work) == []
+    finally:
+        spawner.kill()
+        spawner.wait()
+        for pid in _in_work(work):
+            os.kill(pid, signal.SIGKILL)
+
+
+def test_the_sweep_never_ends_this_process_or_its_parents(tmp_path, marked, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # this process runs in the work dir itself
+    assert os.getpid() not in leftover_tasks(tmp_path) and os.getppid() not in leftover_tasks(tmp_path)
+
+
+def _ancestors(pid: int) -> set[int]:
+    found = set()
+    while pid > 1:
+        try:
+            text = open(f"/proc/{pid}/stat").read()
+        except OSError:
+            break
+        pid = int(text[text.rindex(")") + 2:].split()[1])
+        found.add(pid)
+    return found
+
+
+def test_tasks_started_while_a_teardown_runs_are_ended_once_asked(tmp_path, marked):
+    from pynf.backends.local.launches import tasks_ended_meanwhile
+
+    work = tmp_path / "work"
+    work.mkdir()
+    asked = threading.Event()
+    with tasks_ended_meanwhile(work, when=asked.is_set, every=0.05):
+        early = _start(work)  # the run still going: left alone
+        time.sleep(0.5)
+        assert early.poll() is None
+        asked.set()  # the run is aborted: this task, and one that starts later, are ended while the block runs
+        late = _start(work)
+        assert early.wait(timeout=20) != 0 and late.wait(timeout=20) != 0
+    assert _in_work(work) == []

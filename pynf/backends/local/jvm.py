@@ -26,6 +26,7 @@ from pynf.backends.local import cds, helpers, signals
 from pynf.backends.local.installer import EngineInfo, info
 from pynf.backends.local.java import java_check
 from pynf.backends.local.launch import EMBEDDED_JVM_OPTIONS, JVM_OPTIONS
+from pynf.backends.local.leftovers import mark_engine_environment
 
 __all__ = ["start_jvm", "engine", "exit_blocked", "cds_status"]
 
@@ -140,6 +141,7 @@ def start_jvm() -> None:
         java = java_check()
         engine = info()
         _prepare_environment()
+        mark_engine_environment()  # every process the engine starts carries it: found again after a stopped run
         token = os.environ.pop("TOWER_ACCESS_TOKEN", None)
         try:
             extra = shlex.split(os.environ.get("PYNF_JVM_OPTIONS", ""))

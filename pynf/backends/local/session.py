@@ -19,6 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from pynf.backends.local import signals
+from pynf.backends.local.launches import (launch_pool, stop_launches, stop_launches_at_exit,
+                                          tasks_ended_meanwhile)
 from pynf.backends.local.leftovers import end_leftover_tasks, end_leftovers_at_exit
 from pynf.backends.local.jvm import start_jvm
 from pynf.backends.local.jvm_state import J, reset_script_state, reset_statics
@@ -113,17 +115,21 @@ def shutdown(timeout: float = 30.0) -> None:
     signals.restore_jvm_handlers()  # the steps below run Java code: safepoints need the JVM's handlers
     if not RUN_LOCK.acquire(timeout=timeout):
         _log.warning("a run was still in progress at exit; the engine is shut down without waiting for it")
+        end_leftovers_at_exit()
         return
     try:
         if "threads_before" in _AFTER_RUN:
             stop_lingering_threads(_AFTER_RUN.pop("threads_before"), join_seconds=5.0)
         await_actors_idle(5.0)
         J.Dataflow.retrieveCurrentDFPGroup().shutdown()
-        end_leftovers_at_exit()
     except Exception as exc:  # noqa: BLE001 - exiting anyway; JPype's shutdown follows
         _log.debug("engine shutdown step failed: %s", exc)
     finally:
-        RUN_LOCK.release()
+        try:  # once no launch can start a task any more: the last sweep
+            stop_launches_at_exit()
+        finally:
+            end_leftovers_at_exit()
+            RUN_LOCK.release()
 
 
 def _register_shutdown() -> None:
@@ -287,20 +293,52 @@ def _caller_int_handler():
 @contextmanager
 def _session_closed(run: _Run, work_dir: Path):
     """The run's session destroyed and its plugins, globals and dataflow actors stopped when the run ends, and
-    the task processes it left running in ``work_dir`` ended."""
+    the task processes it left running in ``work_dir`` ended (from the moment it is aborted or ends)."""
+    ended = threading.Event()
+    pool = None
     try:
-        yield
+        with tasks_ended_meanwhile(work_dir, when=lambda: ended.is_set() or _aborted(run.session)):
+            try:
+                yield
+            finally:
+                ended.set()
+                pool = _destroyed(run.session)
     finally:
-        try:
-            if run.session is not None:
-                run.session.destroy()
-                J.Plugins.stop()
-                run.session.cleanup()
-                J.Global.cleanUp()
-                await_actors_idle()
-                end_leftover_tasks(work_dir)  # a task launched while the run was being aborted
-        except Exception as exc:
-            _log.debug("session teardown failed: %s", exc)
+        if run.session is not None:
+            _end_tasks(pool, work_dir)
+
+
+def _aborted(session) -> bool:
+    return session is not None and bool(session.isAborted())
+
+
+def _destroyed(session):
+    """Destroy ``session`` and stop its plugins, globals and dataflow actors; its task launch pool."""
+    if session is None:
+        return None
+    pool = launch_pool(session)  # destroy drops the session's reference to it
+    try:
+        session.destroy()
+        J.Plugins.stop()
+        session.cleanup()
+        J.Global.cleanUp()
+        await_actors_idle()
+    except Exception as exc:
+        _log.debug("session teardown failed: %s", exc)
+    return pool
+
+
+def _end_tasks(pool, work_dir: Path) -> None:
+    """No launch of the run left under way, then no task process of it left running in ``work_dir`` (one
+    launched while the run was being aborted starts after Nextflow's own kill)."""
+    try:
+        stop_launches(pool, work_dir)
+    except Exception as exc:  # noqa: BLE001 - the sweep below still ends what was started
+        _log.debug("stopping the task launches failed: %s", exc)
+    try:
+        end_leftover_tasks(work_dir)
+    except Exception as exc:  # noqa: BLE001 - never hides the run's own outcome; swept again at exit
+        _log.debug("ending the run's leftover tasks failed: %s", exc)
 
 
 @contextmanager

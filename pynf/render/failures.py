@@ -5,10 +5,13 @@ Shared by the local backend (which finds them) and workflow results (which name 
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["FailedItem", "failed_items", "failure_summary"]
+from pynf.errors import ItemsFailedWarning
+
+__all__ = ["FailedItem", "failed_items", "failure_summary", "warn_ignored"]
 
 
 @dataclass(frozen=True)
@@ -52,3 +55,8 @@ def failure_summary(status: str, failed: list[FailedItem], finished: int, stoppe
         return f"{status}: {done}, none failed"
     noun = "item" if len(failed) == 1 else "items"
     return f"{status}: {len(failed)} {noun} failed, {done} ({'; '.join(str(f) for f in failed)})"
+
+
+def warn_ignored(summary: str) -> None:
+    """The run succeeded, but items failed (``error_strategy="ignore"``): never silent."""
+    warnings.warn(ItemsFailedWarning(summary), stacklevel=4)

@@ -8,10 +8,11 @@ of those outputs to ONE input, once (nf-core's ``collect()``)."""
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Protocol
 
-from pynf.errors import WiringError
+from pynf.errors import ModuleWarning, WiringError
 from pynf.render.inputs import merge_keywords, signature
 from pynf.render.options import RunOptions
 from pynf.sources.load import LoadedModule, ModuleSource
@@ -207,8 +208,14 @@ class Step:
         """Resolve this step's module as :func:`pynf.run` does (pin in ``pynf.lock``, drift check, hint)."""
         from pynf.interface.run_check import load_for_run
 
-        loaded = load_for_run(self.ref, process=self.process.name, source=self.source)
-        if (str(loaded.directory), loaded.sha) != (self.module_dir, self.sha):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            loaded = load_for_run(self.ref, process=self.process.name, source=self.source)
+        same = (str(loaded.directory), loaded.sha) == (self.module_dir, self.sha)
+        for shown in caught:  # the module's own warnings were shown by ``wf.add`` when it is the same module
+            if not (same and issubclass(shown.category, ModuleWarning)):
+                warnings.warn_explicit(shown.message, shown.category, shown.filename, shown.lineno)
+        if not same:
             self._use(loaded)
 
     def _use(self, loaded: LoadedModule) -> None:

@@ -23,8 +23,8 @@ from pynf.render.bundle import Bundle
 from pynf._util import paths as _paths
 from pynf._util.files import atomic_write_json
 from pynf._util.history import RunRecord
-from pynf.backends.local.items import in_input_order, partial_manifest, partial_outputs, warn_ignored
-from pynf.render.failures import failed_items
+from pynf.backends.local.items import in_input_order, partial_manifest, partial_outputs
+from pynf.render.failures import failed_items, warn_ignored
 from pynf.backends.local.observer import RunObserver, TaskRecord
 from pynf.errors import EvalOutputError, RunFailed, RunTimeout, TaskFailedError
 from pynf.backends.base import Backend

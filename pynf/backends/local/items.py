@@ -14,7 +14,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["TaskItems", "describe_task", "partial_outputs", "partial_manifest", "in_input_order", "warn_ignored"]
+__all__ = ["TaskItems", "describe_task", "partial_outputs", "partial_manifest", "in_input_order"]
 
 _log = logging.getLogger("pynf.backends.local.engine")
 
@@ -82,14 +82,6 @@ def partial_manifest(bundle: Any, partial: dict) -> dict | None:
     part = partial.get(bundle.process) or {"outputs": {}, "topics": {}}
     return {"pynf": 1, "partial": True, "process": bundle.process, **part}
 
-
-def warn_ignored(summary: str) -> None:
-    """The run succeeded, but items failed (``error_strategy="ignore"``): never silent."""
-    import warnings
-
-    from pynf.errors import ItemsFailedWarning
-
-    warnings.warn(ItemsFailedWarning(summary), stacklevel=4)
 
 
 def _signature(item: list) -> str:

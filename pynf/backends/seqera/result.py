@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
+from pynf.render.failures import FailedItem, failed_items, failure_summary, warn_ignored
 from pynf.render.manifest import MANIFEST_NAME, ManifestOutputs, read_manifest_file, warn_layout
 from pynf.render.reports import ReportLinks, Reports, reports_from_manifest
 from pynf.render.summary import result_html
@@ -121,13 +122,29 @@ class SeqeraResult(ManifestOutputs, ReportLinks):
             raise RemoteRunFailed(_failure_text(report), report=report)
         manifest = read_manifest(run.outdir) if (run.outdir and status == "SUCCEEDED") else None
         warn_layout(manifest)
-        return cls(workflow_id=run.workflow_id, url=run.url, status=status, report=report,
-                   outdir=run.outdir, manifest=manifest, run=run)
+        result = cls(workflow_id=run.workflow_id, url=run.url, status=status, report=report,
+                     outdir=run.outdir, manifest=manifest, run=run)
+        if status == "SUCCEEDED" and result.failed_items:  # error_strategy "ignore": never silent
+            result.status = "PARTIAL"
+            warn_ignored(result.summary)
+        return result
 
     @property
     def succeeded(self) -> bool:
         """True when the run ended SUCCEEDED."""
         return self.status == "SUCCEEDED"
+
+    @property
+    def failed_items(self) -> tuple[FailedItem, ...]:
+        """Items whose task failed (ended the run, or was ignored), from the platform's task records."""
+        return tuple(failed_items([_TaskRecord(t) for t in self.tasks()]))
+
+    @property
+    def summary(self) -> str:
+        """One line: the status and, when items failed, how many and which (as ``RunResult.summary``)."""
+        finished = sum(1 for t in self.tasks() if t.get("status") in ("COMPLETED", "CACHED"))
+        stopped = sum(1 for t in self.tasks() if t.get("status") == "ABORTED")
+        return failure_summary(self.status, list(self.failed_items), finished, stopped)
 
     @property
     def reports(self) -> Reports:
@@ -205,6 +222,17 @@ class SeqeraResult(ManifestOutputs, ReportLinks):
         if self._run is None:
             return ""
         return "\n".join(self._run.logs())
+
+
+class _TaskRecord:
+    """A platform task record (``Task`` of the API) read as :func:`failed_items` reads the engine's."""
+
+    def __init__(self, task: dict):
+        self.status, self.name, self.process = task.get("status"), task.get("name"), task.get("process") or ""
+        self.tag = task.get("tag") or None
+        self.exit_status = task.get("exitStatus", task.get("exit"))
+        self.workdir = task.get("workdir") or None
+        self.error_action = task.get("errorAction") or None
 
 
 def _write_manifest(root: Path, manifest: dict) -> None:

@@ -23,7 +23,7 @@ from .cloud import CloudStaging
 
 __all__ = ["Run", "Runner", "iso_now", "engine_available"]
 
-TRACE_FIELDS = "task_id,hash,native_id,process,tag,name,status,exit,submit,start,complete,duration,realtime,workdir,attempt"
+TRACE_FIELDS = "task_id,hash,native_id,process,tag,name,status,exit,submit,start,complete,duration,realtime,workdir,attempt,error_action"
 _SUBMITTED = re.compile(r"\[([0-9a-f]{2}/[0-9a-f]{6})\] Submitted process > (\S+)(?: \((.*)\))?")
 _SESSION = re.compile(r"Session UUID: ([0-9a-f-]{36})", re.I)
 
@@ -154,6 +154,8 @@ def _trace_task(rec: dict) -> dict:
             task[key] = _num(rec.get(key))
     if "exit" in task:
         task["exitStatus"] = task["exit"]
+    if rec.get("error_action") not in (None, "", "-"):
+        task["errorAction"] = rec["error_action"]
     for key in ("submit", "start", "complete"):
         ms = _num(rec.get(key))
         if ms:

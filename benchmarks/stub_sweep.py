@@ -19,12 +19,14 @@ Prints ``{"modules": N, "succeeded": N, "failed": [{"module", "error"}], "succee
 
 from __future__ import annotations
 
-#: Quick mode for the test suite (tests/benchmark_runner.py): small sizes, JSON on stdout.
-QUICK_ARGS = ["--corpus", "{corpus}", "--limit", "1", "--json"]
+#: Quick mode for the test suite (tests/benchmark_runner.py): a sample of 30 modules, JSON on stdout.
+QUICK_ARGS = ["--corpus", "{corpus}", "--limit", "30", "--seed", "2026", "--json"]
 #: Keys the JSON report always has.
 EXPECTED_KEYS = frozenset({"modules", "succeeded", "failed", "succeeded_by_variant", "seconds"})
 #: What the quick mode needs from the machine ("engine", "corpus", "tools:a,b").
 NEEDS = ("engine", "corpus")
+#: The test file that runs the quick mode (the sampled sweep, with its own checks on the report).
+TESTED_BY = "tests/engine/test_stub_sweep.py"
 
 import argparse
 import json

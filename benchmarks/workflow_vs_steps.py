@@ -51,12 +51,14 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 #: Quick mode for the test suite (tests/benchmark_runner.py): small sizes, JSON on stdout.
-QUICK_ARGS = ["--quick", "--no-report", "--json"]  # 2 samples, no warm-up, no MultiQC (tests/engine runs it)
+QUICK_ARGS = ["--quick", "--json"]  # 2 samples, no warm-up, the MultiQC gather included
 #: Keys the JSON report always has.
 EXPECTED_KEYS = frozenset({"steps", "samples", "workflow_s", "steps_s", "ratio", "launches_workflow",
                            "launches_steps", "tasks"})
 #: What the quick mode needs from the machine ("engine", "corpus", "tools:a,b").
-NEEDS = ("engine", "corpus", "tools:fastp,bwa,samtools,bcftools,tabix,wgsim")
+NEEDS = ("engine", "corpus", "tools:fastp,bwa,samtools,bcftools,tabix,wgsim,multiqc")
+#: The test file that runs the quick mode (once, with its own checks on the report).
+TESTED_BY = "tests/engine/test_workflow_bench.py"
 
 
 def _load() -> float | None:

@@ -1,7 +1,7 @@
 """A pytest plugin (loaded by tests/conftest.py): how xdist shares the suite among its workers.
 
 Each worker is one process with at most one embedded JVM (JPype starts one per process and cannot restart
-it). Unit tests go out one by one; every other test file goes to one worker as a whole, so its
+it). Unit tests go out one by one (but files listed in ``WHOLE_FILES``, whose module fixture is costly); every other test file goes to one worker as a whole, so its
 module-scoped fixtures (an engine run several tests read, a Git remote) are made once; the ``slurm`` and
 ``containers`` tiers go to one worker together and run one after the other (one Slurm cluster per
 machine, which both tiers use; Docker's and Podman's image stores).
@@ -17,6 +17,9 @@ import pytest
 SERIAL_TIERS = ("slurm", "containers")
 #: tiers whose tests are spread one by one
 SPREAD_TIERS = ("unit",)
+#: files of a spread tier that go to one worker whole: their module-scoped fixture is costly (made once, not
+#: once per worker); tests/unit/test_xdist_scopes.py fails for a spread file with such a fixture not listed
+WHOLE_FILES = ("tests/unit/test_bindings_mypy.py",)  # one `mypy --strict` over generated bindings
 
 
 def scope_of(nodeid: str) -> str:
@@ -26,7 +29,7 @@ def scope_of(nodeid: str) -> str:
     tier = parts[1] if len(parts) > 2 and parts[0] == "tests" else ""
     if tier in SERIAL_TIERS:
         return "serial:" + "+".join(SERIAL_TIERS)
-    if tier in SPREAD_TIERS:
+    if tier in SPREAD_TIERS and path not in WHOLE_FILES:
         return nodeid
     return path
 

@@ -121,8 +121,11 @@ try:
     if mode == "module":  # one task at a time
         pynf.run(module, inputs=[queue(seconds), "plain"], run_dir=root / "run", outdir=root / "out",
                  options=pynf.RunOptions(extra_config="executor.cpus = 1"))
-    else:  # all at once: a fast step ends (and writes its part) while the slow one runs
-        wf = pynf.Workflow("two", options=pynf.RunOptions(extra_config="executor.cpus = 8\nexecutor.queueSize = 8"))
+    else:  # all at once: a fast step ends (and writes its part) while the slow one runs. (Nextflow starts
+        # local tasks from a pool of poolSize threads, one per core by default: on 2 cores the slow tasks held
+        # both and the fast ones waited for them, so the interrupt came only after 2 minutes.)
+        wf = pynf.Workflow("two", options=pynf.RunOptions(
+            extra_config="executor.cpus = 8\nexecutor.queueSize = 8\npoolSize = 8"))
         wf.add(module, {"0": queue(0, ("s1", "s1", "s2", "s3")), "1": "plain"}, name="fast")  # task folders
         wf.add(module, {"0": queue(seconds), "1": "upper"}, name="slow")
         wf.run(run_dir=root / "run", outdir=root / "out")
@@ -144,10 +147,11 @@ def _rerun_under_way(root: Path, mode: str, first_run: str) -> bool:
     begun = len(list((root / "run" / "work").glob("*/*/.command.begin")))
     if mode == "module":
         return begun > 4
-    # the first run's 8 tasks, the rerun's 4 fast ones and at least one slow one (sleeping): interrupt mid-run.
-    # (Waiting for the fast step's part of the manifest raced with the end of the run: that part is written
-    # when the step's output channels close, which was seen only near the run's end.)
-    return begun > 8 + 4
+    # the first run's 8 tasks, the rerun's 4 fast ones (ended) and at least one slow one (sleeping): interrupt
+    # mid-run. (Waiting for the fast step's part of the manifest raced with the end of the run: that part is
+    # written when the step's output channels close, which was seen only near the run's end.)
+    ended = len(list((root / "run" / "work").glob("*/*/.exitcode")))
+    return begun > 8 + 4 and ended >= 8 + 4
 
 
 @pytest.mark.parametrize("mode", ["module", "workflow"])

@@ -1,15 +1,13 @@
-"""A sampled stub sweep: ~30 corpus modules stub-run on the embedded engine (full run: benchmarks/stub_sweep.py)."""
+"""A sampled stub sweep: 30 corpus modules stub-run on the embedded engine, through benchmarks/stub_sweep.py's
+quick mode (its one run in the suite, ``TESTED_BY``; the full run is the benchmark without ``--limit``)."""
 
 from __future__ import annotations
 
 import sys
 
-from ..paths import REPO
+from pynf.stubcheck.shims import command_words
 
-sys.path.insert(0, str(REPO / "benchmarks"))
-
-import stub_sweep  # noqa: E402
-from pynf.stubcheck.shims import command_words  # noqa: E402
+from ..benchmark_runner import run_quick
 
 
 def test_command_words():
@@ -18,8 +16,8 @@ def test_command_words():
     assert command_words("tool --version |& sed -n '1p'") == ["tool", "sed"]
 
 
-def test_sampled_stub_sweep(corpus_dir, engine):
-    report = stub_sweep.run(corpus_dir, limit=30, seed=2026)
+def test_sampled_stub_sweep(corpus_dir, engine, tmp_path):
+    report = run_quick("stub_sweep.py", tmp_path)  # --limit 30 --seed 2026
     print(f"stub sweep sample: {report['succeeded']}/{report['modules']} in {report['seconds']} s", file=sys.stderr)
     for failure in report["failed"]:
         print(f"  {failure['module']}: {failure['error']}", file=sys.stderr)

@@ -1,29 +1,22 @@
 """benchmarks/workflow_vs_steps.py in its quick mode (2 samples, the MultiQC gather included): clean JSON with
-one launch for the workflow, one per step for the other way, and a time breakdown of both (never timed here)."""
+one launch for the workflow, one per step for the other way, and a time breakdown of both (never timed here).
+This is the benchmark's one quick-mode run in the suite (its ``TESTED_BY``): the runner checks its keys too."""
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-
 import pytest
 
-from ..paths import CORPUS, REPO
-from ..support import require_engine, require_tools, unavailable
+from ..benchmark_runner import run_quick
+from ..paths import CORPUS
+from ..support import unavailable
 
 pytestmark = pytest.mark.engine
 
 
-def test_quick_mode_reports_both_ways():
+def test_quick_mode_reports_both_ways(tmp_path):
     if not (CORPUS / "multiqc" / "main.nf").is_file():
         unavailable(f"the nf-core modules corpus is not at {CORPUS}")
-    require_engine()
-    require_tools("fastp", "bwa", "samtools", "bcftools", "tabix", "wgsim", "multiqc")
-    proc = subprocess.run([sys.executable, str(REPO / "benchmarks" / "workflow_vs_steps.py"), "--quick", "--json"],
-                          capture_output=True, text=True, timeout=1800, cwd=REPO)
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    report = json.loads(proc.stdout.strip().splitlines()[-1])
+    report = run_quick("workflow_vs_steps.py", tmp_path)  # needs the engine and the tools it declares
     assert (report["samples"], report["steps"], report["report"]) == (2, 8, True)
     assert (report["launches_workflow"], report["launches_steps"]) == (1, 8)
     # 2 samples: trim, align, bam_index, stats, call, vcf_stats per sample, one bwa index, one MultiQC

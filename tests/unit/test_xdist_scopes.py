@@ -3,10 +3,11 @@ and containers tiers together on one worker; and the default command line really
 
 from __future__ import annotations
 
+import re
 import tomllib
 
 from ..paths import REPO
-from ..xdist_scopes import scope_of
+from ..xdist_scopes import SPREAD_TIERS, WHOLE_FILES, scope_of
 
 
 def test_unit_tests_spread_files_stay_whole_and_cluster_tiers_share_one_worker():
@@ -17,6 +18,16 @@ def test_unit_tests_spread_files_stay_whole_and_cluster_tiers_share_one_worker()
     serial = {scope_of("tests/slurm/test_slurm.py::test_a"), scope_of("tests/containers/test_modules.py::test_b"),
               scope_of("tests/containers/test_slurm_podman.py::test_c")}
     assert len(serial) == 1 and serial != {scope_of("tests/engine/test_outputs.py::test_a")}
+
+
+def test_spread_files_with_a_module_or_session_fixture_stay_whole():
+    """Such a fixture would be made once per worker that gets one of the file's tests."""
+    shared = re.compile(r"""@pytest\.fixture\(\s*scope\s*=\s*["'](module|session|package)["']""")
+    found = {p.relative_to(REPO).as_posix() for tier in SPREAD_TIERS for p in (REPO / "tests" / tier).glob("*.py")
+             if shared.search(p.read_text(encoding="utf-8"))}
+    assert found == set(WHOLE_FILES)
+    a, b = (scope_of(f"{WHOLE_FILES[0]}::test_{x}") for x in "ab")
+    assert a == b
 
 
 def test_the_default_options_run_the_suite_on_xdist_with_these_scopes():

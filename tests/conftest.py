@@ -50,6 +50,34 @@ def private_module_cache(tmp_path_factory):
         os.environ["PYNF_MODULES_CACHE_DIR"] = old
 
 
+#: Tiers whose runs leave no execution report, timeline, trace or DAG (``PYNF_REPORTS=off``): each costs the
+#: engine about a second, and only the tests marked ``reports`` read them (tests/engine/test_reports.py and
+#: every test of the manifest's or result's ``reports``). The unit tier renders with the default (on).
+QUIET_TIERS = ("engine", "seqera", "sources", "slurm", "containers", "subworkflows")
+
+
+def _wants_reports(node) -> bool:
+    return node.get_closest_marker("reports") is not None
+
+
+@pytest.fixture(scope="module", autouse=True)
+def reports_off_by_default(request):
+    """``PYNF_REPORTS=off`` for a file of a run tier (its module fixtures and subprocesses included), unless
+    the file is marked ``reports`` (``pytestmark``)."""
+    tier = Path(str(request.node.fspath)).parent.name
+    with pytest.MonkeyPatch.context() as patch:
+        if tier in QUIET_TIERS and not _wants_reports(request.node):
+            patch.setenv("PYNF_REPORTS", "off")
+        yield
+
+
+@pytest.fixture(autouse=True)
+def reports_for_marked_tests(request, monkeypatch):
+    """A test marked ``reports`` runs with the default: every run writes its reports."""
+    if _wants_reports(request.node):
+        monkeypatch.delenv("PYNF_REPORTS", raising=False)
+
+
 @pytest.fixture
 def corpus_dir() -> Path:
     """The shared nf-core corpus; the test is skipped (with the reason) where it is absent."""

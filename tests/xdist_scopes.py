@@ -11,6 +11,8 @@ hook), not from ``xdist_group`` marks: with pytest 9, xdist 3.8 no longer applie
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 #: tiers (folders under tests/) that run serially, together, on one worker
@@ -46,3 +48,14 @@ def pytest_xdist_make_scheduler(config, log):
             return scope_of(nodeid)
 
     return TierScheduling(config, log)
+
+
+@pytest.hookimpl(optionalhook=True)  # an xdist hook
+def pytest_xdist_auto_num_workers(config):
+    """``-n auto``: one worker more than the usable cores. Workers spend part of their time waiting (Slurm's
+    time limits, subprocess JVMs starting, the fake platform's polls), and a spare worker keeps the cores busy
+    then: on 2 cores, 3 workers took the suite from 1,213 s to 830 s along with quieter runs (see README,
+    "Tests"). ``PYTEST_XDIST_AUTO_NUM_WORKERS`` still decides when set (xdist's own default reads it)."""
+    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
+        return None
+    return len(os.sched_getaffinity(0)) + 1

@@ -16,7 +16,7 @@ import click
 import yaml
 
 from pynf.errors import InputError, OptionsError, PynfError
-from pynf.render.options import CONTAINER_ENGINES, ERROR_STRATEGIES, PUBLISH_MODES, RunOptions
+from pynf.render.options import CONTAINER_ENGINES, ERROR_STRATEGIES, PUBLISH_MODES, RunOptions, reports_default
 
 __all__ = ["DIRECTORY", "input_options", "run_options", "source_options", "parse_assignments", "parse_inputs",
            "add_samplesheet", "build_run_options", "build_source"]
@@ -147,8 +147,13 @@ def build_run_options(kw: dict[str, Any]) -> RunOptions:
         **_container_settings(kw),
         error_strategy=kw.pop("error_strategy", None),
         max_retries=kw.pop("max_retries", None),
-        reports=kw.pop("reports", True),
+        reports=_reports(kw.pop("reports", None)),
     )
+
+
+def _reports(flag: bool | None) -> bool:
+    """``--reports/--no-reports`` when given, else the default (``$PYNF_REPORTS``, else on)."""
+    return reports_default() if flag is None else flag
 
 
 def _container_settings(kw: dict[str, Any]) -> dict[str, Any]:
@@ -200,9 +205,9 @@ def run_options(fn: Callable) -> Callable:
                      help="What a failed task does to the run (default terminate; ignore: the others go on, "
                           "the status is PARTIAL and names the failed items)."),
         click.option("--max-retries", type=int, default=None, help="With --error-strategy retry: retries per task."),
-        click.option("--reports/--no-reports", default=True,
+        click.option("--reports/--no-reports", default=None,
                      help="Write Nextflow's execution report, timeline, trace and DAG into outdir/pipeline_info "
-                          "(default: on)."),
+                          "(default: on, or $PYNF_REPORTS)."),
         click.option("--config", "config_file", multiple=True, metavar="FILE",
                      help="Extra Nextflow config file appended to configText."),
     ]

@@ -17,8 +17,8 @@ from pynf.errors import GroovyLiteralError, InputError, OptionsError
 from pynf.render.containers import DEFAULT_REGISTRY, check_registry
 from pynf.templates.groovy import groovy_literal
 
-__all__ = ["CONTAINER_ENGINES", "ERROR_STRATEGIES", "PUBLISH_MODES", "OptionsError", "RunOptions", "RenderOptions",
-           "mapping_argument"]
+__all__ = ["CONTAINER_ENGINES", "ERROR_STRATEGIES", "PUBLISH_MODES", "REPORTS_ENV", "OptionsError", "RunOptions",
+           "RenderOptions", "mapping_argument", "reports_default"]
 
 #: Accepted values for ``RunOptions.publish_mode`` (Nextflow's publishDir modes, less ``move``, which takes
 #: outputs out of the work directory and so breaks ``resume``). ``copy`` is the default: the outdir then
@@ -33,9 +33,25 @@ ERROR_STRATEGIES = ("terminate", "finish", "ignore", "retry")
 #: Accepted values for ``RunOptions.container``.
 CONTAINER_ENGINES = ("none", "docker", "podman", "singularity", "apptainer", "conda")
 
+#: Environment variable giving ``RunOptions.reports`` its default (unset: on). Many small runs in a loop or a
+#: test suite can turn the reports off once (each costs the engine about a second); an explicit
+#: ``RunOptions(reports=...)`` or ``--reports/--no-reports`` wins over it.
+REPORTS_ENV = "PYNF_REPORTS"
+_SWITCH = {"1": True, "true": True, "yes": True, "on": True, "0": False, "false": False, "no": False, "off": False}
+
 _MEMORY = re.compile(r"\d+(\.\d+)?\s*(B|KB|MB|GB|TB|PB)", re.IGNORECASE)
 _DURATION = re.compile(r"(\d+(\.\d+)?\s*(ms|s|m|h|d)\s*)+", re.IGNORECASE)
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def reports_default() -> bool:
+    """Whether runs write their reports when nothing says otherwise: ``$PYNF_REPORTS``, else True."""
+    value = os.environ.get(REPORTS_ENV, "").strip().lower()
+    if not value:
+        return True
+    if value not in _SWITCH:
+        raise OptionsError(f"{REPORTS_ENV}: expected one of {', '.join(_SWITCH)}, got {value!r}")
+    return _SWITCH[value]
 
 
 def mapping_argument(value: Any, name: str, error: type[Exception] = InputError) -> dict[str, Any]:
@@ -97,7 +113,7 @@ class RunOptions:
     (default for Docker: ``-u $(id -u):$(id -g)``, so outputs belong to the user running pynf).
     ``error_strategy`` (one of ``ERROR_STRATEGIES``) and ``max_retries`` (with ``"retry"``) become the
     process's ``errorStrategy``/``maxRetries``.
-    ``reports`` (default True) has the run write Nextflow's execution report, timeline, trace and DAG into
+    ``reports`` (default True, or ``$PYNF_REPORTS``: ``REPORTS_ENV``) has the run write Nextflow's execution report, timeline, trace and DAG into
     ``outdir/pipeline_info/`` (see :mod:`pynf.render.reports`).
     """
 
@@ -116,7 +132,7 @@ class RunOptions:
     container_options: str | None = None
     error_strategy: str | None = None
     max_retries: int | None = None
-    reports: bool = True
+    reports: bool = field(default_factory=reports_default)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "ext", _frozen(self.ext, "ext"))

@@ -20,8 +20,9 @@ from pynf.stubcheck.shims import version_shims, with_shims
 
 __all__ = ["STUB_RESOURCES", "attempt", "stub_check"]
 
-#: What a pipeline's resource labels would give a task (modules may read task.cpus / task.memory).
-STUB_RESOURCES = RunOptions(cpus=1, memory="2 GB")
+#: What a pipeline's resource labels would give a task (modules may read task.cpus / task.memory); a check's
+#: runs are thrown away, so they write no execution report, timeline, trace or DAG (a second each).
+STUB_RESOURCES = RunOptions(cpus=1, memory="2 GB", reports=False)
 
 
 def attempt(module: Module, process: Process, module_id: str, work: Path, backend: Any, variant: Variant) -> str | None:

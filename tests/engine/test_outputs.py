@@ -238,6 +238,7 @@ def _fastq(root: Path, sample: str) -> str:
     return str(path)
 
 
+@pytest.mark.reports
 def test_local_runs_are_listed_and_shown_with_their_report(tmp_path, monkeypatch):
     from click.testing import CliRunner
 

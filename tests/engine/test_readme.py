@@ -31,6 +31,7 @@ def test_readme_has_examples():
     assert len(_blocks("python")) == 1 and len(_blocks("sh")) == 2
 
 
+@pytest.mark.reports
 def test_python_example(workdir):
     code = _blocks("python")[0]
     proc = subprocess.run([sys.executable, "-c", code], cwd=workdir, capture_output=True, text=True, timeout=600)

@@ -301,6 +301,7 @@ def test_wrapper_runs_under_strict_parser_with_nextflow_cli(module, inputs, data
         assert [r[0] for r in sam_records(bam)] == ["q1", "q2"]
 
 
+@pytest.mark.reports  # the manifest lists the run's reports
 def test_process_without_inputs_or_outputs_and_exec_section(backend, tmp_path):
     src = tmp_path / "mod"
     src.mkdir()

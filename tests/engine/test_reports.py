@@ -21,7 +21,7 @@ from ..browser import chromium, render_page, table_rows
 from ..paths import MODULE_FIXTURES
 from ..support import require_engine, require_tools
 
-pytestmark = pytest.mark.engine
+pytestmark = [pytest.mark.engine, pytest.mark.reports]  # every run here writes its reports
 
 SEQTK = str(MODULE_FIXTURES / "seqtk_seq")
 SAMPLES = ("s1", "s2", "s3")

@@ -271,6 +271,7 @@ def test_settings_from_environment(monkeypatch, tmp_path):
 
 
 @pytest.mark.engine
+@pytest.mark.reports
 def test_remote_run_with_local_data_end_to_end(fake, seqera_env, wrapper_remote, data, s3, tmp_path):
     """Local inputs are uploaded once, the launch carries s3:// URIs, outputs download with their contents."""
     needs_engine()

@@ -117,6 +117,7 @@ def test_a_queue_of_six_runs_as_six_slurm_jobs_with_the_local_executors_outputs(
     assert sorted(t["nativeId"] for t in report["tasks"]) == sorted(ids)
 
 
+@pytest.mark.reports
 def test_a_workflow_runs_its_steps_as_slurm_jobs_with_the_local_executors_outputs(slurm_cluster, engine, tmp_path):
     # issue 14's last point: a pynf.Workflow (two steps, one Nextflow run) hands every task to Slurm
     require_tools("seqtk")

@@ -68,6 +68,30 @@ def test_cli_no_reports_flag(tmp_path):
     assert "report.enabled = true" in on.output and "report.enabled" not in off.output
 
 
+def test_pynf_reports_gives_the_default_and_an_explicit_choice_wins(tmp_path, monkeypatch):
+    (tmp_path / "x.fq").write_text("@r\nA\n+\nI\n")
+    args = ["compile", str(SEQTK), "--emit", "config", "--input", 'meta={"id":"s"}', "--input",
+            f"fastx={tmp_path / 'x.fq'}"]
+    for value, default in (("off", False), ("0", False), (" No ", False), ("on", True), ("1", True), ("", True)):
+        monkeypatch.setenv("PYNF_REPORTS", value)
+        assert RunOptions().reports is default, value
+        assert RunOptions(reports=not default).reports is (not default)
+        assert ("report.enabled = true" in _bundle().config_text) is default
+        w = pynf.Workflow("w")
+        w.add(str(SEQTK), {"0": pynf.Queue([[{"id": "a"}, "/a.fq"]])}, name="seq")
+        assert ("report.enabled = true" in w.compile(check_files=False).config_text) is default
+        out = CliRunner().invoke(cli, args)
+        assert out.exit_code == 0 and ("report.enabled = true" in out.output) is default, out.output
+        flag = CliRunner().invoke(cli, args + ["--reports" if not default else "--no-reports"])
+        assert flag.exit_code == 0 and ("report.enabled = true" in flag.output) is (not default), flag.output
+    monkeypatch.setenv("PYNF_REPORTS", "maybe")
+    with pytest.raises(OptionsError, match=r"PYNF_REPORTS: expected one of 1, true.*got 'maybe'"):
+        RunOptions()
+    assert RunOptions(reports=True).reports is True  # an explicit choice does not read it
+    out = CliRunner().invoke(cli, args)
+    assert out.exit_code != 0 and "PYNF_REPORTS" in out.output and "Traceback" not in out.output, out.output
+
+
 def test_workflow_config_follows_the_workflow_options():
     def wf(options=None, step_options=None):
         w = pynf.Workflow("w", options=options)

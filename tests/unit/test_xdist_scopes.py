@@ -3,11 +3,12 @@ and containers tiers together on one worker; and the default command line really
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 
 from ..paths import REPO
-from ..xdist_scopes import SPREAD_TIERS, WHOLE_FILES, scope_of
+from ..xdist_scopes import SPREAD_TIERS, WHOLE_FILES, pytest_xdist_auto_num_workers, scope_of
 
 
 def test_unit_tests_spread_files_stay_whole_and_cluster_tiers_share_one_worker():
@@ -33,3 +34,10 @@ def test_spread_files_with_a_module_or_session_fixture_stay_whole():
 def test_the_default_options_run_the_suite_on_xdist_with_these_scopes():
     options = tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["pytest"]["ini_options"]["addopts"]
     assert options[options.index("-n") + 1] == "auto" and options[options.index("--dist") + 1] == "loadgroup"
+
+
+def test_auto_gives_one_worker_more_than_the_cores_unless_xdist_is_told(monkeypatch):
+    monkeypatch.delenv("PYTEST_XDIST_AUTO_NUM_WORKERS", raising=False)
+    assert pytest_xdist_auto_num_workers(None) == len(os.sched_getaffinity(0)) + 1
+    monkeypatch.setenv("PYTEST_XDIST_AUTO_NUM_WORKERS", "2")
+    assert pytest_xdist_auto_num_workers(None) is None  # xdist's own default reads the variable

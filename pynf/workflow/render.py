@@ -82,6 +82,12 @@ def _step_context(step: Step, plan: StepPlan, process: str) -> dict[str, Any]:
     }
 
 
+def _selector(step: Step, name: str) -> str:
+    """The ``withName`` selector of a step's settings: its process, or every process a subworkflow step runs
+    (their fully qualified names start with the subworkflow's name in the wrapper, alias included)."""
+    return f"{name}:.*" if isinstance(step.module, SubworkflowModule) else name
+
+
 def _config_text(wf: StepGraph, steps: list[Step], procs: Mapping[str, str], options: dict[str, RunOptions]) -> str:
     """The run's nextflow.config: the own nextflow.config of each subworkflow step (first, so pynf's settings
     win), every step's process settings, and the settings the steps share."""
@@ -94,7 +100,7 @@ def _config_text(wf: StepGraph, steps: list[Step], procs: Mapping[str, str], opt
     own = subworkflow_own_config([s.module for s in steps if isinstance(s.module, SubworkflowModule)])
     return (f"{own}\n" if own else "") + render_template(
         "workflow.config.j2", version=__version__, workflow_name=wf.name,
-        steps=[{"name": s.name, "process": procs[s.name], "run": options[s.name],
+        steps=[{"name": s.name, "process": _selector(s, procs[s.name]), "run": options[s.name],
                 "ext": sorted(options[s.name].ext.items()), "cluster_options": _cluster(options[s.name])}
                for s in steps],
         resource_limits=[(k, limits[k]) for k in ("cpus", "memory", "time") if limits.get(k) is not None],

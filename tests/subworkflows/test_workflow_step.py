@@ -54,3 +54,22 @@ def test_a_subworkflow_steps_own_config_applies_in_the_workflow(tmp_path):
     assert fasta.read_text().count(">") == 3
     (_, concat), = result["all"].outputs["concat"]
     assert "== named_by_own_config.seqtk-seq.fasta" in concat.read_text()
+
+
+def test_a_subworkflow_steps_options_reach_every_process_it_runs(tmp_path):
+    """A step's ``options=`` (and the workflow's) apply to the subworkflow's processes; they were written for a
+    process named like the subworkflow, which matches none of them, and silently did nothing."""
+    require_engine()
+    require_tools("seqtk")
+    wf = pynf.Workflow("tuned")
+    sub = wf.add(SUBWORKFLOW, ch_reads=[{"id": "a"}, _reads(tmp_path), 2], name="sub",
+                 options=pynf.RunOptions(ext={"prefix": "from_options"}, cpus=1))
+    wf.add(CONCAT, meta={"id": "all"}, files=pynf.collect(sub.out.fasta), name="all")
+    assert "withName: 'FASTQ_SAMPLE_FASTA:.*' {" in wf.compile().config_text
+    result = wf.run(run_dir=tmp_path / "run", outdir=tmp_path / "out", timeout=600)
+    (meta, fasta), = result["sub"].outputs["fasta"]
+    (_, sampled), = result["sub"].outputs["sampled"]
+    assert meta == {"id": "a"} and fasta.name == "from_options.seqtk-seq.fasta"
+    assert sampled.name.startswith("from_options")  # SEQTK_SAMPLE too: every process of the step
+    (_, concat), = result["all"].outputs["concat"]
+    assert "== from_options.seqtk-seq.fasta" in concat.read_text()

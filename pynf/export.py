@@ -247,11 +247,13 @@ def export(module: str | os.PathLike[str], directory: str | os.PathLike[str], *,
            inputs: Any = None, params: dict[str, Any] | None = None, options: Any = None,
            params_format: str = "json", git: bool = False, force: bool = False, repo_url: str | None = None,
            remote: str | None = None, branch: str | None = None, sha: str | None = None,
-           lock_path: str | os.PathLike[str] | None = None, offline: bool | None = None) -> ExportResult:
-    """Resolve ``module`` (path or ID), compile it with the inputs/params/options and export the bundle."""
+           lock_path: str | os.PathLike[str] | None = None, offline: bool | None = None,
+           fill_empty: bool = False) -> ExportResult:
+    """Resolve ``module`` (path or ID), compile it with the inputs/params/options and export the bundle
+    (``fill_empty`` as for :func:`pynf.run`)."""
     source = load_module(module, process=process, remote=remote, branch=branch, sha=sha, lock_path=lock_path,
                          offline=offline, pin=True)
     bundle = compile_bundle(source, process=process, inputs=inputs, params=dict(params or {}), options=options,
-                            params_template=inputs is None)
+                            params_template=inputs is None, fill_empty=fill_empty)
     return export_bundle(bundle, directory, params_format=params_format, git=git, force=force, source=source,
                          repo_url=repo_url)

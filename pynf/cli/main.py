@@ -17,8 +17,8 @@ from typing import Any
 import click
 
 from pynf._version import __version__
-from pynf.cli.options import (DIRECTORY, build_run_options, build_source, input_options, parse_assignments,
-                              parse_inputs, run_options, source_options)
+from pynf.cli.options import (DIRECTORY, add_samplesheet, build_run_options, build_source, input_options,
+                              parse_assignments, parse_inputs, run_options, sheet_options, source_options)
 from pynf.errors import BundleError, PynfError, PynfWarning
 
 __all__ = ["main", "cli"]
@@ -123,10 +123,11 @@ def _load(module: str, process: str | None, source: Any):
 @click.option("--emit", type=click.Choice(_EMITS), default="wrapper", show_default=True, help="What to produce.")
 @click.option("--out", "out", type=DIRECTORY, help="Write the bundle (or the emitted file) here.")
 @input_options
+@sheet_options
 @run_options
 @source_options
 def compile_command(module: str, process: str | None, emit: str, out: str | None, inputs: tuple[str, ...],
-                    params: tuple[str, ...], **kw: Any) -> None:
+                    params: tuple[str, ...], samplesheet: str | None, fill_empty: bool, **kw: Any) -> None:
     """Compile MODULE (a directory, a main.nf, or a module ID) into a wrapper bundle."""
     from pynf.compiler import to_json_dict
     from pynf.render.compile import compile_bundle
@@ -136,10 +137,10 @@ def compile_command(module: str, process: str | None, emit: str, out: str | None
         text = json.dumps(to_json_dict(loaded.module), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
         _emit_text(text, out, "ir.json")
         return
-    given = parse_inputs(inputs)
+    given = add_samplesheet(parse_inputs(inputs), samplesheet)
     bundle = compile_bundle(loaded.module, process=loaded.process.name, inputs=given,
                             params=parse_assignments(params, "--param"), options=build_run_options(kw),
-                            module_id=loaded.module_id, require_inputs=False)
+                            module_id=loaded.module_id, require_inputs=False, fill_empty=fill_empty)
     if given is None and loaded.process.inputs and emit in ("params", "all"):
         click.echo("note: no --input given: params.json has no inputs yet (pynf_inputs is empty); "
                    "add them with --input NAME=VALUE", err=True)

@@ -9,7 +9,8 @@ import click
 
 from pynf.cli.describe import print_description
 from pynf.cli.review import verified_line
-from pynf.cli.options import DIRECTORY, build_run_options, input_options, parse_assignments, parse_inputs, run_options
+from pynf.cli.options import (DIRECTORY, add_samplesheet, build_run_options, input_options, parse_assignments,
+                              parse_inputs, run_options, sheet_options)
 from pynf.cli.options import source_options as _source_options
 from pynf.interface.describe import describe_module, registry_status
 from pynf.sources.load import parse_module
@@ -114,18 +115,20 @@ _register_review_commands()
 @click.option("--force", is_flag=True, help="Replace DIR if it holds an earlier pynf export.")
 @_source_options
 @input_options
+@sheet_options
 @run_options
 def export_command(module: str, out: str, process: str | None, params_format: str, as_git: bool,
                    repo_url: str | None, force: bool, sha: str | None, remote: str | None, branch: str | None,
-                   offline: bool | None, inputs: tuple[str, ...], params: tuple[str, ...], **run_kw: Any) -> None:
+                   offline: bool | None, inputs: tuple[str, ...], params: tuple[str, ...], samplesheet: str | None,
+                   fill_empty: bool, **run_kw: Any) -> None:
     """Write MODULE as a self-contained bundle in DIR, ready for `nextflow run` or `tw launch`."""
     from pynf.export import export
 
-    input_data = parse_inputs(inputs)
+    input_data = add_samplesheet(parse_inputs(inputs), samplesheet)
     param_data = parse_assignments(params, "--param")
     result = export(module, out, process=process, inputs=input_data, params=param_data,
                     options=build_run_options(run_kw), params_format=params_format, git=as_git, force=force,
-                    repo_url=repo_url, remote=remote, branch=branch, sha=sha, offline=offline)
+                    repo_url=repo_url, remote=remote, branch=branch, sha=sha, offline=offline, fill_empty=fill_empty)
     click.echo(f"wrote {len(result.files)} files to {result.directory}", err=True)
     if result.commit:
         click.echo(f"commit {result.commit}", err=True)

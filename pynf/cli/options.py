@@ -19,7 +19,7 @@ from pynf.errors import InputError, OptionsError, PynfError
 from pynf.render.options import CONTAINER_ENGINES, ERROR_STRATEGIES, PUBLISH_MODES, RunOptions, reports_default
 
 __all__ = ["DIRECTORY", "input_options", "run_options", "source_options", "parse_assignments", "parse_inputs",
-           "add_samplesheet", "build_run_options", "build_source"]
+           "add_samplesheet", "build_run_options", "build_source", "sheet_options"]
 
 
 class _Directory(click.Path):
@@ -175,6 +175,16 @@ def input_options(fn: Callable) -> Callable:
     fn = click.option("--input", "inputs", multiple=True, metavar="NAME=VALUE|@file",
                       help="An input by element or channel name (JSON or text value; repeat a NAME for a "
                            "list), or @file.json/.yml mapping names to values.")(fn)
+    return fn
+
+
+def sheet_options(fn: Callable) -> Callable:
+    """``--samplesheet`` and ``--fill-empty`` (``pynf run``, ``compile`` and ``export``: the same inputs)."""
+    fn = click.option("--fill-empty", is_flag=True,
+                      help="Give [] (no file) to every input not given that takes files; prints what was filled.")(fn)
+    fn = click.option("--samplesheet", metavar="[ELEMENT=]SHEET",
+                      help="An nf-core style samplesheet (CSV/TSV): one task per row; sample -> meta.id, "
+                           "fastq_1/fastq_2 -> ELEMENT (default reads), other columns -> meta.")(fn)
     return fn
 
 

@@ -10,7 +10,7 @@ import click
 from pynf.cli.show import jsonable as _jsonable, result_rows
 from pynf.errors import OptionsError, PynfError
 from pynf.cli.options import (DIRECTORY, add_samplesheet, build_run_options, build_source, input_options,
-                              parse_assignments, parse_inputs, run_options, source_options)
+                              parse_assignments, parse_inputs, run_options, sheet_options, source_options)
 
 __all__ = ["run_command"]
 
@@ -58,11 +58,7 @@ _OPTION_OWNER: dict[str, str] = {}
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=None,
               help="Seconds: a local run still going then is aborted (naming what it waited for); "
                    "Seqera: stop waiting.")
-@click.option("--samplesheet", metavar="[ELEMENT=]SHEET",
-              help="An nf-core style samplesheet (CSV/TSV): one task per row; sample -> meta.id, fastq_1/fastq_2 "
-                   "-> ELEMENT (default reads), other columns -> meta.")
-@click.option("--fill-empty", is_flag=True,
-              help="Give [] (no file) to every input not given that takes files; prints what was filled.")
+@sheet_options
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 def run_command(module: str, process: str | None, inputs: tuple[str, ...], params: tuple[str, ...], stub: bool,
                 resume: bool, outdir: str | None, work_dir: str | None, run_dir: str | None, backend: str,

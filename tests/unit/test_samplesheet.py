@@ -117,3 +117,27 @@ def test_cli_samplesheet_errors_before_anything_runs(sheet_dir):
     result = CliRunner().invoke(cli, ["run", str(MODULE_FIXTURES / "seqtk_seq"), "--samplesheet", f"fastx={sheet}"])
     assert result.exit_code == 1
     assert "row 3, column 'fastq_1': file not found" in result.output
+
+
+def test_compile_and_export_take_the_samplesheet_and_fill_empty_as_run_does(sheet_dir):
+    """``pynf compile``/``pynf export`` make the wrapper ``pynf run`` would run: same --samplesheet and --fill-empty."""
+    import json
+
+    from click.testing import CliRunner
+
+    from pynf.cli.main import cli
+
+    sheet = write(sheet_dir / "sheet.csv", "sample,fastq_1,fastq_2\na,reads/a_1.fq,reads/a_2.fq\nb,reads/b_1.fq,\n")
+    args = [str(MODULE_FIXTURES / "bwa_mem"), "--samplesheet", str(sheet), "--input", "sort_bam=false", "--fill-empty"]
+    compiled = CliRunner().invoke(cli, ["compile", *args, "--emit", "params"])
+    assert compiled.exit_code == 0, compiled.output
+    exported = CliRunner().invoke(cli, ["export", *args, "-o", str(sheet_dir / "bundle")])
+    assert exported.exit_code == 0, exported.output
+    assert "fill_empty gave" in exported.output and "input 1 (meta2, index)" in exported.output
+    written = json.loads((sheet_dir / "bundle" / "params.json").read_text())
+    printed = json.loads(compiled.stdout)
+    for params in (printed, written):
+        reads, index, fasta, sort_bam = params["pynf_inputs"]
+        assert reads["mode"] == "queue" and [item[0]["id"] for item in reads["items"]] == ["a", "b"]
+        assert reads["items"][1][1] == [str(sheet_dir / "reads" / "b_1.fq")]  # single-end: a list of one
+        assert index["items"] == fasta["items"] == [[[], []]] and sort_bam["items"] == [[False]]

@@ -113,8 +113,8 @@ class RunOptions:
     (default for Docker: ``-u $(id -u):$(id -g)``, so outputs belong to the user running pynf).
     ``error_strategy`` (one of ``ERROR_STRATEGIES``) and ``max_retries`` (with ``"retry"``) become the
     process's ``errorStrategy``/``maxRetries``.
-    ``reports`` (default True, or ``$PYNF_REPORTS``: ``REPORTS_ENV``) has the run write Nextflow's execution report, timeline, trace and DAG into
-    ``outdir/pipeline_info/`` (see :mod:`pynf.render.reports`).
+    ``reports`` (default True, or ``$PYNF_REPORTS``: ``REPORTS_ENV``) has the run write Nextflow's execution
+    report, timeline, trace and DAG into ``outdir/pipeline_info/`` (see :mod:`pynf.render.reports`).
     """
 
     ext: Mapping[str, Any] = field(default_factory=dict)

@@ -117,7 +117,9 @@ def test_workflow_step_with_a_failed_item_keeps_its_finished_items(sheet, tmp_pa
     assert failed.status == "FAILED" and failed["counts"].partial and not failed["counts"].finished
     assert_names_c(failed.failed_items, step="counts")
     done = completed(failed.run, "CHECK_READS")
-    assert {"a", "b"} <= done and ids(failed["counts"].outputs["counts"]) == [s for s in "abd" if s in done]
+    # Nextflow hands a process's tasks to the executor from a thread pool, so with one slot 'c' may run before
+    # 'b' (seen once under load): which items finished varies, that exactly those are kept does not
+    assert done and "c" not in done and ids(failed["counts"].outputs["counts"]) == [s for s in "abd" if s in done]
     assert failed.versions == {"grep": version}  # from the items that finished
 
 
